@@ -1,0 +1,654 @@
+/**
+ * The RDD: a list of partitions, a function computing each partition from its
+ * parents, dependencies on those parents, and optionally a partitioner.
+ * Transformations are lazy and only build lineage; actions submit a job.
+ *
+ * Rows flow through a partition by push: `compute(split, tc, emit)` calls
+ * `emit` once per row. Narrow operations wrap `emit`, so a chain of them runs
+ * as one loop with no intermediate arrays or iterators.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Context } from "../context.js";
+import type { Partitioner } from "../shuffle/partitioner.js";
+import { HashPartitioner } from "../shuffle/partitioner.js";
+import { KeyMap, hashKey, keysEqual, type Key } from "../shuffle/keys.js";
+import type { Dependency, Aggregator } from "./dependency.js";
+import type { TaskContext } from "../scheduler/task.js";
+import { StorageLevel } from "../storage/level.js";
+import { InvalidArgumentError, RddError, UserCodeError, requirePositiveInt } from "../errors.js";
+import { kinds } from "./registry.js";
+import { explain } from "../explain.js";
+
+export type Emit<T> = (row: T) => void;
+
+/** Options of `join`, `leftOuterJoin`, `rightOuterJoin` and `fullOuterJoin`. */
+export interface JoinOptions {
+  /** "shuffle" (default, as Spark's RDD join), "broadcast" (hint), or "auto" (decided at run time by size). */
+  strategy?: "shuffle" | "broadcast" | "auto";
+  numPartitions?: number;
+  partitioner?: Partitioner;
+  /** Site id the transformer writes (file:line:column); shown in metrics and the report. */
+  site?: string;
+}
+
+export type PartitionSpec = number | Partitioner | undefined;
+
+let nextRddId = 0;
+
+function callSite(): string {
+  const stack = new Error().stack?.split("\n") ?? [];
+  for (const line of stack.slice(2)) {
+    if (!/[\\/]runtime[\\/]|node:internal|[\\/]node_modules[\\/]/.test(line)) return line.trim().replace(/^at\s+/, "");
+  }
+  return "unknown";
+}
+
+export function notAPair(op: string, row: unknown): RddError {
+  let shown: string;
+  try {
+    shown = JSON.stringify(row)?.slice(0, 80) ?? String(row);
+  } catch {
+    shown = String(row);
+  }
+  return new InvalidArgumentError(
+    `${op} needs pair rows [key, value], but got ${shown}. Turn rows into pairs first, for example with keyBy(r => r.id) or map(r => [r.id, r]).`,
+  );
+}
+
+export function isPair(row: unknown): row is readonly [unknown, unknown] {
+  return Array.isArray(row) && row.length === 2;
+}
+
+/** Wraps a user function so that an exception in it names the operation. */
+export function guard<A extends unknown[], R>(op: string, f: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    try {
+      return f(...args);
+    } catch (e) {
+      throw e instanceof UserCodeError ? e : new UserCodeError(op, e);
+    }
+  };
+}
+
+export abstract class RDD<T> {
+  readonly id = nextRddId++;
+  /** Where in user code this RDD was created (for errors and explain). */
+  readonly callSite = callSite();
+  name: string | undefined;
+  storageLevel: StorageLevel = StorageLevel.NONE;
+
+  constructor(readonly ctx: Context) {}
+
+  /** Short name of the operation that made this RDD, as in Spark's UI ("map", "join", ...). */
+  abstract readonly opName: string;
+  /** Number of partitions; settled by the time a job starts (a join decided at run time may change it). */
+  abstract get numPartitions(): number;
+  /** The RDDs this one is built from, whatever plan is chosen at run time. */
+  abstract parents(): RDD<unknown>[];
+  /** How each partition depends on its parents for the chosen plan. */
+  abstract dependencies(): Dependency[];
+  /** Computes one partition, pushing each row to `emit`. */
+  abstract compute(split: number, tc: TaskContext, emit: Emit<T>): void;
+
+  /** How keys are placed, when this RDD's placement is known. */
+  get partitioner(): Partitioner | undefined {
+    return undefined;
+  }
+
+  /** Runs before stages are cut, after parents are prepared (joins decide their strategy here). */
+  async prepare(): Promise<void> {}
+
+  /** Extra text for explain(). */
+  describe(): string {
+    return "";
+  }
+
+  /** Computes a partition or reads it from the cache when persisted. */
+  iterator(split: number, tc: TaskContext, emit: Emit<T>): void {
+    if (this.storageLevel === StorageLevel.NONE) return this.compute(split, tc, emit);
+    this.ctx.blockManager.getOrCompute(this, split, tc, emit);
+  }
+
+  getNumPartitions(): number {
+    return this.numPartitions;
+  }
+
+  setName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  toString(): string {
+    return `${this.name ?? this.opName} [${this.id}] at ${this.callSite}`;
+  }
+
+  /** The physical plan: stages, exchanges with their partitioners, broadcasts and cached scans. */
+  explain(): string {
+    return explain(this as RDD<unknown>);
+  }
+
+  // ------------------------------------------------------------ narrow transformations
+
+  map<U>(f: (row: T) => U): RDD<U> {
+    const g = guard("map", f);
+    return new kinds.PipelinedRDD<T, U>(this, "map", (emit) => (row) => emit(g(row)), false);
+  }
+
+  flatMap<U>(f: (row: T) => Iterable<U>): RDD<U> {
+    const g = guard("flatMap", f);
+    return new kinds.PipelinedRDD<T, U>(
+      this,
+      "flatMap",
+      (emit) => (row) => {
+        for (const out of g(row)) emit(out);
+      },
+      false,
+    );
+  }
+
+  filter(f: (row: T) => boolean): RDD<T> {
+    const g = guard("filter", f);
+    return new kinds.PipelinedRDD<T, T>(
+      this,
+      "filter",
+      (emit) => (row) => {
+        if (g(row)) emit(row);
+      },
+      true,
+    );
+  }
+
+  mapPartitions<U>(f: (rows: T[]) => Iterable<U>, preservesPartitioning = false): RDD<U> {
+    const g = guard("mapPartitions", f);
+    return new kinds.MapPartitionsRDD<T, U>(this, "mapPartitions", (rows) => g(rows), preservesPartitioning);
+  }
+
+  mapPartitionsWithIndex<U>(f: (index: number, rows: T[]) => Iterable<U>, preservesPartitioning = false): RDD<U> {
+    const g = guard("mapPartitionsWithIndex", f);
+    return new kinds.MapPartitionsRDD<T, U>(this, "mapPartitionsWithIndex", (rows, index) => g(index, rows), preservesPartitioning);
+  }
+
+  /** Puts each partition's rows into one array. */
+  glom(): RDD<T[]> {
+    return new kinds.MapPartitionsRDD<T, T[]>(this, "glom", (rows) => [rows], false);
+  }
+
+  keyBy<K>(f: (row: T) => K): RDD<[K, T]> {
+    const g = guard("keyBy", f);
+    return new kinds.PipelinedRDD<T, [K, T]>(this, "keyBy", (emit) => (row) => emit([g(row), row]), false);
+  }
+
+  union(other: RDD<T>): RDD<T> {
+    return new kinds.UnionRDD<T>(this.ctx, [this, other]);
+  }
+
+  /** Rows sampled per partition: Bernoulli without replacement, Poisson with; `seed` makes it repeatable. */
+  sample(withReplacement: boolean, fraction: number, seed = 0x5eed): RDD<T> {
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1)) {
+      throw new InvalidArgumentError(`sample fraction must be in [0, 1] without replacement (or >= 0 with), got ${fraction}.`);
+    }
+    return new kinds.MapPartitionsRDD<T, T>(
+      this,
+      "sample",
+      (rows, index) => {
+        const rand = mulberry32((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+        const out: T[] = [];
+        for (const row of rows) {
+          if (!withReplacement) {
+            if (rand() < fraction) out.push(row);
+          } else {
+            for (let k = poisson(fraction, rand); k > 0; k--) out.push(row);
+          }
+        }
+        return out;
+      },
+      true,
+    );
+  }
+
+  /** Merges partitions into `n` without a shuffle (or with one when `shuffle` is true, as `repartition`). */
+  coalesce(numPartitions: number, shuffle = false): RDD<T> {
+    requirePositiveInt("coalesce numPartitions", numPartitions);
+    if (!shuffle) return new kinds.CoalescedRDD<T>(this, numPartitions);
+    const keyed = new kinds.MapPartitionsRDD<T, [number, T]>(
+      this,
+      "repartition",
+      (rows, index) => {
+        let position = (hashKey(index) >>> 0) % numPartitions; // spread rows round-robin from a per-partition start
+        return rows.map((row) => [position++ % numPartitions, row] as [number, T]);
+      },
+      false,
+    );
+    return new kinds.ShuffledRDD<number, T, T>(keyed, new HashPartitioner(numPartitions), { opName: "repartition" }).values();
+  }
+
+  repartition(numPartitions: number): RDD<T> {
+    return this.coalesce(numPartitions, true);
+  }
+
+  distinct(numPartitions?: number): RDD<T> {
+    const pairs = this.map((row) => [row, null] as [T, null]);
+    return new kinds.ShuffledRDD<T, null, null>(pairs, this.resolvePartitioner(numPartitions), {
+      opName: "distinct",
+      aggregator: { createCombiner: (v) => v, mergeValue: (c) => c, mergeCombiners: (c) => c },
+      mapSideCombine: true,
+    }).keys();
+  }
+
+  sortBy<K>(f: (row: T) => K, ascending = true, numPartitions?: number): RDD<T> {
+    return this.keyBy(f).sortByKey(ascending, numPartitions).values();
+  }
+
+  // ------------------------------------------------------------ persistence
+
+  persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
+    if (this.storageLevel !== StorageLevel.NONE && this.storageLevel !== level) {
+      throw new InvalidArgumentError(
+        `RDD ${this.id} is already persisted at ${this.storageLevel}; call unpersist() before choosing ${level}.`,
+      );
+    }
+    this.storageLevel = level;
+    return this;
+  }
+
+  cache(): this {
+    return this.persist(StorageLevel.MEMORY_ONLY);
+  }
+
+  unpersist(): this {
+    this.ctx.blockManager.removeRdd(this.id);
+    this.storageLevel = StorageLevel.NONE;
+    return this;
+  }
+
+  // ------------------------------------------------------------ actions
+
+  async collect(): Promise<T[]> {
+    const parts = await this.ctx.runJob(this, "collect", (split, tc) => {
+      const rows: T[] = [];
+      this.iterator(split, tc, (row) => rows.push(row));
+      return rows;
+    });
+    return parts.flat(1) as T[];
+  }
+
+  async count(): Promise<number> {
+    const counts = await this.ctx.runJob(this, "count", (split, tc) => {
+      let n = 0;
+      this.iterator(split, tc, () => n++);
+      return n;
+    });
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** The first `n` rows, scanning as few partitions as it can (1, then 4x more each round, as Spark does). */
+  async take(n: number): Promise<T[]> {
+    const out: T[] = [];
+    if (n <= 0) return out;
+    let scanned = 0;
+    let batch = 1;
+    await this.ctx.prepareJob(this);
+    const total = this.numPartitions;
+    while (out.length < n && scanned < total) {
+      const partitions = range(scanned, Math.min(total, scanned + batch));
+      const want = n - out.length;
+      const parts = await this.ctx.runJob(
+        this,
+        "take",
+        (split, tc) => {
+          const rows: T[] = [];
+          this.iterator(split, tc, (row) => {
+            if (rows.length < want) rows.push(row);
+          });
+          return rows;
+        },
+        partitions,
+      );
+      for (const rows of parts) for (const row of rows) if (out.length < n) out.push(row);
+      scanned += partitions.length;
+      batch *= 4;
+    }
+    return out;
+  }
+
+  async first(): Promise<T> {
+    const rows = await this.take(1);
+    if (rows.length === 0) throw new RddError("first() on an empty RDD. Check for emptiness with isEmpty() or use take(1).");
+    return rows[0]!;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.take(1)).length === 0;
+  }
+
+  async reduce(f: (a: T, b: T) => T): Promise<T> {
+    const g = guard("reduce", f);
+    const parts = await this.ctx.runJob(this, "reduce", (split, tc) => {
+      let acc: { v: T } | undefined;
+      this.iterator(split, tc, (row) => {
+        acc = acc ? { v: g(acc.v, row) } : { v: row };
+      });
+      return acc;
+    });
+    let result: { v: T } | undefined;
+    for (const p of parts) if (p) result = result ? { v: g(result.v, p.v) } : p;
+    if (!result) throw new RddError("reduce() of an empty RDD. Use fold(zero, f) to give empty input a result.");
+    return result.v;
+  }
+
+  async fold(zero: T, f: (a: T, b: T) => T): Promise<T> {
+    const g = guard("fold", f);
+    const parts = await this.ctx.runJob(this, "fold", (split, tc) => {
+      let acc = structuredClone(zero);
+      this.iterator(split, tc, (row) => (acc = g(acc, row)));
+      return acc;
+    });
+    return parts.reduce((a, b) => g(a, b), structuredClone(zero));
+  }
+
+  async aggregate<U>(zero: U, seqOp: (acc: U, row: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
+    const seq = guard("aggregate", seqOp);
+    const comb = guard("aggregate", combOp);
+    const parts = await this.ctx.runJob(this, "aggregate", (split, tc) => {
+      let acc = structuredClone(zero);
+      this.iterator(split, tc, (row) => (acc = seq(acc, row)));
+      return acc;
+    });
+    return parts.reduce((a, b) => comb(a, b), structuredClone(zero));
+  }
+
+  async foreach(f: (row: T) => void): Promise<void> {
+    const g = guard("foreach", f);
+    await this.ctx.runJob(this, "foreach", (split, tc) => this.iterator(split, tc, (row) => void g(row)));
+  }
+
+  async countByValue(): Promise<Map<T, number>> {
+    return this.map((row) => [row, 1] as [T, number]).countByKey();
+  }
+
+  /** Writes one text file per partition (`part-00000`, ...) plus `_SUCCESS` into a new directory. */
+  async saveAsTextFile(dir: string): Promise<void> {
+    if (fs.existsSync(dir)) {
+      throw new InvalidArgumentError(`Output directory ${dir} already exists. Delete it first or choose another path.`);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    await this.ctx.runJob(this, "saveAsTextFile", (split, tc) => {
+      const lines: string[] = [];
+      this.iterator(split, tc, (row) => lines.push(String(row)));
+      fs.writeFileSync(path.join(dir, `part-${String(split).padStart(5, "0")}`), lines.length ? lines.join("\n") + "\n" : "");
+    });
+    fs.writeFileSync(path.join(dir, "_SUCCESS"), "");
+  }
+
+  // ------------------------------------------------------------ pair transformations (RDD<[K, V]> only)
+
+  mapValues<K, V, U>(this: RDD<[K, V]>, f: (value: V) => U): RDD<[K, U]> {
+    const g = guard("mapValues", f);
+    return new kinds.PipelinedRDD<[K, V], [K, U]>(
+      this,
+      "mapValues",
+      (emit) => (row) => {
+        if (!isPair(row)) throw notAPair("mapValues", row);
+        emit([row[0], g(row[1])]);
+      },
+      true,
+    );
+  }
+
+  flatMapValues<K, V, U>(this: RDD<[K, V]>, f: (value: V) => Iterable<U>): RDD<[K, U]> {
+    const g = guard("flatMapValues", f);
+    return new kinds.PipelinedRDD<[K, V], [K, U]>(
+      this,
+      "flatMapValues",
+      (emit) => (row) => {
+        if (!isPair(row)) throw notAPair("flatMapValues", row);
+        for (const u of g(row[1])) emit([row[0], u]);
+      },
+      true,
+    );
+  }
+
+  keys<K, V>(this: RDD<[K, V]>): RDD<K> {
+    return new kinds.PipelinedRDD<[K, V], K>(
+      this,
+      "keys",
+      (emit) => (row) => {
+        if (!isPair(row)) throw notAPair("keys", row);
+        emit(row[0]);
+      },
+      false,
+    );
+  }
+
+  values<K, V>(this: RDD<[K, V]>): RDD<V> {
+    return new kinds.PipelinedRDD<[K, V], V>(
+      this,
+      "values",
+      (emit) => (row) => {
+        if (!isPair(row)) throw notAPair("values", row);
+        emit(row[1]);
+      },
+      false,
+    );
+  }
+
+  combineByKey<K, V, C>(
+    this: RDD<[K, V]>,
+    createCombiner: (v: V) => C,
+    mergeValue: (c: C, v: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    partitioner?: PartitionSpec,
+    mapSideCombine = true,
+  ): RDD<[K, C]> {
+    const aggregator: Aggregator<V, C> = {
+      createCombiner: guard("combineByKey", createCombiner),
+      mergeValue: guard("combineByKey", mergeValue),
+      mergeCombiners: guard("combineByKey", mergeCombiners),
+    };
+    return this.combineWith("combineByKey", aggregator, partitioner, mapSideCombine);
+  }
+
+  reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, partitioner?: PartitionSpec): RDD<[K, V]> {
+    const g = guard("reduceByKey", f);
+    return this.combineWith("reduceByKey", { createCombiner: (v) => v, mergeValue: g, mergeCombiners: g }, partitioner, true);
+  }
+
+  foldByKey<K, V>(this: RDD<[K, V]>, zero: V, f: (a: V, b: V) => V, partitioner?: PartitionSpec): RDD<[K, V]> {
+    const g = guard("foldByKey", f);
+    return this.combineWith(
+      "foldByKey",
+      { createCombiner: (v) => g(structuredClone(zero), v), mergeValue: g, mergeCombiners: g },
+      partitioner,
+      true,
+    );
+  }
+
+  aggregateByKey<K, V, U>(
+    this: RDD<[K, V]>,
+    zero: U,
+    seqOp: (acc: U, v: V) => U,
+    combOp: (a: U, b: U) => U,
+    partitioner?: PartitionSpec,
+  ): RDD<[K, U]> {
+    const seq = guard("aggregateByKey", seqOp);
+    const comb = guard("aggregateByKey", combOp);
+    return this.combineWith(
+      "aggregateByKey",
+      { createCombiner: (v) => seq(structuredClone(zero), v), mergeValue: seq, mergeCombiners: comb },
+      partitioner,
+      true,
+    );
+  }
+
+  groupByKey<K, V>(this: RDD<[K, V]>, partitioner?: PartitionSpec): RDD<[K, V[]]> {
+    // As in Spark: no map-side combine, since it would not shrink the data.
+    return this.combineWith<K, V, V[]>(
+      "groupByKey",
+      {
+        createCombiner: (v) => [v],
+        mergeValue: (c, v) => (c.push(v), c),
+        mergeCombiners: (a, b) => (a.push(...b), a),
+      },
+      partitioner,
+      false,
+    );
+  }
+
+  partitionBy<K, V>(this: RDD<[K, V]>, partitioner: Partitioner): RDD<[K, V]> {
+    if (partitioner.equals(this.partitioner)) return this;
+    return new kinds.ShuffledRDD<K, V, V>(this, partitioner, { opName: "partitionBy" });
+  }
+
+  sortByKey<K, V>(this: RDD<[K, V]>, ascending = true, numPartitions?: number): RDD<[K, V]> {
+    requirePositiveInt("sortByKey numPartitions", numPartitions);
+    return new kinds.ShuffledRDD<K, V, V>(this, undefined, {
+      opName: "sortByKey",
+      sort: { ascending, numPartitions: numPartitions ?? this.ctx.defaultParallelism },
+    });
+  }
+
+  subtractByKey<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, V]> {
+    return new kinds.SubtractedRDD<K, V, W>(this, other, this.resolvePartitioner(numPartitions));
+  }
+
+  cogroup<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, partitioner?: PartitionSpec): RDD<[K, [V[], W[]]]>;
+  cogroup<K, V, W1, W2>(
+    this: RDD<[K, V]>,
+    other1: RDD<[K, W1]>,
+    other2: RDD<[K, W2]>,
+    partitioner?: PartitionSpec,
+  ): RDD<[K, [V[], W1[], W2[]]]>;
+  cogroup<K>(this: RDD<[K, unknown]>, ...args: (RDD<[K, unknown]> | PartitionSpec)[]): RDD<[K, unknown[][]]> {
+    const others = args.filter((a): a is RDD<[K, unknown]> => a instanceof RDD);
+    const spec = args.find((a) => !(a instanceof RDD)) as PartitionSpec;
+    const all = [this, ...others];
+    return new kinds.CoGroupedRDD<K>(all, this.defaultPartitioner(all, spec));
+  }
+
+  /** Rows whose keys match on both sides: [key, [left value, right value]], every pair for duplicate keys. */
+  join<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, options?: JoinOptions): RDD<[K, [V, W]]> {
+    return new kinds.JoinRDD(this, other, "inner", options ?? {}) as unknown as RDD<[K, [V, W]]>;
+  }
+
+  leftOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, options?: JoinOptions): RDD<[K, [V, W | undefined]]> {
+    return new kinds.JoinRDD(this, other, "leftOuter", options ?? {}) as unknown as RDD<[K, [V, W | undefined]]>;
+  }
+
+  rightOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, options?: JoinOptions): RDD<[K, [V | undefined, W]]> {
+    return new kinds.JoinRDD(this, other, "rightOuter", options ?? {}) as unknown as RDD<[K, [V | undefined, W]]>;
+  }
+
+  fullOuterJoin<K, V, W>(
+    this: RDD<[K, V]>,
+    other: RDD<[K, W]>,
+    options?: JoinOptions,
+  ): RDD<[K, [V | undefined, W | undefined]]> {
+    return new kinds.JoinRDD(this, other, "fullOuter", options ?? {}) as unknown as RDD<[K, [V | undefined, W | undefined]]>;
+  }
+
+  // ------------------------------------------------------------ pair actions
+
+  async countByKey<K, V>(this: RDD<[K, V]>): Promise<Map<K, number>> {
+    const counted = await this.mapValues(() => 1).reduceByKey((a, b) => a + b).collect();
+    return new Map(counted);
+  }
+
+  /** All pairs as a Map (the last value wins for a duplicate key; composite keys are matched by value). */
+  async collectAsMap<K, V>(this: RDD<[K, V]>): Promise<Map<K, V>> {
+    const rows = await this.collect();
+    const seen = new KeyMap<{ key: K }>(); // maps a composite key to the first array instance seen for it
+    const out = new Map<K, V>();
+    for (const [k, v] of rows) {
+      const first = seen.get(k);
+      if (first) out.set(first.key, v);
+      else {
+        seen.set(k, { key: k });
+        out.set(k, v);
+      }
+    }
+    return out;
+  }
+
+  /** Values for one key; reads only the key's partition when the partitioner is known. */
+  async lookup<K, V>(this: RDD<[K, V]>, key: K): Promise<V[]> {
+    await this.ctx.prepareJob(this);
+    const p = this.partitioner;
+    const partitions = p ? [p.getPartition(key as Key)] : undefined;
+    const parts = await this.ctx.runJob(
+      this,
+      "lookup",
+      (split, tc) => {
+        const out: V[] = [];
+        this.iterator(split, tc, (row) => {
+          if (keysEqual(row[0], key)) out.push(row[1]);
+        });
+        return out;
+      },
+      partitions,
+    );
+    return parts.flat(1) as V[];
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private combineWith<K, V, C>(
+    opName: string,
+    aggregator: Aggregator<V, C>,
+    spec: PartitionSpec,
+    mapSideCombine: boolean,
+  ): RDD<[K, C]> {
+    const self = this as unknown as RDD<[K, V]>;
+    const partitioner = this.resolvePartitioner(spec);
+    return new kinds.ShuffledRDD<K, V, C>(self, partitioner, { opName, aggregator, mapSideCombine });
+  }
+
+  /** A Partitioner from a number, a Partitioner, or this RDD's own (or the default parallelism). */
+  protected resolvePartitioner(spec: PartitionSpec): Partitioner {
+    if (spec === undefined) return this.partitioner ?? new HashPartitioner(this.ctx.defaultParallelism);
+    if (typeof spec === "number") {
+      requirePositiveInt("numPartitions", spec);
+      return new HashPartitioner(spec);
+    }
+    return spec;
+  }
+
+  /** Spark's defaultPartitioner: an explicit spec, else an existing partitioner of the inputs, else hash by default parallelism. */
+  protected defaultPartitioner(rdds: readonly RDD<unknown>[], spec: PartitionSpec): Partitioner {
+    if (spec !== undefined) return this.resolvePartitioner(spec);
+    const existing = rdds
+      .map((r) => r.partitioner)
+      .filter((p): p is Partitioner => p !== undefined)
+      .sort((a, b) => b.numPartitions - a.numPartitions)[0];
+    return existing ?? new HashPartitioner(this.ctx.defaultParallelism);
+  }
+}
+
+export function range(start: number, end: number): number[] {
+  const out: number[] = [];
+  for (let i = start; i < end; i++) out.push(i);
+  return out;
+}
+
+/** A small seeded PRNG (mulberry32): repeatable samples across runs. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function poisson(mean: number, rand: () => number): number {
+  const l = Math.exp(-mean);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= rand();
+  } while (p > l);
+  return k - 1;
+}

@@ -1,0 +1,69 @@
+import type { Context } from "../context.js";
+
+/** Counters one task adds to its job's metrics. */
+export interface TaskMetrics {
+  shuffleBytesWritten: number;
+  shuffleBytesRead: number;
+  shuffleRecordsWritten: number;
+  spillBytes: number;
+  cacheHits: number;
+  broadcastBytes: number;
+}
+
+export function emptyTaskMetrics(): TaskMetrics {
+  return { shuffleBytesWritten: 0, shuffleBytesRead: 0, shuffleRecordsWritten: 0, spillBytes: 0, cacheHits: 0, broadcastBytes: 0 };
+}
+
+/** What a running task knows about itself; RDDs read the context's services through it. */
+export interface TaskContext {
+  readonly ctx: Context;
+  readonly jobId: number;
+  readonly stageId: number;
+  readonly partition: number;
+  readonly metrics: TaskMetrics;
+}
+
+/** A unit of work for an executor: one partition of one stage. */
+export interface Task<R> {
+  readonly stageId: number;
+  readonly partition: number;
+  run(tc: TaskContext): R;
+}
+
+/**
+ * Runs a stage's tasks. The in-process executor runs them one after another
+ * on the main thread; a worker-thread executor can implement the same
+ * interface later without any change to RDD code.
+ */
+export interface Executor {
+  runTasks<R>(
+    tasks: readonly Task<R>[],
+    makeContext: (task: Task<R>) => TaskContext,
+    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+  ): Promise<R[]>;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class InProcessExecutor implements Executor {
+  async runTasks<R>(
+    tasks: readonly Task<R>[],
+    makeContext: (task: Task<R>) => TaskContext,
+    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+  ): Promise<R[]> {
+    const results: R[] = [];
+    for (const task of tasks) {
+      hooks.onStart(task);
+      const start = performance.now();
+      try {
+        results.push(task.run(makeContext(task)));
+      } catch (e) {
+        hooks.onEnd(task, performance.now() - start, e);
+        throw e;
+      }
+      hooks.onEnd(task, performance.now() - start);
+      await yieldToEventLoop(); // lets timers (progress bar, user code) run between tasks
+    }
+    return results;
+  }
+}

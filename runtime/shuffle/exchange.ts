@@ -1,0 +1,74 @@
+/**
+ * The two halves of a shuffle. A map task buckets its partition's rows by
+ * reduce partition (combining values per key first when the shuffle has a
+ * map-side combiner), encodes each bucket as one batch and hands the blocks
+ * to the store. A reduce task fetches its block from every map output and
+ * decodes it.
+ */
+import type { ShuffleDependency } from "../rdd/dependency.js";
+import { isPair, notAPair } from "../rdd/rdd.js";
+import type { TaskContext } from "../scheduler/task.js";
+import { KeyMap } from "./keys.js";
+
+const EMPTY = new Uint8Array(0);
+
+export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskContext): void {
+  const partitioner = dep.partitioner;
+  const buckets: unknown[][] = [];
+  for (let p = 0; p < partitioner.numPartitions; p++) buckets.push([]);
+  const agg = dep.aggregator;
+  if (agg && dep.mapSideCombine) {
+    const combined = new KeyMap<[unknown, unknown]>();
+    dep.rdd.iterator(split, tc, (row) => {
+      if (!isPair(row)) throw notAPair("a shuffle", row);
+      const entry = combined.get(row[0]);
+      if (entry) entry[1] = agg.mergeValue(entry[1], row[1]);
+      else combined.set(row[0], [row[0], agg.createCombiner(row[1])]);
+    });
+    combined.forEach((entry) => buckets[partitioner.getPartition(entry[0])]!.push(entry));
+  } else {
+    dep.rdd.iterator(split, tc, (row) => {
+      if (!isPair(row)) throw notAPair("a shuffle", row);
+      buckets[partitioner.getPartition(row[0])]!.push(row);
+    });
+  }
+  let bytes = 0;
+  let records = 0;
+  const blocks = buckets.map((rows) => {
+    if (rows.length === 0) return EMPTY;
+    records += rows.length;
+    const block = dep.codec.encode(rows);
+    bytes += block.byteLength;
+    return block;
+  });
+  tc.metrics.shuffleBytesWritten += bytes;
+  tc.metrics.shuffleRecordsWritten += records;
+  tc.metrics.spillBytes += tc.ctx.shuffleStore.putMapOutput(dep.shuffleId, split, blocks);
+}
+
+/** Pushes every row the map side wrote for reduce partition `split`. */
+export function readShuffle(dep: ShuffleDependency, split: number, tc: TaskContext, emit: (row: [unknown, unknown]) => void): void {
+  const maps = dep.rdd.numPartitions;
+  const store = tc.ctx.shuffleStore;
+  for (let m = 0; m < maps; m++) {
+    const block = store.getBlock(dep.shuffleId, m, split);
+    if (!block || block.byteLength === 0) continue;
+    tc.metrics.shuffleBytesRead += block.byteLength;
+    const rows = dep.codec.decode(block) as [unknown, unknown][];
+    for (let i = 0; i < rows.length; i++) emit(rows[i]!);
+  }
+}
+
+/** Reads all rows of reduce partition `split` into one array. */
+export function readShuffleRows(dep: ShuffleDependency, split: number, tc: TaskContext): [unknown, unknown][] {
+  const maps = dep.rdd.numPartitions;
+  const store = tc.ctx.shuffleStore;
+  const parts: [unknown, unknown][][] = [];
+  for (let m = 0; m < maps; m++) {
+    const block = store.getBlock(dep.shuffleId, m, split);
+    if (!block || block.byteLength === 0) continue;
+    tc.metrics.shuffleBytesRead += block.byteLength;
+    parts.push(dep.codec.decode(block) as [unknown, unknown][]);
+  }
+  return parts.length === 1 ? parts[0]! : parts.flat(1);
+}
