@@ -1,0 +1,34 @@
+/** The transformer's explanation of itself, as data: what `rddopt report`, diagnostics and tests read. */
+
+export interface RddoptOptions {
+  /** Prune unused tuple elements / object fields before every shuffle (default true). */
+  prune?: boolean;
+  /** Give joins written without a strategy `strategy: "auto"` and a site id (default true). */
+  broadcast?: boolean;
+}
+
+export type OptimizationKind = "prune" | "broadcast";
+
+export interface Optimization {
+  /** file:line:column of the shuffle call (1-based line and column), as written into `site`. */
+  site: string;
+  file: string;
+  line: number;
+  column: number;
+  kind: OptimizationKind;
+  /** The shuffle operation, e.g. "join", "reduceByKey". */
+  operation: string;
+  status: "applied" | "skipped";
+  /** Why it was applied (what was removed) or skipped (what kept it whole). */
+  reason: string;
+}
+
+export interface FileResult {
+  fileName: string;
+  /** The source printed by the TypeScript printer, before the transformer. */
+  before: string;
+  /** The same printer's output after the transformer. Equal to `before` when nothing changed. */
+  after: string;
+  changed: boolean;
+  optimizations: Optimization[];
+}
