@@ -60,11 +60,16 @@ export function isPair(row: unknown): row is readonly [unknown, unknown] {
   return Array.isArray(row) && row.length === 2;
 }
 
-/** Wraps a user function so that an exception in it names the operation. */
-export function guard<A extends unknown[], R>(op: string, f: (...args: A) => R): (...args: A) => R {
-  return (...args: A) => {
+/**
+ * Wraps a user function so that an exception in it names the operation.
+ * Fixed arity (no rest parameters): this sits on the per-row hot path.
+ */
+export function guard<A, R>(op: string, f: (a: A) => R): (a: A) => R;
+export function guard<A, B, R>(op: string, f: (a: A, b: B) => R): (a: A, b: B) => R;
+export function guard<A, B, R>(op: string, f: (a: A, b: B) => R): (a: A, b: B) => R {
+  return (a, b) => {
     try {
-      return f(...args);
+      return f(a, b);
     } catch (e) {
       throw e instanceof UserCodeError ? e : new UserCodeError(op, e);
     }
