@@ -1,0 +1,20 @@
+/** The rddopt plugin options a project already configures in its tsconfig (compilerOptions.plugins). */
+import type { RddoptOptions } from "../transformer/report/types.js";
+
+interface PluginEntry {
+  transform?: unknown;
+  prune?: unknown;
+  broadcast?: unknown;
+}
+
+function isRddoptPlugin(entry: PluginEntry): boolean {
+  return typeof entry.transform === "string" && /(^|[\\/])rddopt([\\/]transformer)?$|rddopt\/transformer/.test(entry.transform);
+}
+
+/** prune/broadcast from the first rddopt plugin entry; both default to true. */
+export function pluginOptions(compilerOptions: object): Required<RddoptOptions> {
+  const declared = (compilerOptions as { plugins?: unknown }).plugins;
+  const plugins = Array.isArray(declared) ? (declared as PluginEntry[]) : [];
+  const entry = plugins.find(isRddoptPlugin);
+  return { prune: entry?.prune !== false, broadcast: entry?.broadcast !== false };
+}

@@ -1,0 +1,43 @@
+/** The report for a terminal: colored unified diffs and one line per optimization. */
+import pc from "picocolors";
+import type { Optimization } from "../transformer/report/types.js";
+import { filesToShow, summaryLine, type Report } from "./report.js";
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function colorDiffLine(line: string, c: Colors): string {
+  if (line.startsWith("+++") || line.startsWith("---")) return c.bold(line);
+  if (line.startsWith("+")) return c.green(line);
+  if (line.startsWith("-")) return c.red(line);
+  if (line.startsWith("@@")) return c.cyan(line);
+  return line;
+}
+
+/** Drops the "Index:" and "====" lines that `diff` puts above the headers. */
+function diffBody(diff: string): string[] {
+  return diff
+    .split("\n")
+    .filter((line, i) => !(i < 2 && (line.startsWith("Index:") || line.startsWith("===="))))
+    .filter((line, i, all) => !(i === all.length - 1 && line === ""));
+}
+
+export function optimizationLine(o: Optimization, c: Colors): string {
+  const status = o.status === "applied" ? c.green("applied") : c.yellow("skipped");
+  return `  ${status}  ${o.kind.padEnd(9)} ${o.operation.padEnd(14)} ${c.dim(o.site)}\n           ${o.reason}`;
+}
+
+export function renderText(report: Report, useColor: boolean): string {
+  const c = pc.createColors(useColor);
+  const out: string[] = [];
+  for (const file of filesToShow(report)) {
+    out.push(c.bold(file.changed ? file.file : `${file.file} (unchanged)`));
+    if (file.changed) out.push(...diffBody(file.diff).map((l) => colorDiffLine(l, c)));
+    if (file.optimizations.length > 0) {
+      out.push("", "  optimizations:");
+      out.push(...file.optimizations.map((o) => optimizationLine(o, c)));
+    }
+    out.push("");
+  }
+  out.push(c.bold(`rddopt: ${summaryLine(report.summary)}`));
+  return out.join("\n") + "\n";
+}

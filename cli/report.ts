@@ -1,0 +1,67 @@
+/** The report as data: per file, the unified diff of the printed source and the optimizations. */
+import path from "node:path";
+import { createTwoFilesPatch } from "diff";
+import type { FileResult, Optimization } from "../transformer/report/types.js";
+
+export interface FileReport {
+  /** Path relative to the working directory, with forward slashes. */
+  file: string;
+  changed: boolean;
+  /** Unified diff of before/after (empty when unchanged). */
+  diff: string;
+  before: string;
+  after: string;
+  optimizations: Optimization[];
+}
+
+export interface ReportSummary {
+  files: number;
+  changed: number;
+  applied: number;
+  skipped: number;
+}
+
+export interface Report {
+  project: string;
+  typescript: string;
+  options: { prune: boolean; broadcast: boolean };
+  summary: ReportSummary;
+  files: FileReport[];
+}
+
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  const shown = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+  return shown.split(path.sep).join("/");
+}
+
+function bySourcePosition(a: Optimization, b: Optimization): number {
+  return a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind);
+}
+
+export function fileReport(result: FileResult, cwd = process.cwd()): FileReport {
+  const file = displayPath(path.resolve(result.fileName), cwd);
+  const changed = result.changed && result.before !== result.after;
+  const diff = changed ? createTwoFilesPatch(`a/${file}`, `b/${file}`, result.before, result.after, "as written", "with rddopt", { context: 3 }) : "";
+  return { file, changed, diff, before: result.before, after: result.after, optimizations: [...result.optimizations].sort(bySourcePosition) };
+}
+
+export function summarize(files: readonly FileReport[]): ReportSummary {
+  const all = files.flatMap((f) => f.optimizations);
+  return {
+    files: files.length,
+    changed: files.filter((f) => f.changed).length,
+    applied: all.filter((o) => o.status === "applied").length,
+    skipped: all.filter((o) => o.status === "skipped").length,
+  };
+}
+
+/** Files worth showing: those that change and those with an optimization to explain. */
+export function filesToShow(report: Report): FileReport[] {
+  return report.files.filter((f) => f.changed || f.optimizations.length > 0);
+}
+
+export function summaryLine(s: ReportSummary): string {
+  const files = `${s.changed} of ${s.files} file${s.files === 1 ? "" : "s"} would change`;
+  return `${files}; ${s.applied} optimization${s.applied === 1 ? "" : "s"} applied, ${s.skipped} skipped.`;
+}
