@@ -1,0 +1,169 @@
+// npm run bench:runtime: every (variant, case) in a fresh child process, side by side in one run,
+// results written to bench/RESULTS-runtime.md. Knobs (for development; the defaults are the reported run):
+//   BENCH_N (2000000) BENCH_RUNS (5) BENCH_SLOW_RUNS (3, used when the warm-up takes > 2 s)
+//   BENCH_CASES / BENCH_VARIANTS (comma-separated names) BENCH_OUT (output file) RDDOPT_DIST (built dist/ dir)
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { variants, BENCH_SHUFFLE_MEMORY } from "./variants.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const env = process.env;
+const N = Number(env.BENCH_N ?? 2_000_000);
+const RUNS = Number(env.BENCH_RUNS ?? 5);
+const SLOW_RUNS = Number(env.BENCH_SLOW_RUNS ?? 3);
+const OUT = path.resolve(root, env.BENCH_OUT ?? "bench/RESULTS-runtime.md");
+const NODE_FLAGS = ["--expose-gc", "--max-old-space-size=16384"];
+
+const allCases = [
+  { name: "big-small-C5", title: "big⋈small, C=5", m: 10_000, c: 5 },
+  { name: "big-small-C22", title: "big⋈small, C=22", m: 10_000, c: 22 },
+  { name: "big-big-C5", title: "big⋈big, C=5", m: N, c: 5 },
+  { name: "big-big-C22", title: "big⋈big, C=22", m: N, c: 22 },
+];
+const pick = (all, list, key) => (list ? all.filter((x) => list.split(",").includes(key(x))) : all);
+const cases = pick(allCases, env.BENCH_CASES, (c) => c.name);
+const variantNames = pick(Object.keys(variants), env.BENCH_VARIANTS, (v) => v);
+
+const loadStart = os.loadavg();
+const started = new Date();
+const t0 = performance.now();
+const results = [];
+for (const kase of cases) {
+  for (const variant of variantNames) {
+    const args = [...NODE_FLAGS, path.join(here, "worker.mjs"), variant, N, kase.m, kase.c, RUNS, SLOW_RUNS];
+    process.stderr.write(`${kase.name} ${variant} ... `);
+    let line;
+    try {
+      const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env, maxBuffer: 1 << 24 });
+      line = out.split("\n").find((l) => l.startsWith("RESULT "));
+    } catch (e) {
+      process.stderr.write(`FAILED: ${e.message}\n`);
+      results.push({ case: kase.name, variant, error: String(e.message).split("\n")[0] });
+      continue;
+    }
+    const r = { case: kase.name, ...JSON.parse(line.slice(7)) };
+    results.push(r);
+    process.stderr.write(`${fmt(r.medianMs)} ms (${r.runs} runs)${r.strategy ? ` [${r.strategy}]` : ""}\n`);
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function fmt(x, digits = 3) {
+  if (x === undefined || x === null || Number.isNaN(x)) return "";
+  if (x >= 100) return Math.round(x).toLocaleString("en-US");
+  return x.toPrecision(digits);
+}
+const mb = (b) => (b === undefined ? "" : fmt(b / 2 ** 20));
+const find = (kase, variant) => results.find((r) => r.case === kase && r.variant === variant && !r.error);
+
+function pkgVersion(name) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version;
+  } catch {
+    return "?";
+  }
+}
+
+function gitCommit() {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "runtime"], { cwd: root, encoding: "utf8" }).trim();
+    return head + (dirty ? " (runtime/ with uncommitted changes)" : "");
+  } catch {
+    return "?";
+  }
+}
+
+function targets() {
+  const rows = [];
+  const ratio = (a, b) => (a && b ? a.medianMs / b.medianMs : undefined);
+  for (const c of cases) {
+    const shuffle = find(c.name, "rddopt-shuffle");
+    const naive = find(c.name, "naive-msgpackr");
+    const auto = find(c.name, "rddopt-auto");
+    const broadcast = find(c.name, "rddopt-broadcast");
+    const hand = find(c.name, "hand-map");
+    const small = c.m < N;
+    if (small) {
+      const r = ratio(broadcast, hand);
+      if (r !== undefined) rows.push([`broadcast within 2x of hand-written Map join`, c.title, `${fmt(r)}x (${fmt(broadcast.medianMs)} vs ${fmt(hand.medianMs)} ms)`, r <= 2]);
+      const a = ratio(auto, broadcast);
+      if (a !== undefined) rows.push([`"auto" within 10% of "broadcast"`, c.title, `${pct(a)} (${fmt(auto.medianMs)} vs ${fmt(broadcast.medianMs)} ms; auto chose ${auto.strategy})`, a <= 1.1]);
+    } else {
+      const a = ratio(auto, shuffle);
+      if (a !== undefined) rows.push([`"auto" at most 5% slower than "shuffle"`, c.title, `${pct(a)} (${fmt(auto.medianMs)} vs ${fmt(shuffle.medianMs)} ms; auto chose ${auto.strategy})`, a <= 1.05]);
+    }
+    const s = ratio(naive, shuffle);
+    if (s !== undefined) rows.push([`"shuffle" at least 2x faster than naive msgpackr shuffle`, c.title, `${fmt(s)}x faster (${fmt(shuffle.medianMs)} vs ${fmt(naive.medianMs)} ms)`, s >= 2]);
+  }
+  return rows;
+}
+
+function pct(r) {
+  const d = (r - 1) * 100;
+  return `${d >= 0 ? "+" : ""}${d.toFixed(1)}%`;
+}
+
+function report() {
+  const cpus = os.cpus();
+  const lines = [];
+  lines.push("# rddopt runtime benchmark", "");
+  lines.push("Generated by `npm run bench:runtime` (bench/runtime/run.mjs); every figure below comes from that command's run. Raw data: `RESULTS-runtime.json`.", "");
+  lines.push("## Machine and method", "");
+  lines.push(`- Date: ${started.toISOString()}; total benchmark wall time ${wallS.toFixed(0)} s; runtime at commit ${gitCommit()}`);
+  lines.push(`- CPU: ${cpus[0]?.model ?? "?"} x ${cpus.length} logical cores; RAM ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${os.type()} ${os.release()} ${os.arch()}`);
+  lines.push(
+    `- Load average (1/5/15 min) at start ${loadStart.map((x) => x.toFixed(2)).join("/")}, at end ${loadEnd.map((x) => x.toFixed(2)).join("/")}. ` +
+      `**The machine is shared** with other sessions that build and run tests, so figures are noisy; variants of a case ran back to back.`,
+  );
+  lines.push(`- Node ${process.version} (V8 ${process.versions.v8}); child flags \`${NODE_FLAGS.join(" ")}\``);
+  lines.push(`- Packages: rddopt ${JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version} (built dist/), msgpackr ${pkgVersion("msgpackr")}, typescript ${pkgVersion("typescript")}`);
+  lines.push(
+    `- Data (bench/runtime/data.mjs, seeded mulberry32): left N=${N.toLocaleString("en-US")} rows \`[key, [c0..c(C-1)]]\`, key = perm[i] % M (seeded random permutation); ` +
+      `right M rows \`[key, [r0..r4]]\`, keys 0..M-1 unique. Values k/256, k in [0, 2^20), so every sum is exact: each run's total is checked bit-for-bit against a reference loop (a mismatch fails the run).`,
+  );
+  lines.push("- Query: inner equi-join on key, per joined row left c0 + right r1, summed to one number. rddopt: `left.join(right, {strategy}).mapValues(([l, r]) => l[0] + r[1]).values().reduce((a, b) => a + b)`.");
+  lines.push(
+    `- rddopt runs use a fresh \`Context({ defaultParallelism: 8, shuffleMemoryBytes: ${BENCH_SHUFFLE_MEMORY / 2 ** 30} GiB })\` and fresh RDDs per run (no shuffle output or join decision reused). ` +
+      `The shuffle budget is raised so that nothing spills: these runs measure the codec and the engine, not the disk. ` +
+      "`rddopt-shuffle-default-budget` is the same shuffle join with the default budget (256 MiB), spilling what does not fit.",
+  );
+  lines.push(
+    `- Each (variant, case) is a fresh \`node\` process: data generation and setup untimed, then 1 warm-up and ${RUNS} timed runs ` +
+      `(${SLOW_RUNS} timed runs when the warm-up took over 2 s: the \`runs\` column says which); \`gc()\` between runs (untimed), GC inside a run is charged to it. ` +
+      "Reported: median, min–max of the timed runs; peak RSS = `process.resourceUsage().maxRSS` of that process (includes the generated rows, ~0.5-1.5 GB); shuffle MB = `ctx.lastJob.shuffleBytesWritten` (naive: packed bytes of both sides).",
+  );
+  lines.push("", "Variants:", "");
+  for (const v of variantNames) lines.push(`- \`${v}\`: ${variants[v].describe}`);
+  lines.push("", "## Targets (issue 3)", "");
+  lines.push("| target | case | measured | met |", "|---|---|---|---|");
+  for (const [t, c, m, ok] of targets()) lines.push(`| ${t} | ${c} | ${m} | ${ok ? "met" : "**missed**"} |`);
+  for (const c of cases) {
+    lines.push("", `## ${c.title}: N=${N.toLocaleString("en-US")}, M=${c.m.toLocaleString("en-US")}, C=${c.c}`, "");
+    lines.push("| variant | median ms | min–max ms | runs | vs hand-map | shuffle MB | spill MB | peak RSS MB | RSS after setup MB | join strategy |");
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    const hand = find(c.name, "hand-map");
+    for (const r of results.filter((x) => x.case === c.name)) {
+      if (r.error) {
+        lines.push(`| ${r.variant} | failed: ${r.error} |||||||||`);
+        continue;
+      }
+      const vs = hand ? `${fmt(r.medianMs / hand.medianMs)}x` : "";
+      lines.push(
+        `| ${r.variant} | ${fmt(r.medianMs)} | ${fmt(r.minMs)}–${fmt(r.maxMs)} | ${r.runs} | ${vs} | ${mb(r.shuffleBytes)} | ${mb(r.spillBytes)} | ${mb(r.peakRssBytes)} | ${mb(r.rssAfterSetupBytes)} | ${r.strategy ?? ""} |`,
+      );
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+const wallS = (performance.now() - t0) / 1000;
+const loadEnd = os.loadavg();
+fs.writeFileSync(OUT, report());
+fs.writeFileSync(OUT.replace(/\.md$/, ".json"), JSON.stringify({ date: started.toISOString(), n: N, results }, null, 2) + "\n");
+process.stderr.write(`wrote ${path.relative(process.cwd(), OUT)} (${wallS.toFixed(0)} s)\n`);
