@@ -72,6 +72,7 @@ function inferShape(v: unknown, depth = 0): Shape | undefined {
       const items: Shape[] = [];
       for (const key in v) {
         if (!Object.prototype.hasOwnProperty.call(v, key)) return undefined;
+        if (key === "__proto__") return undefined; // decoding would set the prototype instead of an own key
         const s = inferShape((v as Record<string, unknown>)[key], depth + 1);
         if (!s) return undefined;
         keys.push(key);
@@ -481,6 +482,8 @@ function validate(v: unknown, path: string, needs: Needs, seen: Set<object>): vo
   } else if (o instanceof Date || ArrayBuffer.isView(o)) {
     needs.exact ||= !(o instanceof Date) && !(o instanceof Uint8Array);
   } else if (o instanceof Map) {
+    // msgpackr decodes every map alike: a Map and a plain object in one batch cannot both come back as they were.
+    needs.exact = true;
     for (const [k, val] of o) {
       validate(k, `${path}<key>`, needs, seen);
       validate(val, `${path}.get(…)`, needs, seen);
@@ -489,6 +492,7 @@ function validate(v: unknown, path: string, needs: Needs, seen: Set<object>): vo
     needs.exact = true;
     for (const val of o) validate(val, `${path}<element>`, needs, seen);
   } else if (isPlainObject(o)) {
+    if (Object.prototype.hasOwnProperty.call(o, "__proto__")) needs.exact = true; // msgpackr renames this key
     for (const key of Object.keys(o)) validate((o as Record<string, unknown>)[key], `${path}.${key}`, needs, seen);
   } else {
     const name = Object.getPrototypeOf(o)?.constructor?.name ?? "unknown";
@@ -500,7 +504,8 @@ function validate(v: unknown, path: string, needs: Needs, seen: Set<object>): vo
   seen.delete(o);
 }
 
-const packr = new Packr({ useRecords: false, useBigIntExtension: true, mapsAsObjects: false });
+// Maps go to v8 (see validate), so msgpack maps always decode as plain objects, which rows hold far more often.
+const packr = new Packr({ useRecords: false, useBigIntExtension: true, mapsAsObjects: true });
 
 function encodeGeneral(rows: readonly unknown[]): Uint8Array {
   const needs: Needs = { exact: false };

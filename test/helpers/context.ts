@@ -1,0 +1,29 @@
+/** Contexts for tests: quiet, small, each with its own local directory, all stopped after each test. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Context, type ContextOptions } from "../../runtime/index.js";
+
+const open: Context[] = [];
+
+/** A Context with no progress bar, 4 partitions by default and a fresh localDir; stop it with {@link stopContexts}. */
+export function testContext(options: ContextOptions = {}): Context {
+  const localDir = options.localDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-test-"));
+  const ctx = new Context({ progress: false, defaultParallelism: 4, ...options, localDir });
+  open.push(ctx);
+  return ctx;
+}
+
+/** Stops every Context made by {@link testContext}; use as `afterEach(stopContexts)`. */
+export async function stopContexts(): Promise<void> {
+  while (open.length > 0) {
+    const ctx = open.pop()!;
+    await ctx.stop();
+    if (ctx.localDir.includes("rddopt-test-")) fs.rmSync(ctx.localDir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh empty temp directory, removed by the caller. */
+export function tempDir(prefix = "rddopt-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
