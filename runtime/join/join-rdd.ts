@@ -55,6 +55,8 @@ class SideState {
   rejected: string | undefined;
   /** Size known without computing anything, if any. */
   known: boolean = false;
+  /** Bytes of that known size, so a side rejected up front still reports its estimate. */
+  knownBytes: number | undefined;
 
   constructor(
     readonly name: Side,
@@ -67,7 +69,7 @@ class SideState {
 
   /** Bytes extrapolated from the partitions computed so far. */
   get estimate(): number {
-    return this.computed.size === 0 ? 0 : Math.ceil((this.bytes / this.computed.size) * this.rdd.numPartitions);
+    return this.computed.size === 0 ? (this.knownBytes ?? 0) : Math.ceil((this.bytes / this.computed.size) * this.rdd.numPartitions);
   }
 }
 
@@ -254,6 +256,7 @@ export class JoinRDD<K> extends RDD<Joined> {
     for (const c of candidates) {
       const hint = knownSize(c.rdd as RDD<unknown>, this.ctx.codec);
       c.known = hint !== undefined;
+      c.knownBytes = hint?.bytes;
       if (hint && hint.bytes > limit) c.rejected = `${c.name} side ${formatBytes(hint.bytes)} (${hint.source}) > ${limitName} ${formatBytes(limit)}`;
       else if (hint) known.push([c, hint.bytes]);
       else unknown.push(c);
