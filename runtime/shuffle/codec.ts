@@ -493,7 +493,10 @@ function validate(v: unknown, path: string, needs: Needs, seen: Set<object>): vo
     for (const val of o) validate(val, `${path}<element>`, needs, seen);
   } else if (isPlainObject(o)) {
     if (Object.prototype.hasOwnProperty.call(o, "__proto__")) needs.exact = true; // msgpackr renames this key
-    for (const key of Object.keys(o)) validate((o as Record<string, unknown>)[key], `${path}.${key}`, needs, seen);
+    for (const key of Object.keys(o)) {
+      if (!(key as unknown as { isWellFormed(): boolean }).isWellFormed()) needs.exact = true; // msgpackr would mangle a lone surrogate in a key
+      validate((o as Record<string, unknown>)[key], `${path}.${key}`, needs, seen);
+    }
   } else {
     const name = Object.getPrototypeOf(o)?.constructor?.name ?? "unknown";
     throw new SerializationError(
