@@ -42,7 +42,7 @@ function bySourcePosition(a: Optimization, b: Optimization): number {
 export function fileReport(result: FileResult, cwd = process.cwd()): FileReport {
   const file = displayPath(path.resolve(result.fileName), cwd);
   const changed = result.changed && result.before !== result.after;
-  const diff = changed ? createTwoFilesPatch(`a/${file}`, `b/${file}`, result.before, result.after, "as written", "with rddopt", { context: 3 }) : "";
+  const diff = changed ? createTwoFilesPatch(`a/${file}`, `b/${file}`, result.before, result.after, undefined, undefined, { context: 3 }) : "";
   return { file, changed, diff, before: result.before, after: result.after, optimizations: [...result.optimizations].sort(bySourcePosition) };
 }
 

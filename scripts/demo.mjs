@@ -110,8 +110,9 @@ function diffLines(file) {
   if (!file) return ["  (not in the report)"];
   const out = [];
   if (!file.changed) out.push(color.dim("  rddopt left this file as written."));
-  for (const line of file.diff.split("\n").slice(2)) {
-    if (line === "") continue;
+  const diff = file.diff.split("\n");
+  for (const line of diff.slice(diff.findIndex((l) => l.startsWith("@@")))) {
+    if (line === "" || !file.changed) continue;
     const shown = line.startsWith("+") && !line.startsWith("+++") ? color.green(line) : line.startsWith("-") && !line.startsWith("---") ? color.red(line) : line.startsWith("@@") ? color.cyan(line) : line;
     out.push("  " + shown);
   }

@@ -1,0 +1,125 @@
+/**
+ * `rddopt report` end to end: the built bin (dist/cli/index.js) run on a fixture project, its
+ * help, its errors, JSON and --check. Cases that need the real transformer (a file that changes)
+ * are skipped, with a message, while transformer/ does not export analyzeProgram yet.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Report } from "../../cli/report.js";
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = path.join(root, "dist", "cli", "index.js");
+const fixture = path.join(root, "test", "cli", "fixture");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-cli-"));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+const transformerModule = (await import(path.join(root, "dist", "transformer", "index.js"))) as Record<string, unknown>;
+const transformerLanded = typeof transformerModule.analyzeProgram === "function";
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function rddopt(args: string[], cwd = fixture): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+describe("rddopt report", () => {
+  it("has help that names the command and its options", async () => {
+    const top = await rddopt(["--help"]);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain("report [options] [files...]");
+    const help = await rddopt(["report", "--help"]);
+    for (const flag of ["--project", "--json", "--html", "--check", "--no-prune", "--no-broadcast"]) expect(help.stdout).toContain(flag);
+  });
+
+  it("explains a missing tsconfig", async () => {
+    const out = await rddopt(["report", "-p", "nope/tsconfig.json"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("no tsconfig found at nope/tsconfig.json");
+    expect(out.stderr).toContain("-p");
+  });
+
+  it("refuses a file outside the project", async () => {
+    const out = await rddopt(["report", "outside.ts"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("outside.ts is not part of the project tsconfig.json");
+  });
+
+  it("says TypeScript 7 has no transformer API and points to the report with a 6.0 compiler", async () => {
+    const project = path.join(scratch, "ts7");
+    const ts7 = path.join(project, "node_modules", "typescript");
+    fs.mkdirSync(ts7, { recursive: true });
+    fs.writeFileSync(path.join(ts7, "package.json"), JSON.stringify({ name: "typescript", version: "7.0.0", main: "index.js" }));
+    fs.writeFileSync(path.join(ts7, "index.js"), "module.exports = { version: '7.0.0' };\n");
+    fs.writeFileSync(path.join(project, "tsconfig.json"), "{}\n");
+    const out = await rddopt(["report"], project);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("TypeScript 7.0.0");
+    expect(out.stderr).toContain("no transformer API");
+    expect(out.stderr).toContain("rddopt report --typescript");
+    // --typescript picks another compiler: rddopt's own 6.0 gets past the version check.
+    const withOurs = await rddopt(["report", "--typescript", root, "--json"], project);
+    expect(withOurs.stderr).not.toContain("no transformer API");
+  });
+
+  it("reports an untouched file as unchanged, in JSON, and --check passes", async () => {
+    const out = await rddopt(["report", "src/plain.ts", "--json", "--check"]);
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as Report;
+    expect(report.files.map((f) => [f.file, f.changed, f.diff])).toEqual([["src/plain.ts", false, ""]]);
+    expect(report.summary).toMatchObject({ files: 1, changed: 0 });
+    expect(report.typescript).toMatch(/^6\.0\./);
+  });
+
+  it("prints a summary line in text mode", async () => {
+    const out = await rddopt(["report", "src/plain.ts"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("rddopt: 0 of 1 file would change; 0 optimizations applied, 0 skipped.");
+  });
+
+  it("writes the --html page", async () => {
+    const page = path.join(scratch, "report.html");
+    const out = await rddopt(["report", "--html", page]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain(`wrote ${page}`);
+    expect(fs.readFileSync(page, "utf8")).toContain("<h1>rddopt report</h1>");
+  });
+
+  describe.skipIf(!transformerLanded)("with the transformer (skipped until transformer/index.ts exports analyzeProgram)", () => {
+    it("shows the seed join's diff and the pruning it applied, with its site", async () => {
+      const out = await rddopt(["report", "src/seed-join.ts"]);
+      expect(out.stdout).toContain("--- a/src/seed-join.ts");
+      expect(out.stdout).toMatch(/^-.*rdd1\.join\(rdd2\)/m);
+      expect(out.stdout).toMatch(/applied\s+prune\s+join\s+\S*seed-join\.ts:9:\d+/);
+    });
+
+    it("--check fails when a file would change", async () => {
+      const out = await rddopt(["report", "--check"]);
+      expect(out.code).toBe(1);
+    });
+
+    it("JSON carries the optimizations; --no-prune turns pruning off", async () => {
+      const withPrune = JSON.parse((await rddopt(["report", "src/seed-join.ts", "--json"])).stdout) as Report;
+      const pruned = withPrune.files[0]!.optimizations.filter((o) => o.kind === "prune" && o.status === "applied");
+      expect(pruned.map((o) => o.operation)).toContain("join");
+      const noPrune = JSON.parse((await rddopt(["report", "src/seed-join.ts", "--json", "--no-prune"])).stdout) as Report;
+      expect(noPrune.options.prune).toBe(false);
+      expect(noPrune.files[0]!.optimizations.filter((o) => o.kind === "prune" && o.status === "applied")).toEqual([]);
+    });
+  });
+});
