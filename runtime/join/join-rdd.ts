@@ -147,7 +147,11 @@ export class JoinRDD<K> extends RDD<Joined> {
   }
 
   override async prepare(): Promise<void> {
-    this.decided ??= this.decide();
+    // A failed decision (say, a user function threw while a side was estimated) is forgotten, so a later job retries it.
+    this.decided ??= this.decide().catch((e: unknown) => {
+      this.decided = undefined;
+      throw e;
+    });
     await this.decided;
     this.ctx.recordJoin(this.id, this.decision!);
   }

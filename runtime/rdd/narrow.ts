@@ -1,5 +1,5 @@
 /** Narrow RDD kinds: each output partition reads a few parent partitions, in the same stage. */
-import { RDD, type Emit } from "./rdd.js";
+import { RDD, emitAll, type Emit } from "./rdd.js";
 import { NarrowDependency, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
@@ -68,7 +68,7 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
   compute(split: number, tc: TaskContext, emit: Emit<U>): void {
     const rows: T[] = [];
     this.parent.iterator(split, tc, (row) => rows.push(row));
-    for (const out of this.f(rows, split)) emit(out);
+    emitAll(this.opName, this.f(rows, split), emit);
   }
 }
 

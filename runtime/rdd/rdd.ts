@@ -16,7 +16,7 @@ import { KeyMap, hashKey, keysEqual, type Key } from "../shuffle/keys.js";
 import type { Dependency, Aggregator } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { StorageLevel } from "../storage/level.js";
-import { InvalidArgumentError, RddError, UserCodeError, requirePositiveInt } from "../errors.js";
+import { InvalidArgumentError, JobFailedError, RddError, UserCodeError, requirePositiveInt } from "../errors.js";
 import { kinds } from "./registry.js";
 import { explain } from "../explain.js";
 
@@ -74,6 +74,57 @@ export function guard<A, B, R>(op: string, f: (a: A, b: B) => R): (a: A, b: B) =
       throw e instanceof UserCodeError ? e : new UserCodeError(op, e);
     }
   };
+}
+
+/**
+ * Emits every item of an iterable a user function returned. Iterating it runs
+ * user code too (a generator's body), so an exception there names `op` like
+ * one from the call itself; exceptions from `emit` (downstream) pass through.
+ */
+export function emitAll<U>(op: string, items: Iterable<U>, emit: Emit<U>): void {
+  if (Array.isArray(items)) {
+    for (let i = 0; i < items.length; i++) emit(items[i]);
+    return;
+  }
+  const iterator = userStep(op, () => items[Symbol.iterator]());
+  let finished = false;
+  try {
+    for (;;) {
+      const step = userStep(op, () => iterator.next());
+      if (step.done) {
+        finished = true;
+        return;
+      }
+      emit(step.value);
+    }
+  } finally {
+    if (!finished) iterator.return?.(); // close a generator that emit() interrupted, as for-of would
+  }
+}
+
+function userStep<R>(op: string, f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof UserCodeError ? e : new UserCodeError(op, e);
+  }
+}
+
+/** Runs the driver-side merge of an action's partition results; a user function failing there fails the job like one in a task. */
+function mergeOnDriver<R>(op: string, merge: () => R): R {
+  try {
+    return merge();
+  } catch (e) {
+    if (!(e instanceof UserCodeError)) throw e;
+    const msg = e.original instanceof Error ? e.original.message : String(e.original);
+    throw new JobFailedError(
+      `Job failed: the function passed to ${op} threw while merging the partitions' results on the driver (after the last stage): ${msg}`,
+      op,
+      -1,
+      -1,
+      e.original,
+    );
+  }
 }
 
 export abstract class RDD<T> {
@@ -146,7 +197,7 @@ export abstract class RDD<T> {
       this,
       "flatMap",
       (emit) => (row) => {
-        for (const out of g(row)) emit(out);
+        emitAll("flatMap", g(row), emit);
       },
       false,
     );
@@ -336,8 +387,11 @@ export abstract class RDD<T> {
       });
       return acc;
     });
-    let result: { v: T } | undefined;
-    for (const p of parts) if (p) result = result ? { v: g(result.v, p.v) } : p;
+    const result = mergeOnDriver("reduce", () => {
+      let merged: { v: T } | undefined;
+      for (const p of parts) if (p) merged = merged ? { v: g(merged.v, p.v) } : p;
+      return merged;
+    });
     if (!result) throw new RddError("reduce() of an empty RDD. Use fold(zero, f) to give empty input a result.");
     return result.v;
   }
@@ -349,7 +403,7 @@ export abstract class RDD<T> {
       this.iterator(split, tc, (row) => (acc = g(acc, row)));
       return acc;
     });
-    return parts.reduce((a, b) => g(a, b), structuredClone(zero));
+    return mergeOnDriver("fold", () => parts.reduce((a, b) => g(a, b), structuredClone(zero)));
   }
 
   async aggregate<U>(zero: U, seqOp: (acc: U, row: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
@@ -360,7 +414,7 @@ export abstract class RDD<T> {
       this.iterator(split, tc, (row) => (acc = seq(acc, row)));
       return acc;
     });
-    return parts.reduce((a, b) => comb(a, b), structuredClone(zero));
+    return mergeOnDriver("aggregate", () => parts.reduce((a, b) => comb(a, b), structuredClone(zero)));
   }
 
   async foreach(f: (row: T) => void): Promise<void> {
@@ -408,7 +462,8 @@ export abstract class RDD<T> {
       "flatMapValues",
       (emit) => (row) => {
         if (!isPair(row)) throw notAPair("flatMapValues", row);
-        for (const u of g(row[1])) emit([row[0], u]);
+        const key = row[0];
+        emitAll("flatMapValues", g(row[1]), (u) => emit([key, u]));
       },
       true,
     );
