@@ -1,15 +1,92 @@
 /**
- * ts-patch program transformer entry (placeholder: passes code through
- * unchanged until the analysis lands).
+ * rddopt's ts-patch program transformer: prunes unread value fields before every shuffle and gives joins
+ * written without a strategy `strategy: "auto"` plus a site id. Plans are cached per Program.
+ *
+ * tsconfig.json: `"plugins": [{ "transform": "rddopt/transformer", "prune": true, "broadcast": true }]`
  */
 import type * as ts from "typescript";
+import { createRequire } from "node:module";
+import path from "node:path";
 import type { RddoptOptions } from "./report/types.js";
+import type { TS } from "./context.js";
+import { mentionsRddopt, normalizeOptions, planFor } from "./engine.js";
+import { applyEdits } from "./rewrite/apply.js";
+import { toDiagnostic } from "./report/diagnostic.js";
 
-export type { RddoptOptions, Optimization, FileResult, OptimizationKind } from "./report/types.js";
+export type { RddoptOptions, Optimization, FileResult, OptimizationKind, TransformerWarning } from "./report/types.js";
+export { analyzeProgram } from "./report/analyze.js";
+export { DIAGNOSTIC_CODES } from "./diagnostics.js";
+
+/** What ts-patch passes as the third argument of a "program" transformer. */
+export interface TransformerExtras {
+  ts?: TS;
+  addDiagnostic?: (diagnostic: ts.Diagnostic) => number | void;
+  [key: string]: unknown;
+}
+
+export type PluginConfig = RddoptOptions & { transform?: string };
+
+const reported = new WeakMap<ts.Program, Set<string>>();
 
 export default function rddoptTransformer(
-  _program: ts.Program,
-  _config: RddoptOptions = {},
+  program: ts.Program,
+  config: PluginConfig = {},
+  extras: TransformerExtras = {},
 ): ts.TransformerFactory<ts.SourceFile> {
-  return () => (sourceFile) => sourceFile;
+  const typescript = extras.ts ?? loadTypeScript();
+  const options = normalizeOptions(config);
+  return (context) => (sourceFile) => {
+    if (!mentionsRddopt(sourceFile)) return sourceFile;
+    const plan = planFor(typescript, program, sourceFile, options);
+    reportWarnings(typescript, program, sourceFile, plan.warnings, extras);
+    if (plan.edits.size === 0) return sourceFile;
+    try {
+      return applyEdits(typescript, context, sourceFile, plan.edits);
+    } catch (error) {
+      reportWarnings(typescript, program, sourceFile, [
+        {
+          code: 90003,
+          file: sourceFile.fileName,
+          start: 0,
+          length: 0,
+          message: `rddopt: internal error while rewriting, file left unchanged: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ], extras);
+      return sourceFile;
+    }
+  };
+}
+
+function reportWarnings(
+  typescript: TS,
+  program: ts.Program,
+  sourceFile: ts.SourceFile,
+  warnings: readonly import("./report/types.js").TransformerWarning[],
+  extras: TransformerExtras,
+): void {
+  if (!warnings.length) return;
+  let seen = reported.get(program);
+  if (!seen) reported.set(program, (seen = new Set()));
+  for (const warning of warnings) {
+    const key = `${warning.file}:${warning.start}:${warning.code}:${warning.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const diagnostic = toDiagnostic(typescript, sourceFile, warning);
+    if (extras.addDiagnostic) extras.addDiagnostic(diagnostic);
+    else process.stderr.write(typescript.formatDiagnostic(diagnostic, formatHost(typescript)));
+  }
+}
+
+function formatHost(typescript: TS): ts.FormatDiagnosticsHost {
+  return {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => process.cwd(),
+    getNewLine: () => typescript.sys.newLine,
+  };
+}
+
+/** The compiler ts-patch did not hand us: the one the project itself resolves. */
+function loadTypeScript(): TS {
+  const require = createRequire(path.join(process.cwd(), "noop.js"));
+  return require("typescript") as TS;
 }

@@ -21,6 +21,22 @@ export interface Optimization {
   status: "applied" | "skipped";
   /** Why it was applied (what was removed) or skipped (what kept it whole). */
   reason: string;
+  /** For prunes: which input of the shuffle ("left", "right", "input", "input 2", ...). */
+  input?: string;
+  /** For applied prunes: the kept shape, e.g. `[0, 3] of 5` or `{a, b} of 4`. */
+  kept?: string;
+  /** For applied prunes: "fused" into the preceding map/mapValues, or "inserted" as a new mapValues. */
+  placement?: "fused" | "inserted";
+}
+
+/** A warning the transformer reports as a compiler diagnostic (codes 90001-90099, see transformer/diagnostics.ts). */
+export interface TransformerWarning {
+  code: number;
+  file: string;
+  /** 0-based offset into the file. */
+  start: number;
+  length: number;
+  message: string;
 }
 
 export interface FileResult {
@@ -31,4 +47,6 @@ export interface FileResult {
   after: string;
   changed: boolean;
   optimizations: Optimization[];
+  /** Pipelines left untouched because of an internal error, and other warnings. */
+  warnings?: TransformerWarning[];
 }

@@ -1,0 +1,10 @@
+import { Context } from "rddopt";
+
+type Row = [number, number, number, number, number];
+
+export async function main(ctx: Context): Promise<number[]> {
+  const rdd1 = ctx.parallelize<[number, Row]>([[1, [1, 2, 3, 4, 5]]]);
+  const rdd2 = ctx.parallelize<[number, Row]>([[1, [6, 7, 8, 9, 10]]]);
+  const result = rdd1.join(rdd2).mapValues(([left, right]) => left[0] + right[1]);
+  return (await result.collect()).map(([, v]) => v);
+}

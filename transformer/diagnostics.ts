@@ -1,0 +1,9 @@
+/** Diagnostic codes the transformer reports (all warnings: the transformer never fails a build). */
+export const DIAGNOSTIC_CODES = {
+  /** An internal error while analysing or rewriting one shuffle: that pipeline is left as written. */
+  internalError: 90001,
+  /** No type information (transpile-only / isolated module without a checker): nothing is changed. */
+  needsTypeInformation: 90002,
+  /** An internal error while rewriting a whole file: the file is left as written. */
+  fileSkipped: 90003,
+} as const;

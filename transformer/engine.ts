@@ -1,0 +1,79 @@
+/** Plans per Program (cached, so watch and incremental builds never see a stale plan) and applies them. */
+import type * as ts from "typescript";
+import path from "node:path";
+import { createFileContext, type TS } from "./context.js";
+import { planFile, type FilePlan, type PlanOptions, type SiteInfo } from "./plan/plan.js";
+import { Edits } from "./plan/forward.js";
+import { DIAGNOSTIC_CODES } from "./diagnostics.js";
+import type { RddoptOptions } from "./report/types.js";
+
+const plans = new WeakMap<ts.Program, Map<string, FilePlan>>();
+
+export function normalizeOptions(config: RddoptOptions | undefined): PlanOptions {
+  return { prune: config?.prune !== false, broadcast: config?.broadcast !== false };
+}
+
+/** Whether a file may hold rddopt pipelines at all (a text check spares the AST walk for most files). */
+export function mentionsRddopt(sourceFile: ts.SourceFile): boolean {
+  return !sourceFile.isDeclarationFile && sourceFile.text.includes("rddopt");
+}
+
+export function planFor(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, options: PlanOptions): FilePlan {
+  let perProgram = plans.get(program);
+  if (!perProgram) plans.set(program, (perProgram = new Map()));
+  const key = `${sourceFile.fileName}|${options.prune}|${options.broadcast}`;
+  const cached = perProgram.get(key);
+  if (cached) return cached;
+  const plan = computePlan(ts, program, sourceFile, options);
+  perProgram.set(key, plan);
+  return plan;
+}
+
+function computePlan(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, options: PlanOptions): FilePlan {
+  const empty = (): FilePlan => ({ edits: new Edits(), optimizations: [], warnings: [] });
+  if (!mentionsRddopt(sourceFile)) return empty();
+  if (!hasTypeInformation(ts, program, sourceFile)) {
+    const plan = empty();
+    plan.warnings.push({
+      code: DIAGNOSTIC_CODES.needsTypeInformation,
+      file: sourceFile.fileName,
+      start: 0,
+      length: 0,
+      message: "rddopt: this file imports rddopt but the compiler has no type information for it (transpile-only?); the rddopt transformer needs a type-checked program and left the file unchanged",
+    });
+    return plan;
+  }
+  try {
+    const fc = createFileContext(ts, program, sourceFile);
+    return planFile(fc, options, (node) => siteOf(program, sourceFile, node));
+  } catch (error) {
+    const plan = empty();
+    plan.warnings.push({
+      code: DIAGNOSTIC_CODES.fileSkipped,
+      file: sourceFile.fileName,
+      start: 0,
+      length: 0,
+      message: `rddopt: internal error, file left unchanged: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    return plan;
+  }
+}
+
+/** An import of "rddopt" that the checker cannot resolve means there are no types to work with. */
+function hasTypeInformation(ts: TS, program: ts.Program, sourceFile: ts.SourceFile): boolean {
+  if (program.getSourceFile(sourceFile.fileName) !== sourceFile) return false;
+  const checker = program.getTypeChecker();
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (!/^rddopt(\/|$)/.test(statement.moduleSpecifier.text)) continue;
+    if (statement.importClause?.isTypeOnly) continue;
+    if (!checker.getSymbolAtLocation(statement.moduleSpecifier)) return false;
+  }
+  return true;
+}
+
+export function siteOf(program: ts.Program, sourceFile: ts.SourceFile, node: ts.Node): SiteInfo {
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  const file = path.relative(program.getCurrentDirectory(), sourceFile.fileName).split(path.sep).join("/");
+  return { site: `${file}:${line + 1}:${character + 1}`, file, line: line + 1, column: character + 1 };
+}

@@ -1,0 +1,104 @@
+/** Recognises calls of rddopt's RDD methods by their resolved signature, never by name alone. */
+import type * as ts from "typescript";
+import type { FileContext } from "../context.js";
+
+/** Shuffles whose inputs the transformer may prune. */
+export const SHUFFLES = new Set([
+  "join", "leftOuterJoin", "rightOuterJoin", "fullOuterJoin", "cogroup", "groupByKey", "reduceByKey",
+  "aggregateByKey", "foldByKey", "combineByKey", "partitionBy", "repartition", "distinct", "sortByKey",
+  "sortBy", "subtractByKey",
+]);
+
+/** Joins that may be given `strategy: "auto"` (never full outer joins). */
+export const BROADCASTABLE_JOINS = new Set(["join", "leftOuterJoin", "rightOuterJoin"]);
+
+/** Every method of class RDD: calls with other names are never RDD calls, which spares the checker. */
+export const RDD_METHODS = new Set([
+  ...SHUFFLES, "map", "flatMap", "filter", "mapPartitions", "mapPartitionsWithIndex", "glom", "keyBy", "union",
+  "sample", "coalesce", "persist", "cache", "unpersist", "collect", "count", "take", "first", "isEmpty", "reduce",
+  "fold", "aggregate", "foreach", "countByValue", "saveAsTextFile", "mapValues", "flatMapValues", "keys", "values",
+  "countByKey", "collectAsMap", "lookup", "setName", "explain", "toString", "getNumPartitions", "describe",
+  "iterator", "prepare",
+]);
+
+const RUNTIME_RDD_FILE = /runtime[\\/]rdd[\\/]rdd\.(d\.)?ts$/;
+
+export interface RddCall {
+  call: ts.CallExpression;
+  method: string;
+  /** The RDD the method is called on. */
+  receiver: ts.Expression;
+  /** The method name node (its position is the call's site). */
+  name: ts.Identifier;
+}
+
+/** The rddopt RDD method call at `node`, or undefined. Results are cached per context. */
+export function rddCallOf(fc: FileContext, node: ts.Node): RddCall | undefined {
+  const { ts } = fc;
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return undefined;
+  const access = node.expression;
+  if (!ts.isIdentifier(access.name) || !RDD_METHODS.has(access.name.text)) return undefined;
+  const cache = callCache(fc);
+  const known = cache.get(node);
+  if (known !== undefined) return known || undefined;
+  const result = isRuntimeRddMethod(fc, node)
+    ? { call: node, method: access.name.text, receiver: access.expression, name: access.name }
+    : undefined;
+  cache.set(node, result ?? false);
+  return result;
+}
+
+const caches = new WeakMap<FileContext, Map<ts.Node, RddCall | false>>();
+function callCache(fc: FileContext): Map<ts.Node, RddCall | false> {
+  let cache = caches.get(fc);
+  if (!cache) caches.set(fc, (cache = new Map()));
+  return cache;
+}
+
+function isRuntimeRddMethod(fc: FileContext, call: ts.CallExpression): boolean {
+  const { ts } = fc;
+  const declaration = fc.checker.getResolvedSignature(call)?.declaration;
+  if (!declaration || !ts.isMethodDeclaration(declaration)) return false;
+  const owner = declaration.parent;
+  if (!ts.isClassDeclaration(owner) || owner.name?.text !== "RDD") return false;
+  return isRddoptRuntimeFile(fc, declaration.getSourceFile().fileName);
+}
+
+const packageOfFile = new Map<string, boolean>();
+/** True for rddopt's own runtime/rdd/rdd(.d).ts: the file pattern plus the nearest package.json named rddopt. */
+export function isRddoptRuntimeFile(fc: FileContext, fileName: string): boolean {
+  if (!RUNTIME_RDD_FILE.test(fileName)) return false;
+  const known = packageOfFile.get(fileName);
+  if (known !== undefined) return known;
+  let dir = fileName.replace(/[\\/][^\\/]*$/, "");
+  let result = false;
+  for (let i = 0; i < 8 && dir; i++) {
+    const text = fc.ts.sys.readFile(`${dir}/package.json`);
+    if (text !== undefined) {
+      try {
+        result = (JSON.parse(text) as { name?: string }).name === "rddopt";
+      } catch {
+        result = false;
+      }
+      break;
+    }
+    const up = dir.replace(/[\\/][^\\/]*$/, "");
+    if (up === dir) break;
+    dir = up;
+  }
+  packageOfFile.set(fileName, result);
+  return result;
+}
+
+/** Every rddopt RDD call in the file, in source order. */
+export function findRddCalls(fc: FileContext): RddCall[] {
+  const { ts } = fc;
+  const calls: RddCall[] = [];
+  const visit = (node: ts.Node): void => {
+    ts.forEachChild(node, visit);
+    const call = rddCallOf(fc, node);
+    if (call) calls.push(call);
+  };
+  visit(fc.sourceFile);
+  return calls.sort((a, b) => a.call.getStart() - b.call.getStart());
+}

@@ -1,0 +1,311 @@
+/**
+ * One file's plan: for every shuffle input, the projection to insert (or why none), the downstream edits
+ * that read the new shape, and for joins the strategy and site. Decisions only; rewrite/ builds the code.
+ */
+import type * as ts from "typescript";
+import { Unsupported, innerExpression, type FileContext } from "../context.js";
+import { findRddCalls, rddCallOf, SHUFFLES, type RddCall } from "../find/rdd-calls.js";
+import { functionOf } from "../find/functions.js";
+import { PipelineAnalysis } from "../analyse/rdd-demand.js";
+import { describe, firstReason, isAll, part, type Demand } from "../analyse/demand.js";
+import { DIAGNOSTIC_CODES } from "../diagnostics.js";
+import type { Optimization, TransformerWarning } from "../report/types.js";
+import { Edits, Forward, pairShape } from "./forward.js";
+import { KEEP, describeShape, isKeep, keepsPositions, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
+import { canPruneLiteral, projectionLambda, pruneLiteral } from "../rewrite/projection.js";
+import { broadcastEdit } from "./broadcast.js";
+
+export interface PlanOptions {
+  prune: boolean;
+  broadcast: boolean;
+}
+
+export interface FilePlan {
+  edits: Edits;
+  optimizations: Optimization[];
+  warnings: TransformerWarning[];
+}
+
+type Role = "receiver" | number;
+
+interface Candidate {
+  rdd: RddCall;
+  role: Role;
+  label: string;
+  expression: ts.Expression;
+  valueType: ts.Type;
+  demand: Demand;
+  compact: Shape;
+  stable?: Shape;
+  mode: Mode;
+  fallbackReason?: string;
+}
+
+const JOIN_LIKE = new Set(["join", "leftOuterJoin", "rightOuterJoin", "fullOuterJoin"]);
+
+export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: ts.Node) => SiteInfo): FilePlan {
+  const plan: FilePlan = { edits: new Edits(), optimizations: [], warnings: [] };
+  const calls = findRddCalls(fc);
+  if (calls.length === 0) return plan;
+  const analysis = new PipelineAnalysis(fc);
+  const candidates: Candidate[] = [];
+  const record = (rdd: RddCall, kind: Optimization["kind"], status: Optimization["status"], reason: string, extra: Partial<Optimization> = {}): void => {
+    const site = siteOf(rdd.name);
+    plan.optimizations.push({ ...site, kind, operation: rdd.method, status, reason, ...extra });
+  };
+  const warn = (rdd: RddCall, what: string, error: unknown): void => {
+    const message = `rddopt: left \`${rdd.method}\` at ${siteOf(rdd.name).site} as written (${what}): ${errorText(error)}`;
+    plan.warnings.push({ code: DIAGNOSTIC_CODES.internalError, file: fc.sourceFile.fileName, start: rdd.name.getStart(fc.sourceFile), length: rdd.name.getWidth(fc.sourceFile), message });
+    record(rdd, what === "broadcast" ? "broadcast" : "prune", "skipped", `internal error: ${errorText(error)}`);
+  };
+
+  for (const rdd of calls.filter((c) => SHUFFLES.has(c.method))) {
+    if (!options.prune) continue;
+    try {
+      for (const input of shuffleInputs(fc, rdd)) {
+        const candidate = evaluate(fc, analysis, rdd, input.role, input.expression, input.label);
+        if (typeof candidate === "string") record(rdd, "prune", "skipped", candidate, { input: input.label });
+        else candidates.push(candidate);
+      }
+    } catch (error) {
+      warn(rdd, "pruning", error);
+    }
+  }
+
+  const { arriving, edits: downstream } = settleShapes(fc, candidates);
+  plan.edits.merge(downstream);
+  for (const candidate of candidates) {
+    const shape = candidate.mode === "compact" ? candidate.compact : candidate.stable!;
+    if (isKeep(shape)) {
+      record(candidate.rdd, "prune", "skipped", candidate.fallbackReason ?? "nothing can be removed", { input: candidate.label });
+      continue;
+    }
+    try {
+      const placement = addProjection(fc, plan.edits, candidate, shape, arriving.get(candidate) ?? KEEP);
+      const note = candidate.mode === "stable" ? ` (positions kept: ${candidate.fallbackReason})` : "";
+      record(candidate.rdd, "prune", "applied", `downstream reads ${describe(candidate.demand)} of the ${candidate.label} value${note}`, {
+        input: candidate.label,
+        kept: describeShape(shape),
+        placement,
+      });
+    } catch (error) {
+      warn(candidate.rdd, "pruning", error);
+    }
+  }
+
+  for (const rdd of calls.filter((c) => JOIN_LIKE.has(c.method))) {
+    if (!options.broadcast) continue;
+    try {
+      const decision = broadcastEdit(fc, rdd, siteOf(rdd.name).site);
+      if (decision.edit) plan.edits.add(rdd.call, decision.edit);
+      record(rdd, "broadcast", decision.edit ? "applied" : "skipped", decision.reason);
+    } catch (error) {
+      warn(rdd, "broadcast", error);
+    }
+  }
+  return plan;
+}
+
+export interface SiteInfo {
+  site: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+function shuffleInputs(fc: FileContext, rdd: RddCall): { role: Role; expression: ts.Expression; label: string }[] {
+  const inputs: { role: Role; expression: ts.Expression; label: string }[] = [];
+  const twoSided = JOIN_LIKE.has(rdd.method) || rdd.method === "cogroup" || rdd.method === "subtractByKey";
+  inputs.push({ role: "receiver", expression: rdd.receiver, label: twoSided ? "left" : "input" });
+  if (JOIN_LIKE.has(rdd.method) || rdd.method === "subtractByKey") {
+    if (rdd.call.arguments[0]) inputs.push({ role: 0, expression: rdd.call.arguments[0], label: "right" });
+  } else if (rdd.method === "cogroup") {
+    rdd.call.arguments.forEach((arg, index) => {
+      if (isRddTyped(fc, arg)) inputs.push({ role: index, expression: arg, label: `input ${index + 2}` });
+    });
+  }
+  return inputs;
+}
+
+function isRddTyped(fc: FileContext, expression: ts.Expression): boolean {
+  return rowType(fc, expression) !== undefined;
+}
+
+/** T of an expression of type RDD<T>. */
+function rowType(fc: FileContext, expression: ts.Expression): ts.Type | undefined {
+  const type = fc.checker.getTypeAtLocation(expression);
+  if (type.getSymbol()?.name !== "RDD") return undefined;
+  const args = fc.checker.getTypeArguments(type as ts.TypeReference);
+  return args.length === 1 ? args[0] : undefined;
+}
+
+function evaluate(fc: FileContext, analysis: PipelineAnalysis, rdd: RddCall, role: Role, expression: ts.Expression, label: string): Candidate | string {
+  const row = rowType(fc, expression);
+  if (!row) return "the input's type is not RDD<T>";
+  const pair = tupleElements(fc, row);
+  if (!pair || pair.length !== 2) return "rows are not [key, value] pairs: only values are pruned";
+  const valueType = pair[1];
+  const rowDemand = analysis.useDemand({ kind: "call", rdd, role, via: expression });
+  const demand = part(rowDemand, "1");
+  if (isAll(demand)) return `the ${label} value is observed whole: ${demand.reason}`;
+  const compact = projectionShape(fc, valueType, demand, "compact");
+  if (isKeep(compact)) {
+    const why = firstReason(demand);
+    return why ? `nothing can be removed (${why})` : `nothing can be removed: downstream reads ${describe(demand)} of a ${fc.checker.typeToString(valueType)}`;
+  }
+  return { rdd, role, label, expression, valueType, demand, compact, mode: "compact" };
+}
+
+/**
+ * Runs the downstream rewrite of every pruned shuffle, switching a shuffle's inputs to position-keeping
+ * shapes when its compacted shape cannot be followed, until all agree. Returns the shape in which values
+ * arrive at each projection (upstream pruning may have moved them).
+ */
+function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map<Candidate, Shape>; edits: Edits } {
+  const byShuffle = new Map<ts.CallExpression, Candidate[]>();
+  for (const c of candidates) byShuffle.set(c.rdd.call, [...(byShuffle.get(c.rdd.call) ?? []), c]);
+  const shapeOf = (c: Candidate): Shape => (c.mode === "compact" ? c.compact : (c.stable ??= projectionShape(fc, c.valueType, c.demand, "stable")));
+  for (let round = 0; round <= candidates.length + 1; round++) {
+    const edits = new Edits();
+    const arriving = new Map<Candidate, Shape>();
+    const sink = (rdd: RddCall, role: Role, shape: Shape): boolean => {
+      const target = candidates.find((c) => c.rdd.call === rdd.call && c.role === role && !isKeep(shapeOf(c)));
+      if (!target) return false;
+      const previous = arriving.get(target);
+      if (previous && JSON.stringify(previous) !== JSON.stringify(shape)) throw new Unsupported("values of different shapes meet");
+      arriving.set(target, shape);
+      return true;
+    };
+    let failed: { group: Candidate[]; reason: string } | undefined;
+    for (const [call, group] of byShuffle) {
+      const shuffleEdits = new Edits();
+      try {
+        new Forward(fc, shuffleEdits, sink).rdd(call, outputShape(group, shapeOf));
+        edits.merge(shuffleEdits);
+      } catch (error) {
+        if (!(error instanceof Unsupported)) throw error;
+        failed = { group, reason: error.message };
+        break;
+      }
+    }
+    if (!failed) {
+      for (const c of candidates) {
+        const shape = shapeOf(c);
+        if (!isKeep(shape) && !arriving.has(c)) arriving.set(c, KEEP);
+      }
+      return { arriving, edits };
+    }
+    for (const c of failed.group) {
+      if (c.mode === "compact" && !keepsPositions(c.compact)) {
+        c.mode = "stable";
+        c.fallbackReason = failed.reason;
+      }
+    }
+  }
+  throw new Error("pruned shapes did not settle");
+}
+
+/** Shape of the shuffle's output rows given the shapes of its pruned inputs. */
+function outputShape(group: Candidate[], shapeOf: (c: Candidate) => Shape): Shape {
+  const rdd = group[0].rdd;
+  const valueOfRole = (role: Role): Shape => {
+    const candidate = group.find((c) => c.role === role);
+    return candidate ? shapeOf(candidate) : KEEP;
+  };
+  const left = valueOfRole("receiver");
+  switch (rdd.method) {
+    case "join":
+    case "leftOuterJoin":
+    case "rightOuterJoin":
+    case "fullOuterJoin":
+      return pairShape({ kind: "tuple", length: 2, elements: [{ from: 0, shape: left }, { from: 1, shape: valueOfRole(0) }] });
+    case "cogroup": {
+      const count = 1 + rdd.call.arguments.length;
+      return pairShape({
+        kind: "tuple",
+        length: count,
+        elements: Array.from({ length: count }, (_, i) => ({ from: i, shape: { kind: "array", element: i === 0 ? left : valueOfRole(i - 1) } as Shape })),
+      });
+    }
+    case "groupByKey":
+      return pairShape({ kind: "array", element: left });
+    default:
+      return pairShape(left);
+  }
+}
+
+/** Adds the projection of one input: fused into the map/mapValues right before it when simple, else inserted. */
+function addProjection(fc: FileContext, edits: Edits, candidate: Candidate, shape: Shape, arriving: Shape): "fused" | "inserted" {
+  const { ts } = fc;
+  const fusable = fusableLiterals(fc, candidate.expression, shape);
+  if (fusable) {
+    for (const literal of fusable) {
+      edits.add(literal, { key: `fuse:${describeShape(shape)}`, layer: 2, apply: (visited) => pruneLiteral(ts, visited as ts.Expression, shape) });
+    }
+    return "fused";
+  }
+  const projection = projectionLambda(ts, shape, arriving);
+  edits.add(candidate.expression, {
+    key: `project:${describeShape(shape)}:${describeShape(arriving)}`,
+    layer: 2,
+    apply: (visited) => {
+      const { factory } = ts;
+      const receiver = visited as ts.Expression;
+      const access = ts.setTextRange(factory.createPropertyAccessExpression(receiver, "mapValues"), receiver);
+      return ts.setTextRange(factory.createCallExpression(access, undefined, [projection]), receiver);
+    },
+  });
+  return "inserted";
+}
+
+/**
+ * The value literals returned by the lambda of a `mapValues`/`map` chained directly before the shuffle, when
+ * every one of them can be pruned in place.
+ */
+function fusableLiterals(fc: FileContext, expression: ts.Expression, shape: Shape): ts.Expression[] | undefined {
+  const { ts } = fc;
+  const inner = innerExpression(ts, expression);
+  const previous = rddCallOf(fc, inner);
+  if (!previous || (previous.method !== "mapValues" && previous.method !== "map") || previous.call.arguments.length !== 1) return undefined;
+  const fnExpression = innerExpression(ts, previous.call.arguments[0]);
+  if (!ts.isArrowFunction(fnExpression) && !ts.isFunctionExpression(fnExpression)) return undefined;
+  const fn = functionOf(fc, fnExpression);
+  if (!fn?.body) return undefined;
+  const returned = returnedExpressions(fc, fn.body);
+  if (!returned?.length) return undefined;
+  const literals: ts.Expression[] = [];
+  for (const expr of returned) {
+    let value = innerExpression(ts, expr);
+    if (previous.method === "map") {
+      if (!ts.isArrayLiteralExpression(value) || value.elements.length !== 2 || value.elements.some((e) => ts.isSpreadElement(e))) return undefined;
+      value = innerExpression(ts, value.elements[1]);
+    }
+    if (!canPruneLiteral(ts, value, shape)) return undefined;
+    literals.push(value);
+  }
+  return literals;
+}
+
+/** Every value a function body returns, or undefined when a path may end without a return we can see. */
+function returnedExpressions(fc: FileContext, body: ts.ConciseBody): ts.Expression[] | undefined {
+  const { ts } = fc;
+  if (!ts.isBlock(body)) return [body];
+  const found: ts.Expression[] = [];
+  let ok = true;
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node)) {
+      if (node.expression) found.push(node.expression);
+      else ok = false;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  const last = body.statements[body.statements.length - 1];
+  if (!last || !ts.isReturnStatement(last)) return undefined;
+  return ok ? found : undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,151 @@
+/**
+ * Shapes: what a pruned value looks like relative to the original. A tuple lists the original index of
+ * each element it keeps (in order), an object the properties it keeps; "keep" is the value unchanged.
+ * "array" only describes values downstream (grouped values), never a projection.
+ */
+import type * as ts from "typescript";
+import type { FileContext } from "../context.js";
+import { isAll, type All, type Demand, type Fields } from "../analyse/demand.js";
+
+export type Shape =
+  | { kind: "keep" }
+  | { kind: "tuple"; length: number; elements: { from: number; shape: Shape }[] }
+  | { kind: "object"; properties: { name: string; shape: Shape }[]; total: number }
+  | { kind: "array"; element: Shape };
+
+export const KEEP: Shape = { kind: "keep" };
+export type Mode = "compact" | "stable";
+
+/**
+ * The smallest shape that still holds everything `demand` reads of a value of `type`, or KEEP. "compact"
+ * renumbers tuple elements; "stable" keeps every index (drops only trailing elements) so no downstream
+ * index changes.
+ */
+export function projectionShape(fc: FileContext, type: ts.Type, demand: Demand, mode: Mode): Shape {
+  if (isAll(demand)) return KEEP;
+  const tuple = tupleElements(fc, type);
+  if (tuple) return tupleShape(fc, tuple, demand, mode);
+  const properties = plainObjectProperties(fc, type);
+  if (properties) return objectShape(fc, properties, demand, mode);
+  return KEEP;
+}
+
+function tupleShape(fc: FileContext, elements: readonly ts.Type[], demand: Exclude<Demand, All>, mode: Mode): Shape {
+  const wanted: Fields = demand ?? new Map();
+  const indices: number[] = [];
+  for (const key of wanted.keys()) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || String(index) !== key || index < 0 || index >= elements.length) return KEEP;
+    indices.push(index);
+  }
+  indices.sort((a, b) => a - b);
+  const kept =
+    mode === "compact" ? indices : indices.length ? Array.from({ length: indices[indices.length - 1] + 1 }, (_, i) => i) : [];
+  const shape: Shape = {
+    kind: "tuple",
+    length: elements.length,
+    elements: kept.map((from) => ({
+      from,
+      shape: wanted.has(String(from)) ? projectionShape(fc, elements[from], wanted.get(String(from)) ?? null, mode) : KEEP,
+    })),
+  };
+  return isKeep(shape) ? KEEP : shape;
+}
+
+function objectShape(fc: FileContext, properties: readonly ts.Symbol[], demand: Exclude<Demand, All>, mode: Mode): Shape {
+  const wanted: Fields = demand ?? new Map();
+  const names = new Set(properties.map((p) => p.name));
+  for (const key of wanted.keys()) if (!names.has(key)) return KEEP;
+  const kept = properties.filter((p) => wanted.has(p.name));
+  const shape: Shape = {
+    kind: "object",
+    total: properties.length,
+    properties: kept.map((p) => ({
+      name: p.name,
+      shape: projectionShape(fc, fc.checker.getTypeOfSymbol(p), wanted.get(p.name) ?? null, mode),
+    })),
+  };
+  return isKeep(shape) ? KEEP : shape;
+}
+
+/** True when the shape keeps the whole value. */
+export function isKeep(shape: Shape): boolean {
+  switch (shape.kind) {
+    case "keep":
+      return true;
+    case "tuple":
+      return shape.elements.length === shape.length && shape.elements.every((e, i) => e.from === i && isKeep(e.shape));
+    case "object":
+      return shape.properties.length === shape.total && shape.properties.every((p) => isKeep(p.shape));
+    case "array":
+      return isKeep(shape.element);
+  }
+}
+
+/** True when no tuple element changes position, so code reading the value needs no rewrite. */
+export function keepsPositions(shape: Shape): boolean {
+  switch (shape.kind) {
+    case "keep":
+      return true;
+    case "tuple":
+      return shape.elements.every((e, i) => e.from === i && keepsPositions(e.shape));
+    case "object":
+      return shape.properties.every((p) => keepsPositions(p.shape));
+    case "array":
+      return keepsPositions(shape.element);
+  }
+}
+
+/** Number of leaf fields a shape keeps of a value (for "strictly fewer fields"). */
+export function describeShape(shape: Shape): string {
+  switch (shape.kind) {
+    case "keep":
+      return "*";
+    case "tuple":
+      return `[${shape.elements.map((e) => (e.shape.kind === "keep" ? String(e.from) : `${e.from}:${describeShape(e.shape)}`)).join(", ")}] of ${shape.length}`;
+    case "object":
+      return `{${shape.properties.map((p) => (p.shape.kind === "keep" ? p.name : `${p.name}: ${describeShape(p.shape)}`)).join(", ")}} of ${shape.total}`;
+    case "array":
+      return `${describeShape(shape.element)}[]`;
+  }
+}
+
+/** Element types of a fixed tuple whose elements are all required, else undefined. */
+export function tupleElements(fc: FileContext, type: ts.Type): readonly ts.Type[] | undefined {
+  const { ts, checker } = fc;
+  if (!checker.isTupleType(type)) return undefined;
+  const target = (type as ts.TypeReference).target as ts.TupleType;
+  if (target.elementFlags.some((flag) => flag !== ts.ElementFlags.Required)) return undefined;
+  return checker.getTypeArguments(type as ts.TypeReference);
+}
+
+/**
+ * Properties of a plain data object type (literal type or interface of fields), else undefined: classes,
+ * methods, accessors, index signatures, call signatures, unions and intersections are never pruned.
+ */
+export function plainObjectProperties(fc: FileContext, type: ts.Type): readonly ts.Symbol[] | undefined {
+  const { ts, checker } = fc;
+  if (!(type.flags & ts.TypeFlags.Object) || checker.isArrayType(type) || checker.isTupleType(type)) return undefined;
+  const objectFlags = (type as ts.ObjectType).objectFlags;
+  if (!(objectFlags & (ts.ObjectFlags.Anonymous | ts.ObjectFlags.Interface | ts.ObjectFlags.Reference))) return undefined;
+  const symbol = type.getSymbol() ?? type.aliasSymbol;
+  if (symbol && symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Function | ts.SymbolFlags.Enum)) return undefined;
+  if (symbol?.declarations?.some((d) => d.getSourceFile().isDeclarationFile && d.getSourceFile().hasNoDefaultLib)) return undefined;
+  if (checker.getSignaturesOfType(type, ts.SignatureKind.Call).length) return undefined;
+  if (checker.getSignaturesOfType(type, ts.SignatureKind.Construct).length) return undefined;
+  if (checker.getIndexInfosOfType(type).length) return undefined;
+  const properties = checker.getPropertiesOfType(type);
+  if (properties.length === 0) return undefined;
+  for (const property of properties) {
+    if (!(property.flags & ts.SymbolFlags.Property) || property.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.Accessor)) {
+      return undefined;
+    }
+    const declarations = property.declarations ?? [];
+    if (!declarations.length) return undefined;
+    if (!declarations.every((d) => ts.isPropertySignature(d) || ts.isPropertyAssignment(d) || ts.isShorthandPropertyAssignment(d))) {
+      return undefined;
+    }
+    if (property.name.startsWith("__")) return undefined;
+  }
+  return properties;
+}
