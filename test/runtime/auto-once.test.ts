@@ -48,7 +48,7 @@ describe('"auto" computes each source partition once', () => {
       const rightCalls = new Map<number, number>();
       const l = counted(ctx.parallelize(left, 4), leftCalls);
       const r = counted(ctx.parallelize(right, 3), rightCalls);
-      const joined = type === "leftOuter" ? l.leftOuterJoin(r, { strategy: "auto" }) : l.rightOuterJoin(r, { strategy: "auto" });
+      const joined: RDD<[number, unknown]> = type === "leftOuter" ? l.leftOuterJoin(r, { strategy: "auto" }) : l.rightOuterJoin(r, { strategy: "auto" });
       const counts = await joined.mapValues(() => 1).reduceByKey((a, b) => a + b).collect();
       expectSamePairs(counts, ref.countByKey(ref.join(left, right, type)));
       expect([...leftCalls.values()]).toEqual(Array(4).fill(1));

@@ -9,7 +9,8 @@ import * as ref from "../helpers/reference.js";
 afterEach(stopContexts);
 
 const LEVELS = ["MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY"] as const;
-const rows = Array.from({ length: 60 }, (_, i) => [i % 7, { id: i, name: `n${i}`, big: 2n ** BigInt(i), when: new Date(i) }] as const);
+type Row = [number, { id: number; name: string; big: bigint; when: Date }];
+const rows: Row[] = Array.from({ length: 60 }, (_, i) => [i % 7, { id: i, name: `n${i}`, big: 2n ** BigInt(i), when: new Date(i) }]);
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
