@@ -52,6 +52,8 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
   readonly opName: string;
   private dep: ShuffleDependency | undefined;
   private rangePartitioner: RangePartitioner | undefined;
+  /** The one sampling run: jobs preparing at the same time must all see the same bounds (and so the same shuffle). */
+  private sampling: Promise<void> | undefined;
 
   constructor(
     readonly parent: RDD<[K, V]>,
@@ -75,27 +77,34 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
   }
 
   override async prepare(): Promise<void> {
-    if (this.options.sort && !this.rangePartitioner) {
-      const { numPartitions, ascending } = this.options.sort;
-      // As Spark's RangePartitioner: a reservoir sample of keys from every partition.
-      const perPartition = Math.ceil((60 * numPartitions) / Math.max(1, this.parent.numPartitions));
-      const samples = await this.ctx.runJob(this.parent, "sortByKey (sample)", (split, tc) => {
-        const keys: Key[] = [];
-        let seen = 0;
-        let state = (split + 1) * 0x9e3779b1;
-        this.parent.iterator(split, tc, (row) => {
-          seen++;
-          if (keys.length < perPartition) keys.push(row[0]);
-          else {
-            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-            const j = state % seen;
-            if (j < perPartition) keys[j] = row[0];
-          }
-        });
-        return keys;
+    if (!this.options.sort || this.rangePartitioner) return;
+    this.sampling ??= this.sampleBounds(this.options.sort).catch((e: unknown) => {
+      this.sampling = undefined; // a failed sample is retried by the next job
+      throw e;
+    });
+    await this.sampling;
+  }
+
+  private async sampleBounds(sort: { ascending: boolean; numPartitions: number }): Promise<void> {
+    const { numPartitions, ascending } = sort;
+    // As Spark's RangePartitioner: a reservoir sample of keys from every partition.
+    const perPartition = Math.ceil((60 * numPartitions) / Math.max(1, this.parent.numPartitions));
+    const samples = await this.ctx.runJob(this.parent, "sortByKey (sample)", (split, tc) => {
+      const keys: Key[] = [];
+      let seen = 0;
+      let state = (split + 1) * 0x9e3779b1;
+      this.parent.iterator(split, tc, (row) => {
+        seen++;
+        if (keys.length < perPartition) keys.push(row[0]);
+        else {
+          state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+          const j = state % seen;
+          if (j < perPartition) keys[j] = row[0];
+        }
       });
-      this.rangePartitioner = RangePartitioner.fromSample(numPartitions, samples.flat(1), ascending);
-    }
+      return keys;
+    });
+    this.rangePartitioner = RangePartitioner.fromSample(numPartitions, samples.flat(1), ascending);
   }
 
   private dependency(): ShuffleDependency {
