@@ -1,0 +1,71 @@
+/** Compile-and-run through the real tspc: same results with the plugin, fewer shuffle bytes. */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT } from "../transformer/harness.js";
+import { createWorkspace, multiset, parseOutput, type ProgramOutput, type Workspace } from "../transformer/tspc.js";
+
+const FIXTURES_DIR = path.join(ROOT, "test", "fixtures", "transformer");
+const FIXTURES = fs.readdirSync(FIXTURES_DIR).filter((f) => f.endsWith(".ts")).sort();
+const VARIANTS = [
+  { name: "plain" },
+  { name: "prune", plugin: { broadcast: false } },
+  { name: "full", plugin: {} },
+];
+
+let workspace: Workspace;
+const outputs = new Map<string, Map<string, ProgramOutput>>();
+const compilerOutput = new Map<string, string>();
+
+beforeAll(() => {
+  workspace = createWorkspace(FIXTURES_DIR, FIXTURES);
+  for (const variant of VARIANTS) {
+    const { outDir, output } = workspace.compile(variant);
+    compilerOutput.set(variant.name, output);
+    const byFixture = new Map<string, ProgramOutput>();
+    for (const fixture of FIXTURES) byFixture.set(fixture, parseOutput(workspace.run(outDir, fixture)));
+    outputs.set(variant.name, byFixture);
+  }
+});
+
+afterAll(() => workspace?.dispose());
+
+describe.each(FIXTURES)("%s", (fixture) => {
+  const get = (variant: string): ProgramOutput => outputs.get(variant)!.get(fixture)!;
+
+  test("computes the same rows with the plugin (as multisets)", () => {
+    expect(multiset(get("prune").rows)).toEqual(multiset(get("plain").rows));
+    expect(multiset(get("full").rows)).toEqual(multiset(get("plain").rows));
+    expect(get("plain").rows.length).toBeGreaterThan(0);
+  });
+
+  test("never shuffles more with pruning", () => {
+    expect(get("prune").totals.shuffleBytesWritten).toBeLessThanOrEqual(get("plain").totals.shuffleBytesWritten);
+  });
+});
+
+test("the seed program shuffles at least 60% fewer bytes with prune only", () => {
+  const plain = outputs.get("plain")!.get("seed.ts")!.totals.shuffleBytesWritten;
+  const pruned = outputs.get("prune")!.get("seed.ts")!.totals.shuffleBytesWritten;
+  expect(plain).toBeGreaterThan(0);
+  expect(pruned).toBeLessThanOrEqual(plain * 0.4);
+});
+
+test("pruning actually shrinks every fixture that has unread fields", () => {
+  for (const fixture of ["orders.ts", "helpers.ts", "chain.ts"]) {
+    const plain = outputs.get("plain")!.get(fixture)!.totals.shuffleBytesWritten;
+    const pruned = outputs.get("prune")!.get(fixture)!.totals.shuffleBytesWritten;
+    expect(pruned, fixture).toBeLessThan(plain);
+  }
+});
+
+test("broadcast: joins get strategy auto and a site naming the user's source", () => {
+  const joins = outputs.get("full")!.get("seed.ts")!.totals.joins ?? [];
+  expect(joins.some((j) => j.site === "src/seed.ts:10:21")).toBe(true);
+  const plainJoins = outputs.get("plain")!.get("seed.ts")!.totals.joins ?? [];
+  expect(plainJoins.every((j) => j.strategy === "shuffle")).toBe(true);
+});
+
+test("tspc reports no rddopt warnings for well-typed fixtures", () => {
+  expect(compilerOutput.get("full")).not.toMatch(/TS9000\d/);
+});
