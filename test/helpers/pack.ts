@@ -28,7 +28,7 @@ const BUILT = ["dist/runtime/index.js", "dist/cjs/transformer/index.js"];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits out a build running elsewhere (it empties dist/ first); fails clearly when there is no build at all. */
-async function waitForBuild(timeoutMs: number): Promise<void> {
+export async function waitForBuild(timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const missing = BUILT.filter((f) => !fs.existsSync(path.join(packageRoot, f)));

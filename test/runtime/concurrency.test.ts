@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HashPartitioner } from "../../runtime/index.js";
 import { stopContexts, tempDir, testContext } from "../helpers/context.js";
 import { expectSamePairs } from "../helpers/multiset.js";
-import { packageRoot } from "../helpers/pack.js";
+import { packageRoot, waitForBuild } from "../helpers/pack.js";
 import * as ref from "../helpers/reference.js";
 
 afterEach(stopContexts);
@@ -77,6 +77,7 @@ describe("lookup and first on ordered and joined RDDs", () => {
 
 describe("cleanup at process exit", () => {
   it("removes spill and disk-cache files when the process exits without stop()", async () => {
+    await waitForBuild(); // the child imports the built package ("rddopt" resolves to dist/)
     const localDir = tempDir("rddopt-exit-");
     try {
       const script = `

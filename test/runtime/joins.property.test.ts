@@ -99,7 +99,7 @@ describe("join strategies agree with the reference (property)", () => {
         }
         await stopContexts();
       }),
-      { numRuns: 40 },
+      { numRuns: 20 },
     );
   });
 
@@ -112,7 +112,7 @@ describe("join strategies agree with the reference (property)", () => {
         }
         await stopContexts();
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
@@ -126,7 +126,7 @@ describe("join strategies agree with the reference (property)", () => {
         }
         await stopContexts();
       }),
-      { numRuns: 80 },
+      { numRuns: 40 },
     );
   });
 
@@ -144,7 +144,7 @@ describe("join strategies agree with the reference (property)", () => {
         }
         await stopContexts();
       }),
-      { numRuns: 50 },
+      { numRuns: 25 },
     );
   });
 });
