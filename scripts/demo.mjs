@@ -1,6 +1,7 @@
-// `npm run demo`: compiles samples/ with plain tsc and with tspc + the rddopt plugin, runs every
-// sample from both builds, and prints per sample what the transformer changed, whether the
-// results match as multisets, and shuffled bytes / broadcast bytes / time side by side.
+// `npm run demo`: compiles samples/ with plain tsc, with tspc + rddopt pruning only, and with
+// tspc + rddopt pruning and broadcast; runs every sample from each build, and prints per sample
+// what the transformer changed, whether the results match as multisets, and shuffled bytes /
+// broadcast bytes / time side by side.
 // Exits 1 if any result differs or any step fails.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -28,27 +29,38 @@ function sampleNames() {
     .sort();
 }
 
+/** The builds compared, in column order: the compiler and the rddopt plugin options (none: plain tsc). */
+const BUILDS = [
+  { label: "plain tsc", dir: "plain", compiler: tsc, plugin: undefined },
+  { label: "prune only", dir: "prune", compiler: tspc, plugin: { prune: true, broadcast: false } },
+  { label: "prune+broadcast", dir: "rddopt", compiler: tspc, plugin: { prune: true, broadcast: true } },
+];
+
 /**
  * A scratch project shaped like a user's: samples/ copied in, and node_modules/rddopt linking to
  * this checkout, so that `import "rddopt"` and the tsconfig's `"transform": "rddopt/transformer"`
- * resolve exactly as they would after `npm install rddopt`.
+ * resolve exactly as they would after `npm install rddopt`. One tsconfig per build.
  */
 function makeWorkspace(names) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-demo-"));
-  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
   fs.symlinkSync(root, path.join(dir, "node_modules", "rddopt"), "dir");
-  fs.mkdirSync(path.join(dir, "node_modules", "@types"));
   fs.symlinkSync(path.join(root, "node_modules", "@types", "node"), path.join(dir, "node_modules", "@types", "node"), "dir");
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module", private: true }) + "\n");
   fs.mkdirSync(path.join(dir, "samples"));
   for (const file of ["tsconfig.json", "kit.ts", ...names.map((n) => `${n}.ts`)]) {
     fs.copyFileSync(path.join(samplesDir, file), path.join(dir, "samples", file));
   }
+  for (const build of BUILDS) {
+    const plugins = build.plugin ? [{ transform: "rddopt/transformer", ...build.plugin }] : [];
+    const config = { extends: "./tsconfig.json", compilerOptions: { outDir: `../${build.dir}`, plugins } };
+    fs.writeFileSync(path.join(dir, "samples", `tsconfig.${build.dir}.json`), JSON.stringify(config, null, 2));
+  }
   return dir;
 }
 
-async function compile(compiler, workspace, outDir) {
-  await run(process.execPath, [compiler, "-p", path.join(workspace, "samples", "tsconfig.json"), "--outDir", outDir], { cwd: workspace });
+async function compile(build, workspace) {
+  await run(process.execPath, [build.compiler, "-p", path.join(workspace, "samples", `tsconfig.${build.dir}.json`)], { cwd: workspace });
 }
 
 async function report(workspace) {
@@ -62,10 +74,10 @@ function markedJson(stdout, marker) {
   return JSON.parse(line.slice(marker.length + 1));
 }
 
-async function runSample(buildDir, name, workspace, label) {
-  const resultFile = path.join(workspace, `${name}.${label}.rows`);
+async function runSample(workspace, build, name) {
+  const resultFile = path.join(workspace, `${name}.${build.dir}.rows`);
   const started = process.hrtime.bigint();
-  const { stdout } = await run(process.execPath, [path.join(buildDir, `${name}.js`)], {
+  const { stdout } = await run(process.execPath, [path.join(workspace, build.dir, `${name}.js`)], {
     cwd: workspace,
     env: { ...process.env, RDDOPT_RESULT_FILE: resultFile },
     maxBuffer: 64 * 2 ** 20,
@@ -82,27 +94,39 @@ async function runSample(buildDir, name, workspace, label) {
 
 const number = (n) => Math.round(n).toLocaleString("en-US");
 
+/** Change against the plain build, coloured (green: less). */
 function change(before, after) {
   if (before === 0 && after === 0) return "";
-  if (before === 0) return "new";
+  if (before === 0) return "";
   const pct = ((after - before) / before) * 100;
   const text = `${pct > 0 ? "+" : ""}${pct.toFixed(1)}%`;
   return pct < 0 ? color.green(text) : pct > 0 ? color.red(text) : text;
 }
 
-function table(plain, optimized) {
-  const joins = (m) => m.joins.map((j) => j.strategy).join(", ") || "-";
-  const rows = [
-    ["", "plain tsc", "tspc + rddopt", "change"],
-    ["shuffled bytes", number(plain.metrics.shuffleBytesWritten), number(optimized.metrics.shuffleBytesWritten), change(plain.metrics.shuffleBytesWritten, optimized.metrics.shuffleBytesWritten)],
-    ["shuffled records", number(plain.metrics.shuffleRecordsWritten), number(optimized.metrics.shuffleRecordsWritten), change(plain.metrics.shuffleRecordsWritten, optimized.metrics.shuffleRecordsWritten)],
-    ["broadcast bytes", number(plain.metrics.broadcastBytes), number(optimized.metrics.broadcastBytes), change(plain.metrics.broadcastBytes, optimized.metrics.broadcastBytes)],
-    ["job time (ms)", number(plain.metrics.wallMs), number(optimized.metrics.wallMs), change(plain.metrics.wallMs, optimized.metrics.wallMs)],
-    ["process time (ms)", number(plain.processMs), number(optimized.processMs), change(plain.processMs, optimized.processMs)],
+const visibleLength = (text) => text.replace(/\x1b\[[0-9;]*m/g, "").length;
+const padStart = (text, width) => " ".repeat(Math.max(0, width - visibleLength(text))) + text;
+
+/** Figures per build, side by side; under the optimized builds, the change against plain tsc. */
+function table(runs) {
+  const figures = [
+    ["shuffled bytes", (r) => r.metrics.shuffleBytesWritten],
+    ["shuffled records", (r) => r.metrics.shuffleRecordsWritten],
+    ["broadcast bytes", (r) => r.metrics.broadcastBytes],
+    ["job time (ms)", (r) => r.metrics.wallMs],
+    ["process time (ms)", (r) => r.processMs],
   ];
-  const widths = [18, 14, 14, 10];
-  const lines = rows.map((r) => "  " + r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" "));
-  lines.push(`  joins, plain:  ${joins(plain.metrics)}`, `  joins, rddopt: ${joins(optimized.metrics)}`);
+  const cell = 24;
+  const lines = ["  " + "".padEnd(18) + BUILDS.map((b) => padStart(b.label, cell)).join("")];
+  for (const [label, get] of figures) {
+    const base = get(runs[0]);
+    const cells = runs.map((r, i) => {
+      const value = number(get(r));
+      const delta = i === 0 ? "" : change(base, get(r));
+      return padStart(delta ? `${value} (${delta})` : value, cell);
+    });
+    lines.push("  " + label.padEnd(18) + cells.join(""));
+  }
+  runs.forEach((r, i) => lines.push(`  joins, ${BUILDS[i].label}: ${r.metrics.joins.map((j) => j.strategy).join(", ") || "-"}`));
   return lines;
 }
 
@@ -126,29 +150,30 @@ function diffLines(file) {
 async function main() {
   const names = sampleNames();
   const workspace = makeWorkspace(names);
-  const plainDir = path.join(workspace, "plain");
-  const optimizedDir = path.join(workspace, "optimized");
   const bar = new cliProgress.SingleBar(
-    { format: "rddopt demo [{bar}] {value}/{total} {step}", stream: process.stderr, hideCursor: true, clearOnComplete: true, noTTYOutput: false },
+    { format: "rddopt demo [{bar}] {value}/{total} {step}", stream: process.stderr, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   const outcomes = [];
   let failed = false;
-  bar.start(3 + names.length * 2, 0, { step: "compiling with tsc" });
+  bar.start(BUILDS.length + 1 + names.length * BUILDS.length, 0, { step: "" });
   try {
-    await compile(tsc, workspace, plainDir);
-    bar.increment({ step: "compiling with tspc + rddopt" });
-    await compile(tspc, workspace, optimizedDir);
-    bar.increment({ step: "rddopt report" });
+    for (const build of BUILDS) {
+      bar.update({ step: `compiling: ${build.label}` });
+      await compile(build, workspace);
+      bar.increment();
+    }
+    bar.update({ step: "rddopt report" });
     const byFile = new Map((await report(workspace)).files.map((f) => [path.basename(f.file, ".ts"), f]));
     bar.increment();
     for (const name of names) {
-      bar.update({ step: `${name} (plain)` });
-      const plain = await runSample(plainDir, name, workspace, "plain");
-      bar.increment({ step: `${name} (rddopt)` });
-      const optimized = await runSample(optimizedDir, name, workspace, "rddopt");
-      bar.increment();
-      outcomes.push({ name, plain, optimized, file: byFile.get(name), same: plain.rows === optimized.rows });
+      const runs = [];
+      for (const build of BUILDS) {
+        bar.update({ step: `${name} (${build.label})` });
+        runs.push(await runSample(workspace, build, name));
+        bar.increment();
+      }
+      outcomes.push({ name, runs, file: byFile.get(name), same: runs.every((r) => r.rows === runs[0].rows) });
     }
   } catch (error) {
     failed = true;
@@ -160,16 +185,16 @@ async function main() {
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 
-  for (const { name, plain, optimized, file, same } of outcomes) {
+  for (const { name, runs, file, same } of outcomes) {
     console.log(color.bold(`\n━━ ${name} ${"━".repeat(Math.max(0, 60 - name.length))}`));
-    console.log(plain.stdout.split("\n").filter((l) => l && !l.startsWith("RDDOPT_")).map((l) => "  " + l).join("\n"));
-    console.log(color.bold("\n  what the transformer changed"));
+    console.log(runs[0].stdout.split("\n").filter((l) => l && !l.startsWith("RDDOPT_")).map((l) => "  " + l).join("\n"));
+    console.log(color.bold("\n  what the transformer changed (prune + broadcast)"));
     console.log(diffLines(file).join("\n"));
     const verdict = same
-      ? color.green(`identical: ${plain.result.rows} rows, equal as multisets`)
-      : color.red(`DIFFERENT: plain ${plain.result.rows} rows (${plain.result.digest}), rddopt ${optimized.result.rows} rows (${optimized.result.digest})`);
+      ? color.green(`identical in all ${runs.length} builds: ${runs[0].result.rows} rows, equal as multisets`)
+      : color.red(`DIFFERENT: ${runs.map((r, i) => `${BUILDS[i].label} ${r.result.rows} rows (${r.result.digest})`).join(", ")}`);
     console.log(`\n  results: ${verdict}\n`);
-    console.log(table(plain, optimized).join("\n"));
+    console.log(table(runs).join("\n"));
   }
   const differing = outcomes.filter((o) => !o.same).map((o) => o.name);
   console.log("");
