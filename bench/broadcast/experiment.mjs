@@ -1,0 +1,93 @@
+// Experiment 3: join strategies on big⋈small and big⋈big, and a sweep of the small side's size.
+// "shuffle" = the plain program compiled without the transformer (Spark's default strategy);
+// "auto"    = the same program compiled with the transformer (default options), which writes strategy "auto";
+// "broadcast" / "auto (by hand)" = the strategy written into the source by hand, as reference rows.
+import path from "node:path";
+import { programSource, hintedSource } from "./source.mjs";
+import { encodedRowBytes } from "../lib/data.mjs";
+import { runWorker } from "../lib/child.mjs";
+import { summarize, median } from "../lib/stats.mjs";
+
+export const BROADCAST_PLUGIN = { prune: true, broadcast: true };
+export const BROADCAST_PROGRAM = "bcast-program";
+
+const MiB = 2 ** 20;
+
+export function broadcastSources(columns) {
+  return {
+    [BROADCAST_PROGRAM]: programSource(columns),
+    "bcast-hint-broadcast": hintedSource(columns, "broadcast"),
+    "bcast-hint-auto": hintedSource(columns, "auto"),
+  };
+}
+
+function variants(ws, raisedThreshold) {
+  const mod = (dir, name) => path.join(dir, `${name}.js`);
+  return {
+    shuffle: { title: '"shuffle" (no transformer)', module: mod(ws.before, BROADCAST_PROGRAM), context: {} },
+    broadcast: { title: '"broadcast" (hint by hand)', module: mod(ws.before, "bcast-hint-broadcast"), context: {} },
+    auto: { title: '"auto" (transformer)', module: mod(ws.after, BROADCAST_PROGRAM), context: {} },
+    autoHand: { title: '"auto" (by hand)', module: mod(ws.before, "bcast-hint-auto"), context: {} },
+    autoRaised: {
+      title: `"auto" (transformer), threshold ${raisedThreshold / MiB} MiB`,
+      module: mod(ws.after, BROADCAST_PROGRAM),
+      context: { broadcastThreshold: raisedThreshold },
+    },
+  };
+}
+
+const CASE_VARIANTS = ["shuffle", "auto", "broadcast", "autoHand"];
+const SWEEP_VARIANTS = ["shuffle", "broadcast", "auto", "autoRaised"];
+
+/** Small side rows whose columnar encoding is about `mib` MiB. */
+export const rowsForMiB = (mib, columns) => Math.max(1, Math.round((mib * MiB) / encodedRowBytes(columns)));
+
+export const broadcastTaskCount = (config) => 2 * CASE_VARIANTS.length + config.sweepMiB.length * SWEEP_VARIANTS.length;
+
+function summary(result) {
+  if (!result.ok) return { ok: false, error: result.error };
+  const joins = result.last?.joins ?? [];
+  return {
+    ok: true,
+    time: summarize(result.times),
+    shuffleBytes: median(result.shuffleBytes),
+    broadcastBytes: result.last.broadcastBytes,
+    strategy: joins.map((j) => j.strategy).join(", "),
+    reason: joins.map((j) => j.reason).join("; "),
+    estimatedBytes: joins[0]?.estimatedBytes,
+    peakRss: result.peakRss,
+  };
+}
+
+async function measure({ ws, config, progress, label, data, names }) {
+  const all = variants(ws, config.raisedThreshold);
+  const out = {};
+  for (const name of names) {
+    const v = all[name];
+    progress.label(`${label} ${name}`);
+    const result = await runWorker(ws.worker, { runtime: ws.runtime, module: v.module, data, warmups: config.warmups, runs: config.runs, context: v.context });
+    out[name] = { title: v.title, ...summary(result) };
+    progress.tick();
+  }
+  return out;
+}
+
+export async function runBroadcast({ config, ws, progress }) {
+  const columns = config.broadcastColumns;
+  const cases = [
+    { name: "big-small", n: config.bigRows, m: config.smallRows },
+    { name: "big-big", n: config.bigRows, m: config.bigRows },
+  ];
+  const results = { columns, cases: [], sweep: [] };
+  for (const c of cases) {
+    const data = { kind: "broadcast", n: c.n, m: c.m, columns };
+    results.cases.push({ ...c, variants: await measure({ ws, config, progress, label: c.name, data, names: CASE_VARIANTS }) });
+  }
+  for (const mib of config.sweepMiB) {
+    const m = rowsForMiB(mib, columns);
+    const data = { kind: "broadcast", n: config.sweepBigRows, m, columns };
+    const label = `sweep ${mib} MiB`;
+    results.sweep.push({ mib, n: config.sweepBigRows, m, variants: await measure({ ws, config, progress, label, data, names: SWEEP_VARIANTS }) });
+  }
+  return results;
+}

@@ -1,0 +1,73 @@
+// Experiments 1 and 2: the pruning grid over total columns C x used columns U, tuples or records.
+// Per cell three fresh processes: before (program without the transformer), after (the same program
+// with it, pruning only, so the figures isolate pruning) and ideal (hand-written projection).
+import path from "node:path";
+import { gridCells, programSource, idealSource, cellName } from "./source.mjs";
+import { gridRightRows } from "../lib/config.mjs";
+import { runWorker } from "../lib/child.mjs";
+import { summarize, median, saved } from "../lib/stats.mjs";
+
+export const GRID_PLUGIN = { prune: true, broadcast: false };
+
+export function gridSources(shape) {
+  const sources = {};
+  for (const cell of gridCells()) {
+    const name = cellName({ ...cell, shape });
+    sources[name] = programSource({ ...cell, shape });
+    sources[`${name}-ideal`] = idealSource({ ...cell, shape });
+  }
+  return sources;
+}
+
+/** Names of the sources compiled with the transformer (the ideal ones never are). */
+export const gridProgramNames = (shape) => gridCells().map((cell) => cellName({ ...cell, shape }));
+
+export const gridTaskCount = () => gridCells().length * 3;
+
+function variantSummary(result) {
+  if (!result.ok) return { ok: false, error: result.error };
+  return {
+    ok: true,
+    time: summarize(result.times),
+    bytes: median(result.shuffleBytes),
+    gcMs: median(result.gcMs),
+    peakRss: result.peakRss,
+  };
+}
+
+export async function runGrid({ shape, config, ws, progress }) {
+  const cells = [];
+  const order = ["before", "after", "ideal"];
+  for (const [i, cell] of gridCells().entries()) {
+    const name = cellName({ ...cell, shape });
+    const modules = {
+      before: path.join(ws.before, `${name}.js`),
+      after: path.join(ws.after, `${name}.js`),
+      ideal: path.join(ws.before, `${name}-ideal.js`),
+    };
+    const data = { kind: "grid", n: config.gridRows, m: gridRightRows(config), columns: cell.columns, used: cell.used, shape };
+    const out = { ...cell, shape, changed: ws.changed.has(name) };
+    // Alternate the order cell by cell so slow drift of a shared machine does not favour one variant.
+    for (const variant of i % 2 ? [...order].reverse() : order) {
+      progress.label(`${shape === "object" ? "objects" : "grid"} C=${cell.columns} U=${cell.used} ${variant}`);
+      const result = await runWorker(ws.worker, { runtime: ws.runtime, module: modules[variant], data, warmups: config.warmups, runs: config.runs, context: {} });
+      out[variant] = variantSummary(result);
+      progress.tick();
+    }
+    cells.push(withRatios(out));
+  }
+  return cells;
+}
+
+function withRatios(cell) {
+  const { before, after, ideal } = cell;
+  if (!before.ok || !after.ok || !ideal.ok) return cell;
+  return {
+    ...cell,
+    bytesSaved: saved(before.bytes, after.bytes),
+    timeSaved: saved(before.time.median, after.time.median),
+    idealBytesSaved: saved(before.bytes, ideal.bytes),
+    idealTimeSaved: saved(before.time.median, ideal.time.median),
+    afterOverIdeal: ideal.bytes > 0 ? after.bytes / ideal.bytes - 1 : 0,
+  };
+}

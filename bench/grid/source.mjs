@@ -1,0 +1,74 @@
+// TypeScript sources for the pruning grid (experiments 1 and 2).
+// `program`: what a user writes: join two pair RDDs, then read U left columns and one right column.
+//   It is compiled twice, without and with the transformer: those are the "before" and "after" variants.
+// `ideal`: the same job written by hand to shuffle only the used columns: the reference, never transformed.
+import { field } from "../lib/data.mjs";
+
+export const GRID_COLUMNS = [1, 5, 10, 15, 20, 22];
+export const GRID_USED = [0, 1, 5, 10, 15, 20, 22];
+
+/** Every (C, U) cell with U <= C, in the order they are run. */
+export function gridCells() {
+  const cells = [];
+  for (const columns of GRID_COLUMNS) for (const used of GRID_USED) if (used <= columns) cells.push({ columns, used });
+  return cells;
+}
+
+const range = (n) => Array.from({ length: n }, (_, j) => j);
+
+function valueType(columns, shape) {
+  if (shape === "object") return `{ ${range(columns).map((j) => `${field(j)}: number`).join("; ")} }`;
+  return `[${range(columns).map(() => "number").join(", ")}]`;
+}
+
+const access = (name, j, shape) => (shape === "object" ? `${name}.${field(j)}` : `${name}[${j}]`);
+
+function header(columns, shape) {
+  return [
+    `import type { Context } from "rddopt";`,
+    ``,
+    `export type Row = ${valueType(columns, shape)};`,
+    ``,
+  ];
+}
+
+/** The program as a user writes it. */
+export function programSource({ columns, used, shape }) {
+  const terms = [...range(used).map((j) => access("l", j, shape)), access("r", 0, shape)];
+  const params = used === 0 ? "[, r]" : "[l, r]";
+  return [
+    ...header(columns, shape),
+    `export async function job(ctx: Context, leftRows: [number, Row][], rightRows: [number, Row][]): Promise<number> {`,
+    `  const left = ctx.parallelize(leftRows);`,
+    `  const right = ctx.parallelize(rightRows);`,
+    `  const joined = left.join(right);`,
+    `  return joined.mapValues(([${params.slice(1, -1)}]) => ${terms.join(" + ")}).values().fold(0, (a, b) => a + b);`,
+    `}`,
+    ``,
+  ].join("\n");
+}
+
+function projection(name, count, shape) {
+  if (count === 0) return "null";
+  if (shape === "object") return `({ ${range(count).map((j) => `${field(j)}: ${name}.${field(j)}`).join(", ")} })`;
+  return `[${range(count).map((j) => `${name}[${j}]`).join(", ")}] as [${range(count).map(() => "number").join(", ")}]`;
+}
+
+/** The hand-written reference: only the used columns go into the shuffle. */
+export function idealSource({ columns, used, shape }) {
+  const left = used === columns ? "ctx.parallelize(leftRows)" : `ctx.parallelize(leftRows).mapValues((l) => ${projection("l", used, shape)})`;
+  const right = columns === 1 ? "ctx.parallelize(rightRows)" : `ctx.parallelize(rightRows).mapValues((r) => ${projection("r", 1, shape)})`;
+  const terms = [...range(used).map((j) => access("l", j, shape)), access("r", 0, shape)];
+  return [
+    ...header(columns, shape),
+    `export async function job(ctx: Context, leftRows: [number, Row][], rightRows: [number, Row][]): Promise<number> {`,
+    `  const left = ${left};`,
+    `  const right = ${right};`,
+    `  const joined = left.join(right);`,
+    `  return joined.mapValues(([${used === 0 ? ", r" : "l, r"}]) => ${terms.join(" + ")}).values().fold(0, (a, b) => a + b);`,
+    `}`,
+    ``,
+  ].join("\n");
+}
+
+export const cellName = ({ columns, used, shape }) => `${shape === "object" ? "obj" : "tup"}-c${columns}-u${used}`;

@@ -1,0 +1,164 @@
+// Experiment 4: compile overhead of the plugin. Three compilers on the same project, each run as the
+// user runs it (a fresh `node` process, wall time of the whole command): `tsc`, `tspc` without the
+// plugin (ts-patch's own cost) and `tspc` with the rddopt plugin. 1 warm-up + N timed runs each,
+// interleaved so machine drift hits all three alike. Projects: samples/ and a generated project.
+import fs from "node:fs";
+import path from "node:path";
+import { spawn } from "node:child_process";
+import { summarize } from "./stats.mjs";
+import { field } from "./data.mjs";
+
+const COMPILERS = ["tsc", "tspc", "tspc+plugin"];
+const PLUGIN = { transform: "rddopt/transformer", prune: true, broadcast: true };
+
+export const compileTaskCount = (config) => 2 * COMPILERS.length * (config.compileRuns + 1);
+
+function baseCompilerOptions(outDir) {
+  return {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ES2022"],
+    types: ["node"],
+    strict: true,
+    skipLibCheck: true,
+    outDir,
+  };
+}
+
+/** tsconfig variants for one project: without plugins (tsc, tspc) and with the rddopt plugin. */
+function writeConfigs(dir, include, outDir, rootDir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const write = (name, plugins) => {
+    const file = path.join(dir, name);
+    const compilerOptions = { ...baseCompilerOptions(outDir), rootDir, plugins };
+    fs.writeFileSync(file, JSON.stringify({ compilerOptions, include }, null, 2));
+    return file;
+  };
+  return { plain: write("tsconfig.bench-plain.json", []), plugin: write("tsconfig.bench-plugin.json", [PLUGIN]) };
+}
+
+// ---------------------------------------------------------------- generated project
+
+const range = (n) => Array.from({ length: n }, (_, j) => j);
+
+/** One module of the generated project: types, a data helper and two pipelines (tuple and record joins). */
+function moduleSource(i) {
+  const c = 3 + (i % 8);
+  const tuple = `[${range(c).map(() => "number").join(", ")}]`;
+  const record = `{ ${range(c).map((j) => `${field(j)}: number`).join("; ")} }`;
+  const used = range(1 + (i % 3));
+  return `import type { Context, RDD } from "rddopt";
+import { helper0 } from "./helper.js";
+
+export type Row${i} = ${tuple};
+export interface Rec${i} ${record}
+
+export function rows${i}(n: number): [number, Row${i}][] {
+  return Array.from({ length: n }, (_, k): [number, Row${i}] => [k % 97, [${range(c).map((j) => `k + ${j}`).join(", ")}]]);
+}
+
+export function records${i}(n: number): [number, Rec${i}][] {
+  return Array.from({ length: n }, (_, k): [number, Rec${i}] => [k % 89, { ${range(c).map((j) => `${field(j)}: k * ${j + 1}`).join(", ")} }]);
+}
+
+export async function tuples${i}(ctx: Context, n: number): Promise<number> {
+  const a: RDD<[number, Row${i}]> = ctx.parallelize(rows${i}(n));
+  const b = ctx.parallelize(rows${i}(n / 2));
+  const joined = a.join(b).mapValues(([l, r]) => ${used.map((j) => `l[${j}]`).join(" + ")} + r[${c - 1}]);
+  const totals = joined.reduceByKey((x, y) => x + y);
+  return totals.values().fold(helper0(), (x, y) => x + y);
+}
+
+export async function records${i}Join(ctx: Context, n: number): Promise<[number, number][]> {
+  const left = ctx.parallelize(records${i}(n)).filter(([k]) => k % 2 === 0);
+  const right = ctx.parallelize(records${i}(n)).mapValues((v) => ({ ...v, extra: v.${field(0)} * 2 }));
+  return left
+    .join(right)
+    .mapValues(([l, r]) => l.${field(c - 1)} - r.extra)
+    .collect();
+}
+`;
+}
+
+function writeGeneratedProject(dir, files) {
+  const src = path.join(dir, "src");
+  fs.mkdirSync(src, { recursive: true });
+  fs.writeFileSync(path.join(src, "helper.ts"), "export const helper0 = (): number => 0;\n");
+  for (let i = 0; i < files - 1; i++) fs.writeFileSync(path.join(src, `m${String(i).padStart(3, "0")}.ts`), moduleSource(i));
+  return writeConfigs(dir, ["src/**/*.ts"], path.join(dir, "dist"), src);
+}
+
+// ---------------------------------------------------------------- measuring
+
+function timeCommand(args, cwd) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output = (output + d).slice(-4000)));
+    child.stderr.on("data", (d) => (output = (output + d).slice(-4000)));
+    child.on("close", (code) => resolve({ ms: performance.now() - t0, code, output }));
+  });
+}
+
+async function measureProject({ name, configs, cwd, root, runs, progress }) {
+  const bin = {
+    tsc: path.join(root, "node_modules", "typescript", "bin", "tsc"),
+    tspc: path.join(root, "node_modules", "ts-patch", "bin", "tspc.js"),
+  };
+  const commands = {
+    tsc: [bin.tsc, "-p", configs.plain],
+    tspc: [bin.tspc, "-p", configs.plain],
+    "tspc+plugin": [bin.tspc, "-p", configs.plugin],
+  };
+  const times = Object.fromEntries(COMPILERS.map((c) => [c, []]));
+  const errors = [];
+  for (let run = 0; run <= runs; run++) {
+    for (const compiler of COMPILERS) {
+      progress.label(`compile ${name} ${compiler} ${run === 0 ? "warm-up" : `run ${run}`}`);
+      const r = await timeCommand(commands[compiler], cwd);
+      if (r.code !== 0) errors.push(`${compiler}: exit ${r.code}: ${r.output.trim().split("\n").slice(0, 3).join(" | ")}`);
+      if (run > 0) times[compiler].push(r.ms);
+      progress.tick();
+    }
+  }
+  const summary = Object.fromEntries(COMPILERS.map((c) => [c, summarize(times[c])]));
+  return { name, summary, errors: [...new Set(errors)] };
+}
+
+/**
+ * node_modules/rddopt in the scratch directory links to this checkout, so the plugin entry
+ * "rddopt/transformer" resolves as it does after `npm install rddopt` (ts-patch resolves it from the tsconfig).
+ */
+function linkPackage(out, root) {
+  const dir = path.join(out, "node_modules");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.symlinkSync(root, path.join(dir, "rddopt"), "dir");
+}
+
+export async function runCompileOverhead({ config, ws, progress }) {
+  const root = ws.root;
+  const out = path.join(ws.out, "compile");
+  linkPackage(out, root);
+  const samplesDir = path.join(root, "samples");
+  const sampleFiles = fs.existsSync(samplesDir) ? fs.readdirSync(samplesDir).filter((f) => f.endsWith(".ts")) : [];
+  const projects = [];
+  if (sampleFiles.length) {
+    // The configs live in our scratch directory (samples/ is not ours) and include samples/*.ts from there.
+    const dir = path.join(out, "samples");
+    const include = [path.relative(dir, path.join(samplesDir, "*.ts"))];
+    const configs = writeConfigs(dir, include, path.join(dir, "dist"), samplesDir);
+    const measured = await measureProject({ name: "samples", configs, cwd: dir, root, runs: config.compileRuns, progress });
+    projects.push({ ...measured, files: sampleFiles.length });
+  } else {
+    for (let i = 0; i < COMPILERS.length * (config.compileRuns + 1); i++) progress.tick();
+  }
+  const generated = path.join(out, `generated-${config.compileFiles}`);
+  const configs = writeGeneratedProject(generated, config.compileFiles);
+  projects.push({
+    ...(await measureProject({ name: `generated, ${config.compileFiles} files`, configs, cwd: generated, root, runs: config.compileRuns, progress })),
+    files: config.compileFiles,
+  });
+  return projects.map((p) => ({ ...p, overhead: p.summary["tspc+plugin"].median / p.summary.tsc.median - 1 }));
+}
