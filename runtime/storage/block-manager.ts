@@ -53,7 +53,9 @@ export class BlockManager {
   private rowsOf(block: Block): unknown[] {
     if (block.rows) return block.rows;
     if (block.bytes) return this.codec().decode(block.bytes);
-    return this.codec().decode(fs.readFileSync(block.file!));
+    // A plain Uint8Array view, not the Buffer itself: msgpackr decodes binary values as the input's type, and rows hold Uint8Arrays.
+    const data = fs.readFileSync(block.file!);
+    return this.codec().decode(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
 
   private put(key: string, rows: unknown[], level: StorageLevel): void {

@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AdaptiveCodec, MsgpackCodec, SerializationError, V8Codec, type Codec } from "../../runtime/index.js";
+import { keyArb, shapedRowArb, valueArb } from "../helpers/arbitraries.js";
 import { canon } from "../helpers/multiset.js";
 
 const adaptive = new AdaptiveCodec();
@@ -22,42 +23,6 @@ function expectExact(actual: unknown[], expected: unknown[]): void {
   expect(actual).toStrictEqual(expected);
   expect(actual.map((r) => canon(r))).toEqual(expected.map((r) => canon(r)));
 }
-
-const loneSurrogates = fc.constantFrom("\uD800", "a\uDC00b", "\uDBFF\uDBFF", "x\uD83D");
-const stringArb = fc.oneof(fc.string(), fc.string({ unit: "binary" }), loneSurrogates, fc.constantFrom("", "__proto__", "é", "😀"));
-const numberArb = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-0, 0, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31), 2 ** 53));
-const leafArb: fc.Arbitrary<unknown> = fc.oneof(
-  numberArb,
-  stringArb,
-  fc.boolean(),
-  fc.bigInt(),
-  fc.constant(undefined),
-  fc.constant(null),
-  fc.date({ noInvalidDate: true }),
-);
-
-const { value: valueArb } = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    leafArb,
-    fc.array(tie("value"), { maxLength: 4 }),
-    fc.tuple(tie("value"), tie("value")),
-    fc.dictionary(stringArb, tie("value"), { maxKeys: 4, noNullPrototype: true }),
-    fc.array(fc.tuple(fc.oneof(numberArb, stringArb), tie("value")), { maxLength: 3 }).map((entries) => new Map(entries)),
-    fc.option(tie("value"), { nil: undefined }),
-  ),
-}));
-
-/** Batches of one shape (what the columnar path takes), with optional fields and int/float columns. */
-const shapedRowArb = fc.tuple(
-  fc.oneof(fc.integer(), fc.double()),
-  fc.option(stringArb, { nil: undefined }),
-  fc.record({
-    a: fc.double(),
-    b: fc.option(fc.boolean(), { nil: null }),
-    c: fc.tuple(fc.integer({ min: -5, max: 5 }), fc.option(fc.string(), { nil: undefined })),
-  }, { noNullPrototype: true }),
-);
 
 describe("AdaptiveCodec round trips exactly (property)", () => {
   it("arbitrary nested values", () => {
@@ -79,7 +44,6 @@ describe("AdaptiveCodec round trips exactly (property)", () => {
   });
 
   it("pairs as a shuffle writes them: [key, value] with keys of every kind", () => {
-    const keyArb = fc.oneof(numberArb, stringArb, fc.boolean(), fc.bigInt(), fc.constant(null), fc.constant(undefined), fc.tuple(fc.integer(), stringArb));
     fc.assert(
       fc.property(fc.array(fc.tuple(keyArb, valueArb), { maxLength: 20 }), (rows) => {
         expectExact(roundTrip(adaptive, rows), rows);
