@@ -62,6 +62,33 @@ export class Forward {
     private readonly sink: ProjectionSink,
   ) {}
 
+  /**
+   * A shuffle whose input `role` now carries values of `value`: rewrite the shuffle's own functions that read
+   * them, then its output rows.
+   */
+  shuffle(rdd: RddCall, values: (role: "receiver" | number) => Shape): void {
+    const args = rdd.call.arguments;
+    const left = values("receiver");
+    switch (rdd.method) {
+      case "sortBy":
+        if (args[0]) this.parameter(args[0], 0, pairShape(left));
+        break;
+      case "aggregateByKey":
+        if (args[1]) this.parameter(args[1], 1, left);
+        return; // the output holds accumulators, not input values
+      case "combineByKey":
+        if (args[0]) this.parameter(args[0], 0, left);
+        if (args[1]) this.parameter(args[1], 1, left);
+        return;
+      case "reduceByKey":
+      case "foldByKey":
+      case "distinct":
+        if (!keepsPositions(left)) throw new Unsupported(`${rdd.method} is never pruned`);
+        return;
+    }
+    this.rdd(rdd.call, shuffleOutput(rdd, values));
+  }
+
   /** The rows of RDD `expression` now have `shape`. */
   rdd(expression: ts.Expression, shape: Shape): void {
     if (keepsPositions(shape)) return;
@@ -289,6 +316,30 @@ function isTruthinessOnly(ts: FileContext["ts"], expr: ts.Expression, parent: ts
 function keyIntact(row: Shape): boolean {
   if (row.kind === "keep") return true;
   return row.kind === "tuple" && row.length === 2 && row.elements[0]?.from === 0 && row.elements[0].shape.kind === "keep" && row.elements[1]?.from === 1;
+}
+
+/** Shape of a shuffle's output rows given the shapes of its inputs' values. */
+export function shuffleOutput(rdd: RddCall, values: (role: "receiver" | number) => Shape): Shape {
+  const left = values("receiver");
+  switch (rdd.method) {
+    case "join":
+    case "leftOuterJoin":
+    case "rightOuterJoin":
+    case "fullOuterJoin":
+      return pairShape({ kind: "tuple", length: 2, elements: [{ from: 0, shape: left }, { from: 1, shape: values(0) }] });
+    case "cogroup": {
+      const count = 1 + rdd.call.arguments.length;
+      return pairShape({
+        kind: "tuple",
+        length: count,
+        elements: Array.from({ length: count }, (_, i) => ({ from: i, shape: { kind: "array", element: i === 0 ? left : values(i - 1) } as Shape })),
+      });
+    }
+    case "groupByKey":
+      return pairShape({ kind: "array", element: left });
+    default:
+      return pairShape(left);
+  }
 }
 
 /** The value part (element 1) of a row shape. */

@@ -10,7 +10,7 @@ import { PipelineAnalysis } from "../analyse/rdd-demand.js";
 import { describe, firstReason, isAll, part, type Demand } from "../analyse/demand.js";
 import { DIAGNOSTIC_CODES } from "../diagnostics.js";
 import type { Optimization, TransformerWarning } from "../report/types.js";
-import { Edits, Forward, pairShape } from "./forward.js";
+import { Edits, Forward } from "./forward.js";
 import { KEEP, describeShape, isKeep, keepsPositions, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
 import { canPruneLiteral, projectionLambda, pruneLiteral } from "../rewrite/projection.js";
 import { broadcastEdit } from "./broadcast.js";
@@ -177,10 +177,13 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
       return true;
     };
     let failed: { group: Candidate[]; reason: string } | undefined;
-    for (const [call, group] of byShuffle) {
+    for (const group of byShuffle.values()) {
       const shuffleEdits = new Edits();
       try {
-        new Forward(fc, shuffleEdits, sink).rdd(call, outputShape(group, shapeOf));
+        new Forward(fc, shuffleEdits, sink).shuffle(group[0].rdd, (role) => {
+          const candidate = group.find((c) => c.role === role);
+          return candidate ? shapeOf(candidate) : KEEP;
+        });
         edits.merge(shuffleEdits);
       } catch (error) {
         if (!(error instanceof Unsupported)) throw error;
@@ -203,35 +206,6 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
     }
   }
   throw new Error("pruned shapes did not settle");
-}
-
-/** Shape of the shuffle's output rows given the shapes of its pruned inputs. */
-function outputShape(group: Candidate[], shapeOf: (c: Candidate) => Shape): Shape {
-  const rdd = group[0].rdd;
-  const valueOfRole = (role: Role): Shape => {
-    const candidate = group.find((c) => c.role === role);
-    return candidate ? shapeOf(candidate) : KEEP;
-  };
-  const left = valueOfRole("receiver");
-  switch (rdd.method) {
-    case "join":
-    case "leftOuterJoin":
-    case "rightOuterJoin":
-    case "fullOuterJoin":
-      return pairShape({ kind: "tuple", length: 2, elements: [{ from: 0, shape: left }, { from: 1, shape: valueOfRole(0) }] });
-    case "cogroup": {
-      const count = 1 + rdd.call.arguments.length;
-      return pairShape({
-        kind: "tuple",
-        length: count,
-        elements: Array.from({ length: count }, (_, i) => ({ from: i, shape: { kind: "array", element: i === 0 ? left : valueOfRole(i - 1) } as Shape })),
-      });
-    }
-    case "groupByKey":
-      return pairShape({ kind: "array", element: left });
-    default:
-      return pairShape(left);
-  }
 }
 
 /** Adds the projection of one input: fused into the map/mapValues right before it when simple, else inserted. */

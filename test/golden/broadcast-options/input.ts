@@ -1,0 +1,10 @@
+import { Context, type JoinOptions } from "rddopt";
+declare const ctx: Context;
+declare const opts: JoinOptions;
+const a = ctx.parallelize<[number, number]>([]);
+const b = ctx.parallelize<[number, string]>([]);
+export const plain = a.join(b);
+export const withPartitions = a.leftOuterJoin(b, { numPartitions: 4 });
+export const explicit = a.rightOuterJoin(b, { strategy: "shuffle" });
+export const fromVariable = a.join(b, opts);
+export const full = a.fullOuterJoin(b);

@@ -1,0 +1,6 @@
+import { Context } from "rddopt";
+declare const ctx: Context;
+type Value = [[number, number, number], [string, string], boolean];
+const a = ctx.parallelize<[number, Value]>([]);
+const b = ctx.parallelize<[number, number]>([]);
+export const out = a.join(b).mapValues(([v, w]) => v[0][2] + v[1][0] + w);

@@ -1,0 +1,28 @@
+import { Context } from "rddopt";
+declare const ctx: Context;
+interface Order {
+    id: number;
+    amount: number;
+    note: string;
+    meta: {
+        source: string;
+        region: string;
+        tags: string[];
+    };
+}
+interface Customer {
+    name: string;
+    city: string;
+    email: string;
+}
+const orders = ctx.parallelize<[
+    number,
+    Order
+]>([]);
+const customers = ctx.parallelize<[
+    number,
+    Customer
+]>([]);
+export const out = orders.mapValues(v => ({ amount: v.amount, meta: { region: v.meta.region } }))
+    .join(customers.mapValues(v => ({ city: v.city })))
+    .mapValues(([order, customer]) => ({ total: order.amount, region: order.meta.region, city: customer.city }));

@@ -1,0 +1,9 @@
+import { Context } from "rddopt";
+declare const ctx: Context;
+interface Order { id: number; amount: number; note: string; meta: { source: string; region: string; tags: string[] } }
+interface Customer { name: string; city: string; email: string }
+const orders = ctx.parallelize<[number, Order]>([]);
+const customers = ctx.parallelize<[number, Customer]>([]);
+export const out = orders
+  .join(customers)
+  .mapValues(([order, customer]) => ({ total: order.amount, region: order.meta.region, city: customer.city }));

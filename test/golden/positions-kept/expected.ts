@@ -1,0 +1,22 @@
+import { Context } from "rddopt";
+declare const ctx: Context;
+type Wide = [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+];
+const a = ctx.parallelize<[
+    number,
+    Wide
+]>([]);
+const b = ctx.parallelize<[
+    number,
+    number
+]>([]);
+export const out = a.mapValues(v => [v[0], v[1], v[2], v[3]])
+    .join(b)
+    .mapValues(([wide]) => wide)
+    .mapValues((wide) => wide[1] + wide[3]);

@@ -1,0 +1,7 @@
+import { Context } from "rddopt";
+declare const ctx: Context;
+const a = ctx.parallelize<[number, [number, number, number, number]]>([]);
+const b = ctx.parallelize<[number, [number, number, number, number]]>([]);
+const joined = a.join(b);
+export const first = joined.mapValues(([l]) => l[0]);
+export const second = joined.mapValues(([l, r]) => l[2] + r[3]);
