@@ -41,6 +41,7 @@ table.optimizations { border-collapse: collapse; margin: .8rem 0; font-size: .9r
 table.optimizations td, table.optimizations th { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 tr.applied td:first-child { color: #1a7f37; font-weight: 600; }
 tr.skipped td:first-child { color: #9a6700; font-weight: 600; }
+table.optimizations code { white-space: nowrap; }
 `;
 
 export function renderHtml(report: Report): string {
