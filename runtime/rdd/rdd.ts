@@ -293,7 +293,7 @@ export abstract class RDD<T> {
   }
 
   sortBy<K>(f: (row: T) => K, ascending = true, numPartitions?: number): RDD<T> {
-    return this.keyBy(f).sortByKey(ascending, numPartitions).values();
+    return this.keyBy(guard("sortBy", f)).sortByKey(ascending, numPartitions).values(); // errors name sortBy, the user's call
   }
 
   // ------------------------------------------------------------ persistence
@@ -619,7 +619,9 @@ export abstract class RDD<T> {
     const rows = await this.collect();
     const seen = new KeyMap<{ key: K }>(); // maps a composite key to the first array instance seen for it
     const out = new Map<K, V>();
-    for (const [k, v] of rows) {
+    for (const row of rows) {
+      if (!isPair(row)) throw notAPair("collectAsMap", row);
+      const [k, v] = row;
       const first = seen.get(k);
       if (first) out.set(first.key, v);
       else {
@@ -641,6 +643,7 @@ export abstract class RDD<T> {
       (split, tc) => {
         const out: V[] = [];
         this.iterator(split, tc, (row) => {
+          if (!isPair(row)) throw notAPair("lookup", row);
           if (keysEqual(row[0], key)) out.push(row[1]);
         });
         return out;

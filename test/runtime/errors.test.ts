@@ -164,6 +164,43 @@ describe("wrong arguments and wrong rows", () => {
     await expectUsable(ctx);
   });
 
+  it("every pair action and by-key operation refuses non-pair rows with the same advice", async () => {
+    const ctx = testContext();
+    const notPairs = ctx.parallelize([1, 2, 3] as unknown as [number, number][], 2);
+    const pairs = ctx.parallelize([[1, 1] as [number, number]]);
+    for (const run of [
+      () => notPairs.lookup(1),
+      () => notPairs.lookup(undefined as unknown as number),
+      () => notPairs.collectAsMap(),
+      () => notPairs.countByKey(),
+      () => notPairs.sortByKey().collect(),
+      () => notPairs.subtractByKey(pairs).collect(),
+      () => pairs.subtractByKey(notPairs).collect(),
+      () => notPairs.cogroup(pairs).collect(),
+      () => notPairs.values().collect(),
+      () => notPairs.flatMapValues((v) => [v]).collect(),
+    ]) {
+      const e = await run().then(() => undefined, (err: unknown) => err);
+      expect(e, String(run)).toBeInstanceOf(Error);
+      expect((e as Error).message, String(run)).toMatch(/needs pair rows \[key, value\], but got [123].*keyBy/);
+    }
+  });
+
+  it("a function passed to sortBy that throws is named as sortBy's", async () => {
+    const ctx = testContext();
+    const e = await failure(
+      ctx
+        .parallelize([3, 1, 2], 2)
+        .sortBy((x) => {
+          if (x === 2) throw new Boom("no order");
+          return x;
+        })
+        .collect(),
+    );
+    expect(e.operation).toBe("sortBy");
+    expect(e.cause).toBeInstanceOf(Boom);
+  });
+
   it("rows of the wrong arity are not pairs", async () => {
     const ctx = testContext();
     const triples = ctx.parallelize([[1, 2, 3]] as unknown as [number, number][]);
