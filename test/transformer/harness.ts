@@ -15,6 +15,8 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   types: [],
   rootDir: ROOT,
+  // the runtime's sources, not dist/: other builds of the shared tree may be replacing dist/ at any moment
+  paths: { rddopt: [path.join(ROOT, "runtime", "index.ts")] },
 };
 
 export function programOf(files: string[]): ts.Program {
@@ -24,7 +26,7 @@ export function programOf(files: string[]): ts.Program {
 /** Analyses one file; fails loudly when the input does not type-check (goldens must be valid programs). */
 export function analyzeFile(file: string, options: RddoptOptions = {}): FileResult {
   const program = programOf([file]);
-  const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  const errors = userErrors(program);
   if (errors.length) {
     throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" }));
   }
@@ -33,8 +35,38 @@ export function analyzeFile(file: string, options: RddoptOptions = {}): FileResu
   return result;
 }
 
+/** Type errors in the test's own files (not the runtime's). */
+export function userErrors(program: ts.Program): ts.Diagnostic[] {
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.category === ts.DiagnosticCategory.Error && !!d.file && !d.file.fileName.startsWith(path.join(ROOT, "runtime")));
+}
+
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
 /** Source printed by the same printer the transformer's report uses. */
 export function printSource(fileName: string, text: string): string {
   return printer.printFile(ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS));
+}
+
+/** A program over in-memory sources (placed under test/transformer/virtual/), analysed once. */
+export function analyzeSources(sources: Record<string, string>, options: RddoptOptions = {}, extra: ts.CompilerOptions = {}): Map<string, FileResult> {
+  const dir = path.join(ROOT, "test", "transformer", "virtual");
+  const files = new Map(Object.entries(sources).map(([name, text]) => [path.join(dir, `${name}.ts`), text]));
+  const compilerOptions = { ...COMPILER_OPTIONS, ...extra };
+  const host = ts.createCompilerHost(compilerOptions);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, language, ...rest) =>
+    files.has(fileName) ? ts.createSourceFile(fileName, files.get(fileName)!, language, true) : getSourceFile(fileName, language, ...rest);
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (fileName) => files.has(fileName) || fileExists(fileName);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (fileName) => files.get(fileName) ?? readFile(fileName);
+  const program = ts.createProgram([...files.keys()], compilerOptions, host);
+  const errors = extra.noResolve ? [] : userErrors(program);
+  if (errors.length) {
+    throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" }));
+  }
+  const results = new Map<string, FileResult>();
+  for (const result of analyzeProgram(program, options, ts)) results.set(path.basename(result.fileName, ".ts"), result);
+  return results;
 }

@@ -252,7 +252,7 @@ export function isWrite(fc: FileContext, node: ts.Expression): boolean {
     const top = host.parent;
     return !!top && ts.isBinaryExpression(top) && top.left === host && top.operatorToken.kind === ts.SyntaxKind.EqualsToken;
   }
-  return ts.isForInStatement(parent) || (ts.isForOfStatement(parent) && parent.initializer === expr);
+  return (ts.isForInStatement(parent) || ts.isForOfStatement(parent)) && parent.initializer === expr;
 }
 
 /** An array type that is not a tuple: its elements are addressed as ELEMENT. */
