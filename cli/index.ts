@@ -97,7 +97,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    throw error;
+    // A bug, not a finding: exit 2 so that `--check` (exit 1 = "would change") stays unambiguous.
+    process.stderr.write(`rddopt: internal error, please report it with this trace:\n${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
   }
 }
 
