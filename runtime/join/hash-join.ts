@@ -1,29 +1,96 @@
 /** Joining rows of one partition: a hash table on one side, the other side streamed through it. */
-import { KeyMap } from "../shuffle/keys.js";
+import { KeyIndex } from "../shuffle/keys.js";
 import { isPair, notAPair, type Emit } from "../rdd/rdd.js";
 
 export type JoinType = "inner" | "leftOuter" | "rightOuter" | "fullOuter";
 export type Pair = [unknown, unknown];
 export type Joined = [unknown, [unknown, unknown]];
 
-/** All values of one key on the build side; `matched` tracks outer joins' unmatched build rows. */
-export interface Bucket {
-  key: unknown;
-  values: unknown[];
-  matched: boolean;
-}
-
+/**
+ * The build side of a hash join, with no object per row or per key: keys get
+ * dense ids from a {@link KeyIndex}; a key's values are a chain of row
+ * numbers (head/tail per key, next per row, in insertion order) over one
+ * array of values; `matched` marks keys a stream row found (outer joins).
+ */
 export class HashTable {
-  readonly buckets = new KeyMap<Bucket>();
   rows = 0;
+  private readonly index: KeyIndex;
+  private readonly keys: unknown[] = []; // per key id: the first key seen (emitted for unmatched rows)
+  private head: Int32Array;
+  private tail: Int32Array;
+  private matchedIds: Uint8Array;
+  private readonly values: unknown[] = []; // per row
+  private next: Int32Array; // per row: the key's next row, or -1
+
+  constructor(expectedRows = 0) {
+    const n = Math.max(16, expectedRows);
+    this.index = new KeyIndex(expectedRows);
+    this.head = new Int32Array(n);
+    this.tail = new Int32Array(n);
+    this.matchedIds = new Uint8Array(n);
+    this.next = new Int32Array(n);
+  }
 
   add(row: unknown): void {
     if (!isPair(row)) throw notAPair("join", row);
-    const bucket = this.buckets.get(row[0]);
-    if (bucket) bucket.values.push(row[1]);
-    else this.buckets.set(row[0], { key: row[0], values: [row[1]], matched: false });
-    this.rows++;
+    const r = this.rows++;
+    if (r === this.next.length) this.next = grow(this.next);
+    this.values.push(row[1]);
+    this.next[r] = -1;
+    const id = this.index.intern(row[0]);
+    if (id === this.keys.length) {
+      if (id === this.head.length) this.growKeys();
+      this.keys.push(row[0]);
+      this.head[id] = r;
+    } else {
+      this.next[this.tail[id]!] = r;
+    }
+    this.tail[id] = r;
   }
+
+  /** The key's id, or -1 when no build row has it. */
+  find(key: unknown): number {
+    return this.index.get(key);
+  }
+
+  firstRow(id: number): number {
+    return this.head[id]!;
+  }
+
+  /** Build rows of one key: for (let r = firstRow(id); r !== -1; r = nextRow(r)) valueOf(r). */
+  nextRow(r: number): number {
+    return this.next[r]!;
+  }
+
+  valueOf(r: number): unknown {
+    return this.values[r];
+  }
+
+  markMatched(id: number): void {
+    this.matchedIds[id] = 1;
+  }
+
+  /** Calls f for every build row of a key no stream row matched. */
+  forEachUnmatched(f: (key: unknown, value: unknown) => void): void {
+    for (let id = 0; id < this.keys.length; id++) {
+      if (this.matchedIds[id] === 1) continue;
+      for (let r = this.head[id]!; r !== -1; r = this.next[r]!) f(this.keys[id], this.values[r]);
+    }
+  }
+
+  private growKeys(): void {
+    this.head = grow(this.head);
+    this.tail = grow(this.tail);
+    const matched = new Uint8Array(this.head.length);
+    matched.set(this.matchedIds);
+    this.matchedIds = matched;
+  }
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /**
@@ -36,12 +103,12 @@ export function probe(table: HashTable, buildIsRight: boolean, keepUnmatchedStre
     if (!isPair(row)) throw notAPair("join", row);
     const key = row[0];
     const value = row[1];
-    const bucket = table.buckets.get(key);
-    if (bucket) {
-      if (trackMatches) bucket.matched = true;
-      const values = bucket.values;
-      if (buildIsRight) for (let i = 0; i < values.length; i++) emit([key, [value, values[i]]]);
-      else for (let i = 0; i < values.length; i++) emit([key, [values[i], value]]);
+    const id = table.find(key);
+    if (id !== -1) {
+      if (trackMatches) table.markMatched(id);
+      for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {
+        emit(buildIsRight ? [key, [value, table.valueOf(r)]] : [key, [table.valueOf(r), value]]);
+      }
     } else if (keepUnmatchedStream) {
       emit(buildIsRight ? [key, [value, undefined]] : [key, [undefined, value]]);
     }
@@ -50,10 +117,7 @@ export function probe(table: HashTable, buildIsRight: boolean, keepUnmatchedStre
 
 /** Build-side rows no stream row matched (for the outer side held in the table). */
 export function emitUnmatched(table: HashTable, buildIsRight: boolean, emit: Emit<Joined>): void {
-  table.buckets.forEach((bucket) => {
-    if (bucket.matched) return;
-    for (const v of bucket.values) emit(buildIsRight ? [bucket.key, [undefined, v]] : [bucket.key, [v, undefined]]);
-  });
+  table.forEachUnmatched((key, v) => emit(buildIsRight ? [key, [undefined, v]] : [key, [v, undefined]]));
 }
 
 /** A shuffled (or co-partitioned) hash join of one partition: build the right side, stream the left. */

@@ -146,6 +146,92 @@ export class KeyMap<V> {
   }
 }
 
+/**
+ * Numbers keys 0, 1, 2, ... in insertion order, by value (as {@link KeyMap}).
+ * Int32 keys, by far the most common join keys, live in an open-addressing
+ * table of typed arrays (no Map entry, no boxing, no per-key allocation);
+ * every other key goes through a KeyMap. `-0` is an int32 key equal to `0`.
+ */
+export class KeyIndex {
+  size = 0;
+  private bits: number;
+  private slotKeys: Int32Array;
+  private slotIds: Int32Array; // id + 1; 0 marks an empty slot
+  private ints = 0;
+  private other: KeyMap<number> | undefined;
+
+  constructor(expectedKeys = 0) {
+    this.bits = Math.max(4, Math.ceil(Math.log2(Math.max(1, expectedKeys) * 2)));
+    this.slotKeys = new Int32Array(1 << this.bits);
+    this.slotIds = new Int32Array(1 << this.bits);
+  }
+
+  /** The key's id, or -1 when absent. */
+  get(key: Key): number {
+    if (typeof key === "number" && (key | 0) === key) return this.getInt(key | 0);
+    return (this.other ??= new KeyMap()).get(key) ?? -1; // KeyMap also rejects keys that cannot be hashed
+  }
+
+  /** The key's id, assigning the next id to a new key. */
+  intern(key: Key): number {
+    if (typeof key === "number" && (key | 0) === key) return this.internInt(key | 0);
+    const other = (this.other ??= new KeyMap());
+    const id = other.get(key);
+    if (id !== undefined) return id;
+    other.set(key, this.size);
+    return this.size++;
+  }
+
+  private slot(k: number): number {
+    // Fibonacci hashing on the high bits: independent of the partitioner's hash, whose low bits are equal within a partition.
+    return Math.imul(k, 0x9e3779b1) >>> (32 - this.bits);
+  }
+
+  private getInt(k: number): number {
+    const keys = this.slotKeys;
+    const ids = this.slotIds;
+    const mask = ids.length - 1;
+    for (let s = this.slot(k); ; s = (s + 1) & mask) {
+      const id = ids[s]!;
+      if (id === 0) return -1;
+      if (keys[s] === k) return id - 1;
+    }
+  }
+
+  private internInt(k: number): number {
+    const keys = this.slotKeys;
+    const ids = this.slotIds;
+    const mask = ids.length - 1;
+    let s = this.slot(k);
+    for (; ; s = (s + 1) & mask) {
+      const id = ids[s]!;
+      if (id === 0) break;
+      if (keys[s] === k) return id - 1;
+    }
+    const id = this.size++;
+    keys[s] = k;
+    ids[s] = id + 1;
+    if (++this.ints * 2 > ids.length) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const oldKeys = this.slotKeys;
+    const oldIds = this.slotIds;
+    this.bits++;
+    this.slotKeys = new Int32Array(1 << this.bits);
+    this.slotIds = new Int32Array(1 << this.bits);
+    const mask = this.slotIds.length - 1;
+    for (let i = 0; i < oldIds.length; i++) {
+      if (oldIds[i] === 0) continue;
+      let s = this.slot(oldKeys[i]!);
+      while (this.slotIds[s] !== 0) s = (s + 1) & mask;
+      this.slotKeys[s] = oldKeys[i]!;
+      this.slotIds[s] = oldIds[i]!;
+    }
+  }
+}
+
 /** Orders keys: by type first (undefined < null < boolean < number < bigint < string < array), then by value. */
 export function compareKeys(a: Key, b: Key): number {
   const ra = rank(a);
