@@ -114,7 +114,10 @@ export class JoinRDD<K> extends RDD<Joined> {
 
   override get partitioner(): Partitioner | undefined {
     if (this.plan?.kind === "broadcast") return this.plan.stream.partitioner; // streamed rows keep their keys in place
-    return this.plan?.partitioner ?? this.target();
+    if (this.plan) return this.plan.partitioner;
+    // Undecided: only a shuffle join is sure to come out placed by target(); "auto"/"broadcast" may stream a side in
+    // place instead, so claiming target() here would let partitionBy(target) skip its shuffle and leave keys misplaced.
+    return (this.options.strategy ?? "shuffle") === "shuffle" ? this.target() : undefined;
   }
 
   parents(): RDD<unknown>[] {

@@ -223,3 +223,29 @@ describe("join strategies, by example", () => {
     }
   });
 });
+
+describe("partitioning of join output", () => {
+  const big: P[] = Array.from({ length: 120 }, (_, i) => [i % 30, i] as P);
+  const small: P[] = [[1, "a"], [2, "b"], [29, "c"]];
+
+  it("partitionBy after an undecided broadcast/auto join really places every key", async () => {
+    const ctx = ctxFor({ defaultParallelism: 4 });
+    for (const strategy of ["shuffle", "broadcast", "auto"] as const) {
+      const p = new HashPartitioner(4);
+      const placed = ctx.parallelize(big, 3).join(ctx.parallelize(small, 1), { strategy }).partitionBy(p);
+      const parts = await placed.glom().collect();
+      expect(parts).toHaveLength(4);
+      parts.forEach((rows, i) => rows.forEach(([k]) => expect(p.getPartition(k)).toBe(i)));
+      expectSamePairs(parts.flat(), ref.join(big, small, "inner"));
+    }
+  });
+
+  it("a join with a sorted (range-partitioned) side agrees with the reference", async () => {
+    const ctx = ctxFor();
+    const sorted = ctx.parallelize(big, 3).sortByKey(false, 3);
+    for (const strategy of ["shuffle", "broadcast", "auto"] as const) {
+      expectSamePairs(await sorted.join(ctx.parallelize(small, 2), { strategy }).collect(), ref.join(big, small, "inner"));
+      expectSamePairs(await sorted.fullOuterJoin(ctx.parallelize(small, 2)).collect(), ref.join(big, small, "fullOuter"));
+    }
+  });
+});
