@@ -36,6 +36,24 @@ export type PartitionSpec = number | Partitioner | undefined;
 
 let nextRddId = 0;
 
+/**
+ * repartition's placement: rows are keyed by their target partition already
+ * (dealt round-robin, as Spark does). Hashing those small ints instead would
+ * leave about a third of the partitions empty.
+ */
+class RoundRobinPartitioner implements Partitioner {
+  constructor(readonly numPartitions: number) {}
+  getPartition(key: Key): number {
+    return key as number;
+  }
+  equals(other: Partitioner | undefined): boolean {
+    return other === this;
+  }
+  describe(): string {
+    return `roundrobinpartitioning(${this.numPartitions})`;
+  }
+}
+
 function callSite(): string {
   const stack = new Error().stack?.split("\n") ?? [];
   for (const line of stack.slice(2)) {
@@ -276,7 +294,7 @@ export abstract class RDD<T> {
       },
       false,
     );
-    return new kinds.ShuffledRDD<number, T, T>(keyed, new HashPartitioner(numPartitions), { opName: "repartition" }).values();
+    return new kinds.ShuffledRDD<number, T, T>(keyed, new RoundRobinPartitioner(numPartitions), { opName: "repartition" }).values();
   }
 
   repartition(numPartitions: number): RDD<T> {
