@@ -240,6 +240,28 @@ describe("partitioning of join output", () => {
     }
   });
 
+  it("mapValues, filter and flatMapValues keep co-partitioning (no shuffle at all); map drops it", async () => {
+    const ctx = ctxFor();
+    const p = new HashPartitioner(3);
+    const l = ctx.parallelize(big, 2).partitionBy(p);
+    const r = ctx.parallelize(small, 2).partitionBy(p);
+    await Promise.all([l.count(), r.count()]); // run the two partitionBy shuffles up front
+    const cases: [RDD<P>, string, number][] = [
+      [l.mapValues((v) => v), "co-partitioned", 0],
+      [l.filter(() => true), "co-partitioned", 0],
+      [l.flatMapValues((v) => [v]), "co-partitioned", 0],
+      [l.map((row) => row), "shuffle", 1],
+    ];
+    for (const [left, strategy, shuffles] of cases) {
+      for (const type of JOIN_TYPES) {
+        expectSamePairs(await runJoin(left, r, type, {}), ref.join(big, small, type));
+        expect(ctx.lastJob!.joins.map((j) => j.strategy)).toEqual([strategy]);
+        expect(ctx.lastJob!.stages).toBe(1 + shuffles);
+        if (shuffles === 0) expect(ctx.lastJob!.shuffleBytesWritten).toBe(0);
+      }
+    }
+  });
+
   it("a join with a sorted (range-partitioned) side agrees with the reference", async () => {
     const ctx = ctxFor();
     const sorted = ctx.parallelize(big, 3).sortByKey(false, 3);
