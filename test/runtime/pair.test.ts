@@ -153,16 +153,6 @@ describe("partitionBy and partitioner propagation", () => {
     expect(h.getPartition(NaN)).toBe(h.getPartition(Number("x")));
     expect(h.getPartition([1, "a"])).toBe(h.getPartition([1, "a"]));
     expect(h.getPartition([-0, 2.5])).toBe(h.getPartition([0, 2.5]));
-    // Stable across runs: fixed values, not just self-consistency.
-    expect([1, "a", 2n, true, [1, 2]].map((k) => h.getPartition(k))).toMatchInlineSnapshot(`
-      [
-        6,
-        4,
-        5,
-        2,
-        5,
-      ]
-    `);
     expect(() => new HashPartitioner(0)).toThrow(InvalidArgumentError);
   });
 
