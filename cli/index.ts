@@ -82,6 +82,19 @@ export function buildProgram(): Command {
     .option("--no-broadcast", "report with broadcast joins off (default: the tsconfig plugin entry, else on)")
     .option("--typescript <dir>", "load TypeScript from this directory instead of the project's")
     .option("--no-color", "no colours even on a terminal")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  rddopt report                         every file of ./tsconfig.json",
+        "  rddopt report -p app src/jobs.ts      one file of app/tsconfig.json",
+        "  rddopt report --html rddopt.html      also write a page with side-by-side diffs",
+        "  rddopt report --check                 in CI: exit 1 if rddopt would change a file",
+        "",
+        "Exit status: 0 done, 1 --check found a file that would change, 2 error.",
+      ].join("\n"),
+    )
     .action(async (files: string[], flags: ReportFlags, command: Command) => {
       process.exitCode = await report(files, flags, command);
     });
