@@ -88,7 +88,7 @@ export function buildProgram(): Command {
         "",
         "Examples:",
         "  rddopt report                         every file of ./tsconfig.json",
-        "  rddopt report -p app src/jobs.ts      one file of app/tsconfig.json",
+        "  rddopt report -p app app/src/jobs.ts  one file of app/tsconfig.json",
         "  rddopt report --html rddopt.html      also write a page with side-by-side diffs",
         "  rddopt report --check                 in CI: exit 1 if rddopt would change a file",
         "",
