@@ -128,6 +128,20 @@ function userStep<R>(op: string, f: () => R): R {
   }
 }
 
+/**
+ * A fresh copy of a zero value, one per partition (or key), so that a mutable
+ * zero is never shared. A class instance keeps its prototype, which
+ * structuredClone alone drops (`new Stats()` would lose its methods).
+ */
+export function cloneZero<U>(zero: U): U {
+  const copy = structuredClone(zero);
+  if (typeof zero === "object" && zero !== null && !Array.isArray(zero)) {
+    const proto: unknown = Object.getPrototypeOf(zero);
+    if (proto !== Object.getPrototypeOf(copy)) Object.setPrototypeOf(copy, proto as object | null);
+  }
+  return copy;
+}
+
 /** Runs the driver-side merge of an action's partition results; a user function failing there fails the job like one in a task. */
 function mergeOnDriver<R>(op: string, merge: () => R): R {
   try {
@@ -417,22 +431,22 @@ export abstract class RDD<T> {
   async fold(zero: T, f: (a: T, b: T) => T): Promise<T> {
     const g = guard("fold", f);
     const parts = await this.ctx.runJob(this, "fold", (split, tc) => {
-      let acc = structuredClone(zero);
+      let acc = cloneZero(zero);
       this.iterator(split, tc, (row) => (acc = g(acc, row)));
       return acc;
     });
-    return mergeOnDriver("fold", () => parts.reduce((a, b) => g(a, b), structuredClone(zero)));
+    return mergeOnDriver("fold", () => parts.reduce((a, b) => g(a, b), cloneZero(zero)));
   }
 
   async aggregate<U>(zero: U, seqOp: (acc: U, row: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
     const seq = guard("aggregate", seqOp);
     const comb = guard("aggregate", combOp);
     const parts = await this.ctx.runJob(this, "aggregate", (split, tc) => {
-      let acc = structuredClone(zero);
+      let acc = cloneZero(zero);
       this.iterator(split, tc, (row) => (acc = seq(acc, row)));
       return acc;
     });
-    return mergeOnDriver("aggregate", () => parts.reduce((a, b) => comb(a, b), structuredClone(zero)));
+    return mergeOnDriver("aggregate", () => parts.reduce((a, b) => comb(a, b), cloneZero(zero)));
   }
 
   async foreach(f: (row: T) => void): Promise<void> {
@@ -536,7 +550,7 @@ export abstract class RDD<T> {
     const g = guard("foldByKey", f);
     return this.combineWith(
       "foldByKey",
-      { createCombiner: (v) => g(structuredClone(zero), v), mergeValue: g, mergeCombiners: g },
+      { createCombiner: (v) => g(cloneZero(zero), v), mergeValue: g, mergeCombiners: g },
       partitioner,
       true,
     );
@@ -553,7 +567,7 @@ export abstract class RDD<T> {
     const comb = guard("aggregateByKey", combOp);
     return this.combineWith(
       "aggregateByKey",
-      { createCombiner: (v) => seq(structuredClone(zero), v), mergeValue: seq, mergeCombiners: comb },
+      { createCombiner: (v) => seq(cloneZero(zero), v), mergeValue: seq, mergeCombiners: comb },
       partitioner,
       true,
     );

@@ -80,6 +80,32 @@ describe("actions", () => {
     expect([...seen].sort()).toEqual([1, 2, 3, 4]);
   });
 
+  it("a class-instance zero keeps its methods in fold and aggregate, fresh per partition", async () => {
+    class Stats {
+      n = 0;
+      sum = 0;
+      add(x: number): Stats {
+        this.n++;
+        this.sum += x;
+        return this;
+      }
+      merge(o: Stats): Stats {
+        this.n += o.n;
+        this.sum += o.sum;
+        return this;
+      }
+    }
+    const ctx = testContext();
+    const zero = new Stats();
+    const stats = await ctx.parallelize(data, 4).aggregate(zero, (s, x) => s.add(x), (a, b) => a.merge(b));
+    expect(stats).toBeInstanceOf(Stats);
+    expect({ n: stats.n, sum: stats.sum }).toEqual({ n: data.length, sum: data.reduce((a, b) => a + b) });
+    expect(zero.n).toBe(0); // the caller's zero is never mutated
+    const wrapped = data.map((x) => new Stats().add(x));
+    const folded = await ctx.parallelize(wrapped, 3).fold(new Stats(), (a, b) => a.merge(b));
+    expect(folded.sum).toBe(data.reduce((a, b) => a + b));
+  });
+
   it("foreach runs on every row", async () => {
     const ctx = testContext();
     const seen: number[] = [];
