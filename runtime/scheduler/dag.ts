@@ -143,6 +143,7 @@ export class DAGScheduler {
     this.emit((l) => l.onStageStart?.(stageEvent));
     const start = performance.now();
     const perTask = new Map<Task<R>, TaskMetrics>();
+    let failedTask: Task<R> | undefined; // told by the executor, so the error names the right partition in any run order
     try {
       return await this.executor.runTasks(
         tasks,
@@ -153,12 +154,14 @@ export class DAGScheduler {
         },
         {
           onStart: (task) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
-          onEnd: (task, ms, error) =>
-            this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) })),
+          onEnd: (task, ms, error) => {
+            if (error !== undefined) failedTask ??= task;
+            this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
+          },
         },
       );
     } catch (e) {
-      throw this.taskFailure(e, stageId, rdd, tasks, perTask);
+      throw this.taskFailure(e, stageId, rdd, failedTask ?? tasks[perTask.size - 1]);
     } finally {
       const m = job.metrics;
       m.stages++;
@@ -176,9 +179,9 @@ export class DAGScheduler {
   }
 
   /** Names the operation, stage and partition of a failed task; the user's error stays as `cause`. */
-  private taskFailure<R>(e: unknown, stageId: number, rdd: RDD<unknown>, tasks: Task<R>[], perTask: Map<Task<R>, TaskMetrics>): unknown {
+  private taskFailure<R>(e: unknown, stageId: number, rdd: RDD<unknown>, failed: Task<R> | undefined): unknown {
     if (e instanceof JobFailedError) return e;
-    const partition = tasks[perTask.size - 1]?.partition ?? -1;
+    const partition = failed?.partition ?? -1;
     if (e instanceof UserCodeError) {
       const cause = e.original;
       const msg = cause instanceof Error ? cause.message : String(cause);
