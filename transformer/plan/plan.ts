@@ -80,8 +80,13 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
       record(candidate.rdd, "prune", "skipped", candidate.fallbackReason ?? "nothing can be removed", { input: candidate.label });
       continue;
     }
+    const arrivingShape = arriving.get(candidate) ?? KEEP;
+    if (JSON.stringify(arrivingShape) === JSON.stringify(shape)) {
+      record(candidate.rdd, "prune", "skipped", `values already arrive pruned to ${describeShape(shape)} by an earlier projection`, { input: candidate.label });
+      continue;
+    }
     try {
-      const placement = addProjection(fc, plan.edits, candidate, shape, arriving.get(candidate) ?? KEEP);
+      const placement = addProjection(fc, plan.edits, candidate, shape, arrivingShape);
       const note = candidate.mode === "stable" ? ` (positions kept: ${candidate.fallbackReason})` : "";
       record(candidate.rdd, "prune", "applied", `downstream reads ${describe(candidate.demand)} of the ${candidate.label} value${note}`, {
         input: candidate.label,
