@@ -46,7 +46,7 @@ async function runOne({ file, seed }) {
   }
 }
 
-if (process.argv[2]) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const jobs = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
   const results = [];
   for (const job of jobs) results.push(await runOne(job));

@@ -22,7 +22,7 @@ export const VARIANTS: Record<Variant, PluginOptions | undefined> = {
   all: { prune: true, broadcast: true },
 };
 
-type ProgramTransformer = (
+export type ProgramTransformer = (
   program: ts.Program,
   config: Record<string, unknown>,
   extras: Record<string, unknown>,

@@ -93,7 +93,7 @@ function derive(env: GenEnv, a: Access): Access {
       const inner = a.type.inner;
       if (c.chance(50)) return a;
       if (inner.k === "int" || inner.k === "num") return { code: `(${a.code} ?? 0)`, type: inner };
-      if (inner.k === "str") return c.chance(50) ? { code: `(${a.code} ?? "none")`, type: STR } : { code: `${a.code}?.length`, type: opt(INT) };
+      if (inner.k === "str") return c.chance(50) ? { code: `(${a.code} ?? "none")`, type: STR } : { code: `(${a.code} ?? "").length`, type: INT };
       if (inner.k === "bool") return { code: `(${a.code} ?? false)`, type: BOOL };
       return { code: `(${a.code} === undefined)`, type: BOOL };
     }
@@ -136,11 +136,11 @@ export function genPredicate(env: GenEnv, roots: readonly Access[]): string {
     const a = all[c.int(all.length)]!;
     switch (a.type.k) {
       case "int":
-        return `${a.code} ${c.pick([">", "<", "!==", ">="])} ${c.pick(SMALL_INTS)}`;
+        return `${a.code} ${c.pick([">", "<", "<=", ">="])} ${c.pick(SMALL_INTS)}`; // no !==: "x !== 0 || x !== 1" does not type-check
       case "num":
         return c.pick([`${a.code} > 0`, `${a.code} <= 2`, `!Number.isNaN(${a.code})`]);
       case "str":
-        return c.pick([`${a.code}.length > 1`, `${a.code} !== ${c.pick(STR_LITERALS)}`, `${a.code} < "b"`]);
+        return c.pick([`${a.code}.length > 1`, `${a.code}.includes(${c.pick(STR_LITERALS)})`, `${a.code} < "b"`]);
       case "bool":
         return c.pick([a.code, `!${a.code}`]);
       case "opt":
@@ -150,7 +150,8 @@ export function genPredicate(env: GenEnv, roots: readonly Access[]): string {
     }
   };
   const first = one();
-  return c.chance(30) ? `(${first} ${c.pick(["&&", "||"])} ${one()})` : first;
+  // Boolean(...) on the left keeps TypeScript from narrowing the right operand's accesses to never.
+  return c.chance(30) ? `(Boolean(${first}) ${c.pick(["&&", "||"])} ${one()})` : first;
 }
 
 /** An expression of key type `t` computed from the accesses in scope. */
@@ -256,7 +257,7 @@ export function genGroupAggregate(env: GenEnv, group: string, element: VType): A
     case 0:
       return { code: `${group}.length`, type: INT };
     case 1:
-      return { code: `${group}.reduce((s, ${x}) => s + ${numericOf(env, roots)}, 0)`, type: NUM };
+      return { code: `${group}.reduce((s: number, ${x}) => s + ${numericOf(env, roots)}, 0)`, type: NUM };
     case 2: {
       const s = pickAccess(env, reachable(roots), (t) => t.k === "str" || t.k === "int");
       if (!s) return { code: `${group}.length`, type: INT };

@@ -11,7 +11,7 @@ import { execFile } from "node:child_process";
 import fc from "fast-check";
 import type ts from "typescript";
 import { generateProgram } from "./program.js";
-import { cachingHost, compileBatch, COMPILER_OPTIONS, loadTransformer, VARIANTS, writeVariants, type Variant } from "./compile.js";
+import { cachingHost, compileBatch, COMPILER_OPTIONS, loadTransformer, VARIANTS, writeVariants, type ProgramTransformer, type Variant } from "./compile.js";
 
 export interface FuzzCase {
   /** The generator's choice sequence (see chooser.ts). */
@@ -56,6 +56,8 @@ export interface HarnessOptions {
   root: string;
   /** Scratch directory inside the package, so that generated programs resolve `rddopt`. */
   workDir: string;
+  /** A transformer to use instead of loading one (tests of the harness itself). */
+  transformer?: ProgramTransformer;
   /** Fuzz the built transformer (default) or its current sources. */
   transformerFrom?: "dist" | "source";
   /** Milliseconds a child process may run a variant's whole batch. */
@@ -64,12 +66,13 @@ export interface HarnessOptions {
 
 /** Compiles and runs batches; keeps the compiler host (parsed libraries) between batches. */
 export class Harness {
-  private transformer: ReturnType<typeof loadTransformer> | undefined;
+  private transformer: ProgramTransformer | undefined;
   private readonly host: ts.CompilerHost;
   private batchNo = 0;
   private oldProgram: ts.Program | undefined;
 
   constructor(private readonly options: HarnessOptions) {
+    this.transformer = options.transformer;
     const work = path.resolve(options.workDir);
     this.host = cachingHost(COMPILER_OPTIONS, (f) => path.resolve(f).startsWith(work));
     fs.mkdirSync(work, { recursive: true });

@@ -79,7 +79,9 @@ class ProgramBuilder {
     const existing = this.pool.filter((v) => sameType(v.key, key));
     if (existing.length && c.chance(35)) return existing[c.int(existing.length)]!;
     const src = this.source(key);
-    return c.chance(50) ? this.statement(src, 1) : src;
+    if (!c.chance(50)) return src;
+    const shaped = this.statement(src, 1);
+    return sameType(shaped.key, key) ? shaped : src; // the operation re-keyed it: join the source instead
   }
 
   // ---------------------------------------------------------------- statements
@@ -141,7 +143,8 @@ class ProgramBuilder {
           const a = genValue(env, roots);
           item = a.type;
           const list = c.chance(50) ? `[${a.code}]` : `[${a.code}, ${a.code}]`;
-          return { code: c.chance(50) ? `${genPredicate(env, roots)} ? ${list} : []` : list, type: { k: "list", item: a.type } };
+          // Boolean(...) keeps TypeScript from narrowing the list's accesses by the condition.
+          return { code: c.chance(50) ? `Boolean(${genPredicate(env, roots)}) ? ${list} : []` : list, type: { k: "list", item: a.type } };
         });
         return to(item, `flatMapValues(${f.code})`, "flatMapValues");
       }
