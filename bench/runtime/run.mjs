@@ -136,7 +136,7 @@ function report() {
   lines.push(
     `- Each (variant, case) is a fresh \`node\` process: data generation and setup untimed, then 1 warm-up and ${RUNS} timed runs ` +
       `(${SLOW_RUNS} timed runs when the warm-up took over 2 s: the \`runs\` column says which); \`gc()\` between runs (untimed), GC inside a run is charged to it. ` +
-      "Reported: median, min–max of the timed runs; peak RSS = `process.resourceUsage().maxRSS` of that process (includes the generated rows, ~0.5-1.5 GB); shuffle MB = `ctx.lastJob.shuffleBytesWritten` (naive: packed bytes of both sides).",
+      "Reported: median, min–max of the timed runs (wall clock); CPU ms = median process CPU time (user + system, all threads, so GC helper threads count) of a run, less sensitive than wall time to other load on the machine; peak RSS = `process.resourceUsage().maxRSS` of that process (includes the generated rows, ~0.5-1.5 GB); shuffle MB = `ctx.lastJob.shuffleBytesWritten` (naive: packed bytes of both sides).",
   );
   lines.push("", "Variants:", "");
   for (const v of variantNames) lines.push(`- \`${v}\`: ${variants[v].describe}`);
@@ -145,17 +145,17 @@ function report() {
   for (const [t, c, m, ok] of targets()) lines.push(`| ${t} | ${c} | ${m} | ${ok ? "met" : "**missed**"} |`);
   for (const c of cases) {
     lines.push("", `## ${c.title}: N=${N.toLocaleString("en-US")}, M=${c.m.toLocaleString("en-US")}, C=${c.c}`, "");
-    lines.push("| variant | median ms | min–max ms | runs | vs hand-map | shuffle MB | spill MB | peak RSS MB | RSS after setup MB | join strategy |");
-    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    lines.push("| variant | median ms | min–max ms | runs | vs hand-map | CPU ms | shuffle MB | spill MB | peak RSS MB | RSS after setup MB | join strategy |");
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     const hand = find(c.name, "hand-map");
     for (const r of results.filter((x) => x.case === c.name)) {
       if (r.error) {
-        lines.push(`| ${r.variant} | failed: ${r.error} |||||||||`);
+        lines.push(`| ${r.variant} | failed: ${r.error} ||||||||||`);
         continue;
       }
       const vs = hand ? `${fmt(r.medianMs / hand.medianMs)}x` : "";
       lines.push(
-        `| ${r.variant} | ${fmt(r.medianMs)} | ${fmt(r.minMs)}–${fmt(r.maxMs)} | ${r.runs} | ${vs} | ${mb(r.shuffleBytes)} | ${mb(r.spillBytes)} | ${mb(r.peakRssBytes)} | ${mb(r.rssAfterSetupBytes)} | ${r.strategy ?? ""} |`,
+        `| ${r.variant} | ${fmt(r.medianMs)} | ${fmt(r.minMs)}–${fmt(r.maxMs)} | ${r.runs} | ${vs} | ${fmt(r.medianCpuMs)} | ${mb(r.shuffleBytes)} | ${mb(r.spillBytes)} | ${mb(r.peakRssBytes)} | ${mb(r.rssAfterSetupBytes)} | ${r.strategy ?? ""} |`,
       );
     }
   }

@@ -78,7 +78,7 @@ function rddopt(strategy, contextOptions) {
           .join(ctx.parallelize(right), { strategy })
           .mapValues(([l, r]) => l[0] + r[1])
           .values()
-          .reduce((a, b) => a + b);
+          .fold(0, (a, b) => a + b);
         const job = ctx.lastJob;
         return {
           sum,

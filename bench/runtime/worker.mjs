@@ -17,11 +17,13 @@ gc();
 const rssAfterSetup = process.memoryUsage().rss;
 
 async function timed() {
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const out = await run();
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   if (!Object.is(out.sum, expected)) throw new Error(`${variantName}: sum ${out.sum} != reference ${expected}`);
-  return { ms, ...out };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, ...out };
 }
 
 const warm = await timed();
@@ -47,6 +49,7 @@ console.log(
       minMs: sorted[0],
       maxMs: sorted[sorted.length - 1],
       allMs: results.map((r) => r.ms),
+      medianCpuMs: results.map((r) => r.cpuMs).sort((a, b) => a - b)[Math.floor(results.length / 2)],
       shuffleBytes: last.shuffleBytes,
       spillBytes: last.spillBytes,
       broadcastBytes: last.broadcastBytes,
