@@ -5,10 +5,12 @@ import path from "node:path";
 import { Context, type ContextOptions } from "../../runtime/index.js";
 
 const open: Context[] = [];
+const ownDirs = new Set<string>();
 
 /** A Context with no progress bar, 4 partitions by default and a fresh localDir; stop it with {@link stopContexts}. */
 export function testContext(options: ContextOptions = {}): Context {
   const localDir = options.localDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-test-"));
+  if (!options.localDir) ownDirs.add(localDir);
   const ctx = new Context({ progress: false, defaultParallelism: 4, ...options, localDir });
   open.push(ctx);
   return ctx;
@@ -19,7 +21,7 @@ export async function stopContexts(): Promise<void> {
   while (open.length > 0) {
     const ctx = open.pop()!;
     await ctx.stop();
-    if (ctx.localDir.includes("rddopt-test-")) fs.rmSync(ctx.localDir, { recursive: true, force: true });
+    if (ownDirs.delete(ctx.localDir)) fs.rmSync(ctx.localDir, { recursive: true, force: true });
   }
 }
 

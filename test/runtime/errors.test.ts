@@ -1,7 +1,9 @@
 /** Failures: user errors name the operation, stage and partition and keep the cause; wrong arguments say how to fix them. */
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidArgumentError, JobFailedError, RddError, type Context, type TaskEndEvent } from "../../runtime/index.js";
-import { stopContexts, testContext } from "../helpers/context.js";
+import fs from "node:fs";
+import path from "node:path";
+import { stopContexts, tempDir, testContext } from "../helpers/context.js";
 import { expectSamePairs } from "../helpers/multiset.js";
 
 afterEach(stopContexts);
@@ -212,6 +214,24 @@ describe("wrong arguments and wrong rows", () => {
     const ctx = testContext();
     const e = await failure(ctx.parallelize([[{ id: 1 }, 1]] as [object, number][]).groupByKey().collect());
     expect(e.message).toMatch(/cannot be hashed or compared by value.*tuple/);
+  });
+
+  it("an unwritable localDir fails the spilling job with advice, and the context stays usable", async () => {
+    // A directory under a plain file can never be made. (Not /proc: Node 20's recursive mkdir loops forever there.)
+    const parent = tempDir();
+    try {
+      const file = path.join(parent, "plain-file");
+      fs.writeFileSync(file, "");
+      const localDir = path.join(file, "sub");
+      const ctx = testContext({ localDir, shuffleMemoryBytes: 0 });
+      const e = await failure(ctx.parallelize([[1, 1] as [number, number]], 1).groupByKey().collect());
+      expect(e.message).toMatch(/writable localDir/);
+      const roomy = testContext({ localDir });
+      expect(await roomy.parallelize([[1, 1] as [number, number]], 1).groupByKey().count()).toBe(1); // nothing spills, no directory needed
+      await stopContexts();
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it("numPartitions <= 0 and bad options are rejected up front", () => {
