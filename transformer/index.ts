@@ -38,7 +38,8 @@ export default function rddoptTransformer(
   return (context) => (sourceFile) => {
     if (!mentionsRddopt(sourceFile)) return sourceFile;
     const plan = planFor(typescript, program, sourceFile, options);
-    reportWarnings(typescript, program, sourceFile, plan.warnings, extras);
+    const sink = config.warnings === "stderr" ? {} : extras;
+    reportWarnings(typescript, program, sourceFile, plan.warnings, sink);
     if (plan.edits.size === 0) return sourceFile;
     try {
       return applyEdits(typescript, context, sourceFile, plan.edits);
@@ -51,7 +52,7 @@ export default function rddoptTransformer(
           length: 0,
           message: `rddopt: internal error while rewriting, file left unchanged: ${error instanceof Error ? error.message : String(error)}`,
         },
-      ], extras);
+      ], config.warnings === "stderr" ? {} : extras);
       return sourceFile;
     }
   };

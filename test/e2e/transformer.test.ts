@@ -18,17 +18,19 @@ const VARIANTS = [
 let workspace: Workspace;
 const outputs = new Map<string, Map<string, ProgramOutput>>();
 const compilerOutput = new Map<string, string>();
+const compilerStatus = new Map<string, number>();
 
 beforeAll(() => {
   workspace = createWorkspace(FIXTURES_DIR, SOURCES);
   for (const variant of VARIANTS) {
-    const { outDir, output } = workspace.compile(variant);
+    const { outDir, output, status } = workspace.compile(variant);
     compilerOutput.set(variant.name, output);
+    compilerStatus.set(variant.name, status);
     const byFixture = new Map<string, ProgramOutput>();
     for (const fixture of FIXTURES) byFixture.set(fixture, parseOutput(workspace.run(outDir, fixture)));
     outputs.set(variant.name, byFixture);
   }
-});
+}, 300_000);
 
 afterAll(() => workspace?.dispose());
 
@@ -71,3 +73,4 @@ test("broadcast: joins get strategy auto and a site naming the user's source", (
 test("tspc reports no rddopt warnings for well-typed fixtures", () => {
   expect(compilerOutput.get("full")).not.toMatch(/TS9000\d/);
 });
+

@@ -49,7 +49,12 @@ export function printSource(fileName: string, text: string): string {
 }
 
 /** A program over in-memory sources (placed under test/transformer/virtual/), analysed once. */
-export function analyzeSources(sources: Record<string, string>, options: RddoptOptions = {}, extra: ts.CompilerOptions = {}): Map<string, FileResult> {
+export function analyzeSources(
+  sources: Record<string, string>,
+  options: RddoptOptions = {},
+  extra: ts.CompilerOptions = {},
+  previous?: { program?: ts.Program },
+): Map<string, FileResult> {
   const dir = path.join(ROOT, "test", "transformer", "virtual");
   const files = new Map(Object.entries(sources).map(([name, text]) => [path.join(dir, `${name}.ts`), text]));
   const compilerOptions = { ...COMPILER_OPTIONS, ...extra };
@@ -61,7 +66,8 @@ export function analyzeSources(sources: Record<string, string>, options: RddoptO
   host.fileExists = (fileName) => files.has(fileName) || fileExists(fileName);
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => files.get(fileName) ?? readFile(fileName);
-  const program = ts.createProgram([...files.keys()], compilerOptions, host);
+  const program = ts.createProgram([...files.keys()], compilerOptions, host, previous?.program);
+  if (previous) previous.program = program;
   const errors = extra.noResolve ? [] : userErrors(program);
   if (errors.length) {
     throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" }));

@@ -2,7 +2,7 @@
  * Compiles fixture programs through the real `tspc` (ts-patch) with and without the rddopt plugin, in a
  * temporary directory with its own build of this package in node_modules/rddopt, and runs them with node.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +12,10 @@ export interface Variant {
   name: string;
   /** Plugin entry options, or undefined to compile without the plugin. */
   plugin?: Record<string, unknown>;
+  /** Extra environment for the compiler process. */
+  env?: Record<string, string>;
+  /** Compile only these fixtures (default: all). */
+  only?: string[];
 }
 
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -20,8 +24,10 @@ const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
  * Builds a private copy of the package (runtime + transformer, ESM and the CommonJS transformer ts-patch
  * loads) into `packageDir`, so tests never race with other builds of the shared dist/.
  */
-export function buildPackageCopy(packageDir: string): void {
-  if (fs.existsSync(path.join(packageDir, "dist", "cjs", "package.json"))) return;
+export function buildPackageCopy(finalDir: string): void {
+  if (fs.existsSync(path.join(finalDir, "dist", "cjs", "package.json"))) return;
+  // built aside and renamed into place, so test files running in parallel never see half a build
+  const packageDir = `${finalDir}.tmp-${process.pid}`;
   fs.rmSync(packageDir, { recursive: true, force: true });
   fs.mkdirSync(packageDir, { recursive: true });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(packageDir, "node_modules"), "dir");
@@ -42,6 +48,11 @@ export function buildPackageCopy(packageDir: string): void {
     execFileSync(process.execPath, [TSC, "-p", file], { cwd: ROOT, stdio: "pipe" });
   }
   fs.writeFileSync(path.join(packageDir, "dist", "cjs", "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
+  try {
+    fs.renameSync(packageDir, finalDir);
+  } catch {
+    fs.rmSync(packageDir, { recursive: true, force: true }); // another process finished first
+  }
 }
 
 function newestMtime(dir: string): number {
@@ -56,7 +67,7 @@ function newestMtime(dir: string): number {
 export interface Workspace {
   dir: string;
   /** Compiles every fixture for a variant in one tspc run; returns the output dir and tspc's output. */
-  compile(variant: Variant): { outDir: string; output: string };
+  compile(variant: Variant): { outDir: string; output: string; status: number };
   run(outDir: string, fixture: string): string;
   dispose(): void;
 }
@@ -92,18 +103,15 @@ export function createWorkspace(fixturesDir: string, fixtures: string[]): Worksp
           outDir,
           plugins: variant.plugin ? [{ transform: "rddopt/transformer", ...variant.plugin }] : [],
         },
-        files: fixtures.map((f) => path.join(sourceDir, f)),
+        files: (variant.only ?? fixtures).map((f) => path.join(sourceDir, f)),
       };
       const configFile = path.join(dir, `tsconfig.${variant.name}.json`);
       fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-      let output = "";
-      try {
-        output = execFileSync(process.execPath, [tspc, "-p", configFile, "--pretty", "false"], { cwd: dir, encoding: "utf8", stdio: "pipe" });
-      } catch (error) {
-        const e = error as { stdout?: string; stderr?: string };
-        throw new Error(`tspc failed for ${variant.name}:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
-      }
-      return { outDir, output };
+      const result = spawnSync(process.execPath, [tspc, "-p", configFile, "--pretty", "false"], { cwd: dir, encoding: "utf8", env: { ...process.env, ...variant.env } });
+      const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+      // status 2: diagnostics (our warnings) present, every output generated
+      if (result.status !== 0 && (result.status !== 2 || /error TS/.test(output))) throw new Error(`tspc failed for ${variant.name} (status ${result.status}):\n${output}`);
+      return { outDir, output, status: result.status ?? -1 };
     },
     run(outDir, fixture) {
       const js = path.join(outDir, fixture.replace(/\.ts$/, ".js"));

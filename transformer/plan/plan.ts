@@ -62,6 +62,8 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
   for (const rdd of calls.filter((c) => SHUFFLES.has(c.method))) {
     if (!options.prune) continue;
     try {
+      // test hook: proves that an internal error leaves the pipeline untouched and the build going
+      if (process.env.RDDOPT_FAULT_INJECTION === rdd.method) throw new Error("injected fault (RDDOPT_FAULT_INJECTION)");
       for (const input of shuffleInputs(fc, rdd)) {
         const candidate = evaluate(fc, analysis, rdd, input.role, input.expression, input.label);
         if (typeof candidate === "string") record(rdd, "prune", "skipped", candidate, { input: input.label });

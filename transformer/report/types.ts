@@ -5,6 +5,12 @@ export interface RddoptOptions {
   prune?: boolean;
   /** Give joins written without a strategy `strategy: "auto"` and a site id (default true). */
   broadcast?: boolean;
+  /**
+   * How warnings (codes 90001-90099) are reported under ts-patch: "diagnostic" (default) adds them to the
+   * compiler's diagnostics, which makes tsc exit with status 2 ("diagnostics present, outputs generated")
+   * although every file was emitted; "stderr" prints them instead and leaves the exit status alone.
+   */
+  warnings?: "diagnostic" | "stderr";
 }
 
 export type OptimizationKind = "prune" | "broadcast";
