@@ -17,6 +17,21 @@ export interface Codec {
   readonly name: string;
   encode(rows: readonly unknown[]): Uint8Array;
   decode(bytes: Uint8Array): unknown[];
+  /**
+   * Optional: one block per partition, block p holding the rows whose
+   * partitionIds entry is p, in order (an empty block for none). Each block
+   * must decode as `encode` of those rows would. Without it the shuffle
+   * gathers each partition's rows and calls `encode`.
+   */
+  encodePartitioned?(rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number): Uint8Array[];
+}
+
+/** Encodes each partition's rows on its own: what a codec without `encodePartitioned` gets. */
+export function encodeEachPartition(codec: Codec, rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number): Uint8Array[] {
+  const buckets: unknown[][] = [];
+  for (let p = 0; p < numPartitions; p++) buckets.push([]);
+  for (let i = 0; i < rows.length; i++) buckets[partitionIds[i]!]!.push(rows[i]);
+  return buckets.map((b) => (b.length === 0 ? new Uint8Array(0) : codec.encode(b)));
 }
 
 const TAG_COLUMNAR = 0x43; // 'C'
@@ -157,8 +172,11 @@ interface ColumnCounts {
   tags: number;
 }
 
-/** Scatters rows[0..n) into the columns; returns the index of the first row that does not fit the shape (n if all do). */
-type BatchWriter = (rows: readonly unknown[], n: number, cols: Columns) => number;
+/**
+ * Stores rows[0..n) into the columns (row i at position i, or at dest[i]);
+ * returns the index of the first row that does not fit the shape (n if all do).
+ */
+type BatchWriter = (rows: readonly unknown[], n: number, cols: Columns, dest?: Int32Array) => number;
 /** Rebuilds n rows from the columns (string columns as row -> string functions). */
 type BatchReader = (n: number, nums: ArrayLike<number>[], strs: ((row: number) => string)[], bools: Uint8Array[], tags: Uint8Array[]) => unknown[];
 
@@ -169,6 +187,7 @@ const TAG_NULL = 2;
 interface CompiledShape {
   counts: ColumnCounts;
   write: BatchWriter;
+  writeScattered: BatchWriter;
   read: BatchReader;
 }
 
@@ -201,15 +220,15 @@ function compileShape(shape: Shape): CompiledShape {
     switch (s.k) {
       case "num": {
         const c = `n${counts.nums++}`;
-        return { code: `if (typeof ${v} !== "number") ${fail} ${c}[i] = ${v};`, fill: "" };
+        return { code: `if (typeof ${v} !== "number") ${fail} ${c}[d] = ${v};`, fill: "" };
       }
       case "str": {
         const c = `s${counts.strs++}`;
-        return { code: `if (typeof ${v} !== "string" || !${v}.isWellFormed()) ${fail} ${c}[i] = ${v};`, fill: `${c}[i] = "";` };
+        return { code: `if (typeof ${v} !== "string" || !${v}.isWellFormed()) ${fail} ${c}[d] = ${v};`, fill: `${c}[d] = "";` };
       }
       case "bool": {
         const c = `b${counts.bools++}`;
-        return { code: `if (typeof ${v} !== "boolean") ${fail} ${c}[i] = ${v} ? 1 : 0;`, fill: "" };
+        return { code: `if (typeof ${v} !== "boolean") ${fail} ${c}[d] = ${v} ? 1 : 0;`, fill: "" };
       }
       case "undef":
         return { code: `if (${v} !== undefined) ${fail}`, fill: "" };
@@ -219,8 +238,8 @@ function compileShape(shape: Shape): CompiledShape {
         const t = `t${counts.tags++}`;
         const inner = writer(s.inner, v);
         return {
-          code: `if (${v} === undefined) { ${t}[i] = ${TAG_UNDEFINED}; ${inner.fill} } else if (${v} === null) { ${t}[i] = ${TAG_NULL}; ${inner.fill} } else { ${inner.code} }`,
-          fill: `${t}[i] = ${TAG_UNDEFINED}; ${inner.fill}`,
+          code: `if (${v} === undefined) { ${t}[d] = ${TAG_UNDEFINED}; ${inner.fill} } else if (${v} === null) { ${t}[d] = ${TAG_NULL}; ${inner.fill} } else { ${inner.code} }`,
+          fill: `${t}[d] = ${TAG_UNDEFINED}; ${inner.fill}`,
         };
       }
       case "tuple": {
@@ -251,19 +270,24 @@ function compileShape(shape: Shape): CompiledShape {
   const writeCounts = { ...counts };
   const unpack = (kind: keyof ColumnCounts, prefix: string, n: number) =>
     Array.from({ length: n }, (_, j) => `const ${prefix}${j} = cols.${kind}[${j}];`).join("\n");
-  const write = new Function(
-    "isPlainObject",
-    `return function write(rows, n, cols) {
+  // Two variants of one loop: rows stored in order, or each row i stored at dest[i] (see encodePartitioned).
+  const makeWriter = (destination: string) =>
+    new Function(
+      "isPlainObject",
+      `return function write(rows, n, cols, dest) {
 ${unpack("nums", "n", counts.nums)}
 ${unpack("strs", "s", counts.strs)}
 ${unpack("bools", "b", counts.bools)}
 ${unpack("tags", "t", counts.tags)}
 for (let i = 0; i < n; i++) {
+const d = ${destination};
 ${body}
 }
 return n;
 };`,
-  )(isPlainObject) as BatchWriter;
+    )(isPlainObject) as BatchWriter;
+  const write = makeWriter("i");
+  const writeScattered = makeWriter("dest[i]");
 
   // The reader: one expression per shape, evaluated per row.
   const at: ColumnCounts = { nums: 0, strs: 0, bools: 0, tags: 0 };
@@ -304,7 +328,7 @@ for (let i = 0; i < n; i++) rows[i] = ${expr};
 return rows;
 };`,
   )() as BatchReader;
-  return { counts: writeCounts, write, read };
+  return { counts: writeCounts, write, writeScattered, read };
 }
 
 /**
@@ -358,19 +382,54 @@ function fitsInt32(col: Float64Array): boolean {
 }
 
 function encodeColumnar(rows: readonly unknown[]): Uint8Array | undefined {
+  return encodeColumnarBlocks(rows)?.[0];
+}
+
+/** Where each row of a map task goes when its partition's rows are stored contiguously, in row order. */
+interface Scatter {
+  dest: Int32Array; // row i is stored at dest[i]
+  starts: Int32Array; // partition p holds positions [starts[p], starts[p + 1])
+}
+
+function scatterOf(partitionIds: ArrayLike<number>, numPartitions: number): Scatter {
+  const n = partitionIds.length;
+  const starts = new Int32Array(numPartitions + 1);
+  for (let i = 0; i < n; i++) starts[partitionIds[i]! + 1]!++;
+  for (let p = 0; p < numPartitions; p++) starts[p + 1]! += starts[p]!;
+  const next = starts.slice(0, numPartitions);
+  const dest = new Int32Array(n);
+  for (let i = 0; i < n; i++) dest[i] = next[partitionIds[i]!]!++;
+  return { dest, starts };
+}
+
+/**
+ * Columnar blocks: one for all rows, or with a scatter one per partition.
+ * Scattering while reading the rows in their own order (instead of first
+ * gathering each partition's rows and encoding those) reads memory
+ * sequentially; on large rows that is several times faster.
+ */
+function encodeColumnarBlocks(rows: readonly unknown[], scatter?: Scatter): Uint8Array[] | undefined {
   const n = rows.length;
   let shape = n > 0 ? inferShape(rows[0]) : { k: "null" as const };
   for (let attempt = 0; shape && attempt < 4; attempt++) {
-    const { counts, write } = compiled(shape);
+    const { counts, write, writeScattered } = compiled(shape);
     // A getter on a row could re-enter encode() while the scratch columns are in use: then use fresh ones.
     const reentrant = scratchInUse;
     scratchInUse = true;
     let i: number;
-    let cols: Columns;
     try {
-      cols = allocateColumns(counts, n, reentrant);
-      i = write(rows, n, cols);
-      if (i === n) return layoutColumnar(shape, cols, n);
+      const cols = allocateColumns(counts, n, reentrant);
+      i = scatter ? writeScattered(rows, n, cols, scatter.dest) : write(rows, n, cols);
+      if (i === n) {
+        if (!scatter) return [layoutColumnar(shape, cols, n)];
+        const blocks: Uint8Array[] = [];
+        for (let p = 0; p + 1 < scatter.starts.length; p++) {
+          const from = scatter.starts[p]!;
+          const to = scatter.starts[p + 1]!;
+          blocks.push(to === from ? new Uint8Array(0) : layoutColumnar(shape, sliceColumns(cols, from, to), to - from));
+        }
+        return blocks;
+      }
     } finally {
       scratchInUse = reentrant;
     }
@@ -378,6 +437,15 @@ function encodeColumnar(rows: readonly unknown[]): Uint8Array | undefined {
     shape = other && mergeShapes(shape, other);
   }
   return undefined;
+}
+
+function sliceColumns(cols: Columns, from: number, to: number): Columns {
+  return {
+    nums: cols.nums.map((c) => c.subarray(from, to)),
+    strs: cols.strs.map((c) => c.slice(from, to)),
+    bools: cols.bools.map((c) => c.subarray(from, to)),
+    tags: cols.tags.map((c) => c.subarray(from, to)),
+  };
 }
 
 function layoutColumnar(shape: Shape, cols: Columns, n: number): Uint8Array {
@@ -548,6 +616,12 @@ export class AdaptiveCodec implements Codec {
 
   encode(rows: readonly unknown[]): Uint8Array {
     return encodeColumnar(rows) ?? encodeGeneral(rows);
+  }
+
+  encodePartitioned(rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number): Uint8Array[] {
+    if (rows.length === 0) return Array.from({ length: numPartitions }, () => new Uint8Array(0));
+    // One shape for the whole map output; when there is none, each partition is encoded on its own (columnar where it can).
+    return encodeColumnarBlocks(rows, scatterOf(partitionIds, numPartitions)) ?? encodeEachPartition(this, rows, partitionIds, numPartitions);
   }
 
   decode(bytes: Uint8Array): unknown[] {

@@ -9,13 +9,13 @@ import type { ShuffleDependency } from "../rdd/dependency.js";
 import { isPair, notAPair } from "../rdd/rdd.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { KeyMap } from "./keys.js";
-
-const EMPTY = new Uint8Array(0);
+import { encodeEachPartition } from "./codec.js";
 
 export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskContext): void {
   const partitioner = dep.partitioner;
-  const buckets: unknown[][] = [];
-  for (let p = 0; p < partitioner.numPartitions; p++) buckets.push([]);
+  // The map output in its own order, with each row's reduce partition: the codec scatters it into blocks in one pass.
+  const rows: unknown[] = [];
+  const partitionIds: number[] = [];
   const agg = dep.aggregator;
   if (agg && dep.mapSideCombine) {
     const combined = new KeyMap<[unknown, unknown]>();
@@ -25,24 +25,24 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
       if (entry) entry[1] = agg.mergeValue(entry[1], row[1]);
       else combined.set(row[0], [row[0], agg.createCombiner(row[1])]);
     });
-    combined.forEach((entry) => buckets[partitioner.getPartition(entry[0])]!.push(entry));
+    combined.forEach((entry) => {
+      rows.push(entry);
+      partitionIds.push(partitioner.getPartition(entry[0]));
+    });
   } else {
     dep.rdd.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
-      buckets[partitioner.getPartition(row[0])]!.push(row);
+      partitionIds.push(partitioner.getPartition(row[0]));
+      rows.push(row);
     });
   }
+  const n = partitioner.numPartitions;
+  const codec = dep.codec;
+  const blocks = codec.encodePartitioned ? codec.encodePartitioned(rows, partitionIds, n) : encodeEachPartition(codec, rows, partitionIds, n);
   let bytes = 0;
-  let records = 0;
-  const blocks = buckets.map((rows) => {
-    if (rows.length === 0) return EMPTY;
-    records += rows.length;
-    const block = dep.codec.encode(rows);
-    bytes += block.byteLength;
-    return block;
-  });
+  for (const block of blocks) bytes += block.byteLength;
   tc.metrics.shuffleBytesWritten += bytes;
-  tc.metrics.shuffleRecordsWritten += records;
+  tc.metrics.shuffleRecordsWritten += rows.length;
   tc.metrics.spillBytes += tc.ctx.shuffleStore.putMapOutput(dep.shuffleId, split, blocks);
 }
 
