@@ -155,15 +155,14 @@ export class KeyMap<V> {
 export class KeyIndex {
   size = 0;
   private bits: number;
-  private slotKeys: Int32Array;
-  private slotIds: Int32Array; // id + 1; 0 marks an empty slot
+  // Slot s is slots[2s] = key, slots[2s + 1] = id + 1 (0: empty): a probe touches one cache line, not two arrays.
+  private slots: Int32Array;
   private ints = 0;
   private other: KeyMap<number> | undefined;
 
   constructor(expectedKeys = 0) {
     this.bits = Math.max(4, Math.ceil(Math.log2(Math.max(1, expectedKeys) * 2)));
-    this.slotKeys = new Int32Array(1 << this.bits);
-    this.slotIds = new Int32Array(1 << this.bits);
+    this.slots = new Int32Array(2 << this.bits);
   }
 
   /** The key's id, or -1 when absent. */
@@ -182,52 +181,49 @@ export class KeyIndex {
     return this.size++;
   }
 
-  private slot(k: number): number {
+  /** Index in `slots` of the key's home slot. */
+  private home(k: number): number {
     // Fibonacci hashing on the high bits: independent of the partitioner's hash, whose low bits are equal within a partition.
-    return Math.imul(k, 0x9e3779b1) >>> (32 - this.bits);
+    return (Math.imul(k, 0x9e3779b1) >>> (32 - this.bits)) << 1;
   }
 
   private getInt(k: number): number {
-    const keys = this.slotKeys;
-    const ids = this.slotIds;
-    const mask = ids.length - 1;
-    for (let s = this.slot(k); ; s = (s + 1) & mask) {
-      const id = ids[s]!;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let s = this.home(k); ; s = (s + 2) & mask) {
+      const id = slots[s + 1]!;
       if (id === 0) return -1;
-      if (keys[s] === k) return id - 1;
+      if (slots[s] === k) return id - 1;
     }
   }
 
   private internInt(k: number): number {
-    const keys = this.slotKeys;
-    const ids = this.slotIds;
-    const mask = ids.length - 1;
-    let s = this.slot(k);
-    for (; ; s = (s + 1) & mask) {
-      const id = ids[s]!;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let s = this.home(k);
+    for (; ; s = (s + 2) & mask) {
+      const id = slots[s + 1]!;
       if (id === 0) break;
-      if (keys[s] === k) return id - 1;
+      if (slots[s] === k) return id - 1;
     }
     const id = this.size++;
-    keys[s] = k;
-    ids[s] = id + 1;
-    if (++this.ints * 2 > ids.length) this.grow();
+    slots[s] = k;
+    slots[s + 1] = id + 1;
+    if (++this.ints * 4 > slots.length) this.grow(); // load factor 1/2
     return id;
   }
 
   private grow(): void {
-    const oldKeys = this.slotKeys;
-    const oldIds = this.slotIds;
+    const old = this.slots;
     this.bits++;
-    this.slotKeys = new Int32Array(1 << this.bits);
-    this.slotIds = new Int32Array(1 << this.bits);
-    const mask = this.slotIds.length - 1;
-    for (let i = 0; i < oldIds.length; i++) {
-      if (oldIds[i] === 0) continue;
-      let s = this.slot(oldKeys[i]!);
-      while (this.slotIds[s] !== 0) s = (s + 1) & mask;
-      this.slotKeys[s] = oldKeys[i]!;
-      this.slotIds[s] = oldIds[i]!;
+    const slots = (this.slots = new Int32Array(2 << this.bits));
+    const mask = slots.length - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] === 0) continue;
+      let s = this.home(old[i]!);
+      while (slots[s + 1] !== 0) s = (s + 2) & mask;
+      slots[s] = old[i]!;
+      slots[s + 1] = old[i + 1]!;
     }
   }
 }
