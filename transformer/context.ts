@@ -19,26 +19,23 @@ export class Unsupported extends Error {}
 
 export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.SourceFile): FileContext {
   const checker = program.getTypeChecker();
-  let index: Map<ts.Symbol, ts.Identifier[]> | undefined;
+  let byText: Map<string, ts.Identifier[]> | undefined;
+  const resolved = new Map<ts.Symbol, ts.Identifier[]>();
   const symbolOf = (node: ts.Identifier): ts.Symbol | undefined => {
     const parent = node.parent;
     if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) {
       return checker.getShorthandAssignmentValueSymbol(parent);
     }
-    const symbol = checker.getSymbolAtLocation(node);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) return symbol;
-    return symbol;
+    return checker.getSymbolAtLocation(node);
   };
-  const build = (): Map<ts.Symbol, ts.Identifier[]> => {
-    const map = new Map<ts.Symbol, ts.Identifier[]>();
+  // Identifiers grouped by text without the checker; only names actually asked about get resolved.
+  const build = (): Map<string, ts.Identifier[]> => {
+    const map = new Map<string, ts.Identifier[]>();
     const visit = (node: ts.Node): void => {
       if (ts.isIdentifier(node) && !isDeclarationName(ts, node)) {
-        const symbol = symbolOf(node);
-        if (symbol) {
-          const list = map.get(symbol);
-          if (list) list.push(node);
-          else map.set(symbol, [node]);
-        }
+        const list = map.get(node.text);
+        if (list) list.push(node);
+        else map.set(node.text, [node]);
       }
       ts.forEachChild(node, visit);
     };
@@ -52,8 +49,12 @@ export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.So
     sourceFile,
     symbolOf,
     references(symbol) {
-      index ??= build();
-      return index.get(symbol) ?? [];
+      const known = resolved.get(symbol);
+      if (known) return known;
+      byText ??= build();
+      const refs = (byText.get(symbol.name) ?? []).filter((id) => symbolOf(id) === symbol);
+      resolved.set(symbol, refs);
+      return refs;
     },
   };
 }

@@ -47,6 +47,7 @@ const ESCAPES: Record<string, [string, RegExp]> = {
   cachedThenCollected: [`const j = a.join(b).cache();\nexport const x = j.mapValues(([l]) => l[0]);\nexport const y = await j.collect();`, /collect/],
   distinct: [`export const out = a.distinct().mapValues((v) => v[0]);`, /distinct/],
   reduceByKey: [`export const out = a.reduceByKey((x, y) => x).mapValues((v) => v[0]);`, /reduceByKey/],
+  thisParameter: [`export const out = a.join(b).mapValues(function (this: unknown, p: [T, T]) { return p[0][0]; });`, /this/],
   reassigned: [`export const out = a.join(b).mapValues(([l, r]) => { let x = l; x = r; return x[0]; });`, /let/],
 };
 const ACTIONS = ["take(1)", "first()", "saveAsTextFile('x')", "foreach(() => {})", "reduce((x) => x)", "fold(a.first as never, (x) => x)", "aggregate(0, (n) => n, (x, y) => x + y)", "countByValue()", "lookup(1)", "collectAsMap()"];

@@ -35,6 +35,7 @@ export class ValueAnalysis {
     if (fn.asteriskToken || (ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       return all("generator and async functions are not analysed");
     }
+    if (fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === "this")) return all("the function declares `this`");
     const restIndex = fn.parameters.findIndex((p) => p.dotDotDotToken);
     if (restIndex >= 0 && index >= restIndex) return all("the value goes to a rest parameter");
     const parameter = fn.parameters[index];
@@ -110,6 +111,9 @@ export class ValueAnalysis {
       return unionAll(demands);
     }
     if (ts.isArrayBindingPattern(name)) {
+      const type = this.fc.checker.getTypeAtLocation(name);
+      const plainArray = this.fc.checker.isArrayType(type) && !this.fc.checker.isTupleType(type);
+      if (!plainArray && !this.fc.checker.isTupleType(type)) return all("destructured value is not a tuple");
       let result: Demand = PRESENT;
       name.elements.forEach((element, index) => {
         if (ts.isOmittedExpression(element)) return;
@@ -117,7 +121,7 @@ export class ValueAnalysis {
           result = union(result, all("rest element in destructuring"));
           return;
         }
-        result = union(result, field(String(index), this.bindingDemand(element.name, isConst)));
+        result = union(result, field(plainArray ? ELEMENT : String(index), this.bindingDemand(element.name, isConst)));
       });
       return result;
     }
@@ -150,9 +154,10 @@ export class ValueAnalysis {
     if (isWrite(this.fc, access)) return all("an element is written");
     const call = access.parent;
     if (call && ts.isCallExpression(call) && call.expression === access) return all("a method is called on the value");
+    // any index of a plain array (not a tuple) reads "an element"
+    if (isPlainArray(this.fc, expr)) return field(ELEMENT, this.usage(access));
     const key = literalKey(this.fc, access.argumentExpression);
     if (key !== undefined) return field(key, this.usage(access));
-    if (isPlainArray(this.fc, expr)) return field(ELEMENT, this.usage(access));
     return all(`dynamic index at ${position(this.fc, access)}`);
   }
 

@@ -9,7 +9,7 @@ import { Unsupported, outerExpression, type FileContext } from "../context.js";
 import { functionOf, functionSymbol, helperCallSites } from "../find/functions.js";
 import { rddUses } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
-import { isPlainArray, literalKey, propertyKey } from "../analyse/values.js";
+import { literalKey, propertyKey } from "../analyse/values.js";
 import { KEEP, keepsPositions, type Shape } from "./shape.js";
 
 export interface Edit {
@@ -164,6 +164,7 @@ export class Forward {
         throw new Unsupported(`\`${symbol?.name ?? "function"}\` is used in more than one place`);
       }
     }
+    if (fn.parameters.some((p) => this.fc.ts.isIdentifier(p.name) && p.name.text === "this")) throw new Unsupported("`this` parameter");
     const parameter = fn.parameters[index];
     if (!parameter) return;
     this.binding(parameter.name, shape);
@@ -185,6 +186,14 @@ export class Forward {
         const property = shape.properties.find((p) => p.name === key);
         if (!property) throw new Unsupported("pattern reads a removed property");
         this.binding(element.name, property.shape);
+      }
+      return;
+    }
+    if (shape.kind === "array") {
+      for (const element of name.elements) {
+        if (ts.isOmittedExpression(element)) continue;
+        if (element.dotDotDotToken) throw new Unsupported("rest element");
+        this.binding(element.name, shape.element);
       }
       return;
     }
@@ -254,11 +263,9 @@ export class Forward {
 
   private element(access: ts.ElementAccessExpression, shape: Shape): void {
     const { ts } = this.fc;
+    if (shape.kind === "array") return this.value(access, shape.element);
     const key = literalKey(this.fc, access.argumentExpression);
-    if (key === undefined) {
-      if (shape.kind === "array" && isPlainArray(this.fc, access.expression)) return this.value(access, shape.element);
-      throw new Unsupported("dynamic index on a pruned value");
-    }
+    if (key === undefined) throw new Unsupported("dynamic index on a pruned value");
     if (shape.kind === "object") {
       const property = shape.properties.find((p) => p.name === key);
       if (!property) throw new Unsupported(`reads removed property \`${key}\``);

@@ -28,3 +28,5 @@ export const subtracted = a.mapValues(v => [v[3]]).subtractByKey(b.mapValues(v =
 export const cogrouped = a.mapValues(v => []).cogroup(b.mapValues(v => [v[2]])).mapValues(([xs, ys]) => xs.length + ys.reduce((s, y) => s + y[0], 0));
 export const rightOuter = a.mapValues(v => [v[1]]).rightOuterJoin(b.mapValues(v => [v[1]]), { strategy: "shuffle" }).mapValues(([x, y]) => (x ? x[0] : "") + y[0]);
 export const fullOuter = a.mapValues(v => [v[0]]).fullOuterJoin(b.mapValues(v => [v[2]])).mapValues(([x, y]) => (x?.[0] ?? 0) + (y?.[0] ?? 0));
+export const firstOfGroup = a.mapValues(v => [v[1]]).groupByKey().mapValues((vs) => vs[0][0] + vs.length);
+export const destructuredGroup = a.mapValues(v => [v[1], v[3]]).groupByKey().mapValues(([first, second]) => first[1] + (second ? second[0] : ""));

@@ -17,3 +17,5 @@ export const subtracted = a.subtractByKey(b).mapValues((v) => v[3]);
 export const cogrouped = a.cogroup(b).mapValues(([xs, ys]) => xs.length + ys.reduce((s, y) => s + y[2], 0));
 export const rightOuter = a.rightOuterJoin(b, { strategy: "shuffle" }).mapValues(([x, y]) => (x ? x[1] : "") + y[1]);
 export const fullOuter = a.fullOuterJoin(b).mapValues(([x, y]) => (x?.[0] ?? 0) + (y?.[2] ?? 0));
+export const firstOfGroup = a.groupByKey().mapValues((vs) => vs[0][1] + vs.length);
+export const destructuredGroup = a.groupByKey().mapValues(([first, second]) => first[3] + (second ? second[1] : ""));
