@@ -11,7 +11,13 @@ const ownDirs = new Set<string>();
 export function testContext(options: ContextOptions = {}): Context {
   const localDir = options.localDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-test-"));
   if (!options.localDir) ownDirs.add(localDir);
-  const ctx = new Context({ progress: false, defaultParallelism: 4, ...options, localDir });
+  let ctx: Context;
+  try {
+    ctx = new Context({ progress: false, defaultParallelism: 4, ...options, localDir });
+  } catch (e) {
+    if (ownDirs.delete(localDir)) fs.rmSync(localDir, { recursive: true, force: true }); // a rejected option must not leak the directory
+    throw e;
+  }
   open.push(ctx);
   return ctx;
 }
