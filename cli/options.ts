@@ -12,7 +12,7 @@ function isRddoptPlugin(entry: PluginEntry): boolean {
 }
 
 /** prune/broadcast from the first rddopt plugin entry; both default to true. */
-export function pluginOptions(compilerOptions: object): Required<RddoptOptions> {
+export function pluginOptions(compilerOptions: object): Required<Pick<RddoptOptions, "prune" | "broadcast">> {
   const declared = (compilerOptions as { plugins?: unknown }).plugins;
   const plugins = Array.isArray(declared) ? (declared as PluginEntry[]) : [];
   const entry = plugins.find(isRddoptPlugin);

@@ -695,7 +695,27 @@ export abstract class RDD<T> {
   ): RDD<[K, C]> {
     const self = this as unknown as RDD<[K, V]>;
     const partitioner = this.resolvePartitioner(spec);
-    return new kinds.ShuffledRDD<K, V, C>(self, partitioner, { opName, aggregator, mapSideCombine });
+    if (!partitioner.equals(this.partitioner)) {
+      return new kinds.ShuffledRDD<K, V, C>(self, partitioner, { opName, aggregator, mapSideCombine });
+    }
+    // Keys are already placed by this partitioner: combine within each partition, no shuffle (as Spark does).
+    return new kinds.MapPartitionsRDD<[K, V], [K, C]>(
+      self,
+      opName,
+      (rows) => {
+        const combined = new KeyMap<[K, C]>();
+        for (const row of rows) {
+          if (!isPair(row)) throw notAPair(opName, row);
+          const entry = combined.get(row[0]);
+          if (entry) entry[1] = aggregator.mergeValue(entry[1], row[1]);
+          else combined.set(row[0], [row[0], aggregator.createCombiner(row[1])]);
+        }
+        const out: [K, C][] = [];
+        combined.forEach((entry) => out.push(entry));
+        return out;
+      },
+      true,
+    );
   }
 
   /** A Partitioner from a number, a Partitioner, or this RDD's own (or the default parallelism). */
