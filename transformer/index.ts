@@ -7,7 +7,7 @@
 import type * as ts from "typescript";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { RddoptOptions } from "./report/types.js";
+import type { RddoptOptions, TransformerWarning } from "./report/types.js";
 import type { TS } from "./context.js";
 import { mentionsRddopt, normalizeOptions, planFor } from "./engine.js";
 import { applyEdits } from "./rewrite/apply.js";
@@ -16,6 +16,7 @@ import { toDiagnostic } from "./report/diagnostic.js";
 export type { RddoptOptions, Optimization, FileResult, OptimizationKind, TransformerWarning } from "./report/types.js";
 export { analyzeProgram } from "./report/analyze.js";
 export { DIAGNOSTIC_CODES } from "./diagnostics.js";
+import { DIAGNOSTIC_CODES } from "./diagnostics.js";
 
 /** What ts-patch passes as the third argument of a "program" transformer. */
 export interface TransformerExtras {
@@ -46,7 +47,7 @@ export default function rddoptTransformer(
     } catch (error) {
       reportWarnings(typescript, program, sourceFile, [
         {
-          code: 90003,
+          code: DIAGNOSTIC_CODES.fileSkipped,
           file: sourceFile.fileName,
           start: 0,
           length: 0,
@@ -62,7 +63,7 @@ function reportWarnings(
   typescript: TS,
   program: ts.Program,
   sourceFile: ts.SourceFile,
-  warnings: readonly import("./report/types.js").TransformerWarning[],
+  warnings: readonly TransformerWarning[],
   extras: TransformerExtras,
 ): void {
   if (!warnings.length) return;
