@@ -19,15 +19,28 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
 
 /**
- * Scratch space under bench/.out (git-ignored, inside the package so `import "rddopt"` resolves).
- * dist/ is snapshotted first: other people rebuilding the tree during a long run cannot pull the
- * runtime or the transformer out from under the workers.
+ * Scratch space under bench/.out (git-ignored). The package is snapshotted first (package.json +
+ * dist/ copied to out/pkg) and the scratch space is its own package scope whose node_modules/rddopt
+ * links to the snapshot: `import "rddopt"` and the plugin entry "rddopt/transformer" resolve as after
+ * `npm install rddopt`, and other people rebuilding the tree during a long run cannot pull the runtime
+ * or the transformer out from under the workers and compilers.
  */
-function workspace() {
-  const out = path.join(here, ".out", "join-bench");
+function workspace(profile, { fresh = true } = {}) {
+  const out = path.join(here, ".out", `join-bench-${profile}`);
+  const ws = paths(out);
+  if (!fresh) return ws;
   fs.rmSync(out, { recursive: true, force: true });
-  const dist = path.join(out, "dist");
-  fs.cpSync(path.join(root, "dist"), dist, { recursive: true });
+  const pkg = path.join(out, "pkg");
+  fs.cpSync(path.join(root, "dist"), path.join(pkg, "dist"), { recursive: true });
+  fs.copyFileSync(path.join(root, "package.json"), path.join(pkg, "package.json"));
+  fs.writeFileSync(path.join(out, "package.json"), JSON.stringify({ name: "rddopt-bench-scratch", private: true, type: "module" }) + "\n");
+  fs.mkdirSync(path.join(out, "node_modules"));
+  fs.symlinkSync(pkg, path.join(out, "node_modules", "rddopt"), "dir");
+  return ws;
+}
+
+function paths(out) {
+  const dist = path.join(out, "pkg", "dist");
   return {
     dist,
     runtime: path.join(dist, "runtime", "index.js"),
@@ -73,12 +86,21 @@ function prepareSources(config, ws) {
   }
 }
 
+/** --report-only: the report and charts again from the last run's raw results (report code changes need no rerun). */
+function reportOnly(config) {
+  const ws = workspace(config.profile, { fresh: false });
+  const saved = JSON.parse(fs.readFileSync(path.join(ws.out, "results.json"), "utf8"));
+  const written = writeReport({ ...saved, config: { ...saved.config, out: config.out }, ws, benchDir: here, root });
+  process.stderr.write(`bench: rewrote ${written.map((f) => path.relative(root, f)).join(", ")} from ${path.relative(root, ws.out)}/results.json\n`);
+}
+
 async function main() {
   const config = parseConfig(process.argv.slice(2));
+  if (config.reportOnly) return reportOnly(config);
   const started = new Date();
   const loadBefore = os.loadavg();
   const t0 = performance.now();
-  const ws = workspace();
+  const ws = workspace(config.profile);
   process.stderr.write(`bench: ${config.profile} run of ${config.experiments.join(", ")}; compiling variants...\n`);
   prepareSources(config, ws);
 
@@ -86,7 +108,7 @@ async function main() {
   const total =
     (has("grid") ? gridTaskCount() : 0) +
     (has("objects") ? gridTaskCount() : 0) +
-    (has("broadcast") ? broadcastTaskCount(config) : 0) +
+    (has("broadcast") ? broadcastTaskCount(config, ws) : 0) +
     (has("compile") ? compileTaskCount(config) : 0) +
     (has("peers") ? peersTaskCount(config) : 0);
   const progress = createProgress(total);

@@ -29,6 +29,7 @@ function variantSummary(result) {
   return {
     ok: true,
     time: summarize(result.times),
+    cpu: summarize(result.cpuTimes),
     bytes: median(result.shuffleBytes),
     gcMs: median(result.gcMs),
     peakRss: result.peakRss,
@@ -66,8 +67,10 @@ function withRatios(cell) {
     ...cell,
     bytesSaved: saved(before.bytes, after.bytes),
     timeSaved: saved(before.time.median, after.time.median),
+    cpuSaved: saved(before.cpu.median, after.cpu.median),
     idealBytesSaved: saved(before.bytes, ideal.bytes),
     idealTimeSaved: saved(before.time.median, ideal.time.median),
+    idealCpuSaved: saved(before.cpu.median, ideal.cpu.median),
     afterOverIdeal: ideal.bytes > 0 ? after.bytes / ideal.bytes - 1 : 0,
   };
 }

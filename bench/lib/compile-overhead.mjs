@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { summarize } from "./stats.mjs";
 import { field } from "./data.mjs";
 
@@ -42,36 +43,34 @@ function writeConfigs(dir, include, outDir, rootDir) {
 
 const range = (n) => Array.from({ length: n }, (_, j) => j);
 
-/** One module of the generated project: types, a data helper and two pipelines (tuple and record joins). */
+/** One module of the generated project: a row type, a data helper and one join pipeline (tuples or records, alternating). */
 function moduleSource(i) {
   const c = 3 + (i % 8);
-  const tuple = `[${range(c).map(() => "number").join(", ")}]`;
-  const record = `{ ${range(c).map((j) => `${field(j)}: number`).join("; ")} }`;
   const used = range(1 + (i % 3));
-  return `import type { Context, RDD } from "rddopt";
-import { helper0 } from "./helper.js";
-
-export type Row${i} = ${tuple};
-export interface Rec${i} ${record}
+  const head = `import type { Context } from "rddopt";\nimport { helper0 } from "./helper.js";\n\n`;
+  if (i % 2 === 0) {
+    return `${head}export type Row${i} = [${range(c).map(() => "number").join(", ")}];
 
 export function rows${i}(n: number): [number, Row${i}][] {
   return Array.from({ length: n }, (_, k): [number, Row${i}] => [k % 97, [${range(c).map((j) => `k + ${j}`).join(", ")}]]);
 }
 
+export async function pipeline${i}(ctx: Context, n: number): Promise<number> {
+  const a = ctx.parallelize(rows${i}(n));
+  const b = ctx.parallelize(rows${i}(n / 2));
+  const joined = a.join(b).mapValues(([l, r]) => ${used.map((j) => `l[${j}]`).join(" + ")} + r[${c - 1}]);
+  return joined.reduceByKey((x, y) => x + y).values().fold(helper0(), (x, y) => x + y);
+}
+`;
+  }
+  return `${head}export interface Rec${i} { ${range(c).map((j) => `${field(j)}: number`).join("; ")} }
+
 export function records${i}(n: number): [number, Rec${i}][] {
   return Array.from({ length: n }, (_, k): [number, Rec${i}] => [k % 89, { ${range(c).map((j) => `${field(j)}: k * ${j + 1}`).join(", ")} }]);
 }
 
-export async function tuples${i}(ctx: Context, n: number): Promise<number> {
-  const a: RDD<[number, Row${i}]> = ctx.parallelize(rows${i}(n));
-  const b = ctx.parallelize(rows${i}(n / 2));
-  const joined = a.join(b).mapValues(([l, r]) => ${used.map((j) => `l[${j}]`).join(" + ")} + r[${c - 1}]);
-  const totals = joined.reduceByKey((x, y) => x + y);
-  return totals.values().fold(helper0(), (x, y) => x + y);
-}
-
-export async function records${i}Join(ctx: Context, n: number): Promise<[number, number][]> {
-  const left = ctx.parallelize(records${i}(n)).filter(([k]) => k % 2 === 0);
+export async function pipeline${i}(ctx: Context, n: number): Promise<[number, number][]> {
+  const left = ctx.parallelize(records${i}(n)).filter(([k]) => k % 2 === helper0());
   const right = ctx.parallelize(records${i}(n)).mapValues((v) => ({ ...v, extra: v.${field(0)} * 2 }));
   return left
     .join(right)
@@ -91,14 +90,22 @@ function writeGeneratedProject(dir, files) {
 
 // ---------------------------------------------------------------- measuring
 
-function timeCommand(args, cwd) {
+const CPU_PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), "cpu-probe.cjs");
+
+/** Wall time of the command, and its CPU time as reported by the preloaded probe. */
+function timeCommand(args, cwd, cpuFile) {
   return new Promise((resolve) => {
+    fs.rmSync(cpuFile, { force: true });
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--require", CPU_PROBE, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, BENCH_CPU_FILE: cpuFile } });
     let output = "";
     child.stdout.on("data", (d) => (output = (output + d).slice(-4000)));
     child.stderr.on("data", (d) => (output = (output + d).slice(-4000)));
-    child.on("close", (code) => resolve({ ms: performance.now() - t0, code, output }));
+    child.on("close", (code) => {
+      const ms = performance.now() - t0;
+      const cpuMs = fs.existsSync(cpuFile) ? Number(fs.readFileSync(cpuFile, "utf8")) : NaN;
+      resolve({ ms, cpuMs, code, output });
+    });
   });
 }
 
@@ -113,42 +120,38 @@ async function measureProject({ name, configs, cwd, root, runs, progress }) {
     "tspc+plugin": [bin.tspc, "-p", configs.plugin],
   };
   const times = Object.fromEntries(COMPILERS.map((c) => [c, []]));
+  const cpu = Object.fromEntries(COMPILERS.map((c) => [c, []]));
+  const cpuFile = path.join(cwd, ".cpu-ms");
   const errors = [];
   for (let run = 0; run <= runs; run++) {
     for (const compiler of COMPILERS) {
       progress.label(`compile ${name} ${compiler} ${run === 0 ? "warm-up" : `run ${run}`}`);
-      const r = await timeCommand(commands[compiler], cwd);
+      const r = await timeCommand(commands[compiler], cwd, cpuFile);
       if (r.code !== 0) errors.push(`${compiler}: exit ${r.code}: ${r.output.trim().split("\n").slice(0, 3).join(" | ")}`);
-      if (run > 0) times[compiler].push(r.ms);
+      if (run > 0) {
+        times[compiler].push(r.ms);
+        cpu[compiler].push(r.cpuMs);
+      }
       progress.tick();
     }
   }
   const summary = Object.fromEntries(COMPILERS.map((c) => [c, summarize(times[c])]));
-  return { name, summary, errors: [...new Set(errors)] };
-}
-
-/**
- * node_modules/rddopt in the scratch directory links to this checkout, so the plugin entry
- * "rddopt/transformer" resolves as it does after `npm install rddopt` (ts-patch resolves it from the tsconfig).
- */
-function linkPackage(out, root) {
-  const dir = path.join(out, "node_modules");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.symlinkSync(root, path.join(dir, "rddopt"), "dir");
+  const cpuSummary = Object.fromEntries(COMPILERS.map((c) => [c, summarize(cpu[c])]));
+  return { name, summary, cpu: cpuSummary, errors: [...new Set(errors)] };
 }
 
 export async function runCompileOverhead({ config, ws, progress }) {
   const root = ws.root;
-  const out = path.join(ws.out, "compile");
-  linkPackage(out, root);
+  const out = path.join(ws.out, "compile"); // inside the scratch package scope: "rddopt" is the snapshot (see run.mjs)
   const samplesDir = path.join(root, "samples");
   const sampleFiles = fs.existsSync(samplesDir) ? fs.readdirSync(samplesDir).filter((f) => f.endsWith(".ts")) : [];
   const projects = [];
   if (sampleFiles.length) {
-    // The configs live in our scratch directory (samples/ is not ours) and include samples/*.ts from there.
+    // Copied into the scratch package (as a user's project would hold them), compiled from there.
     const dir = path.join(out, "samples");
-    const include = [path.relative(dir, path.join(samplesDir, "*.ts"))];
-    const configs = writeConfigs(dir, include, path.join(dir, "dist"), samplesDir);
+    fs.mkdirSync(path.join(dir, "src"), { recursive: true });
+    for (const f of sampleFiles) fs.copyFileSync(path.join(samplesDir, f), path.join(dir, "src", f));
+    const configs = writeConfigs(dir, ["src/*.ts"], path.join(dir, "dist"), path.join(dir, "src"));
     const measured = await measureProject({ name: "samples", configs, cwd: dir, root, runs: config.compileRuns, progress });
     projects.push({ ...measured, files: sampleFiles.length });
   } else {
@@ -160,5 +163,9 @@ export async function runCompileOverhead({ config, ws, progress }) {
     ...(await measureProject({ name: `generated, ${config.compileFiles} files`, configs, cwd: generated, root, runs: config.compileRuns, progress })),
     files: config.compileFiles,
   });
-  return projects.map((p) => ({ ...p, overhead: p.summary["tspc+plugin"].median / p.summary.tsc.median - 1 }));
+  return projects.map((p) => ({
+    ...p,
+    overhead: p.summary["tspc+plugin"].median / p.summary.tsc.median - 1,
+    cpuOverhead: p.cpu["tspc+plugin"].median / p.cpu.tsc.median - 1,
+  }));
 }

@@ -10,16 +10,16 @@ const PROFILES = {
   full: {
     warmups: 1,
     runs: 5,
-    gridRows: 200_000, // left rows of the pruning grid; the right side has gridRows / 4
-    bigRows: 2_000_000, // big side of big⋈small and big⋈big
+    gridRows: 100_000, // left rows of the pruning grid; the right side has gridRows / 4
+    bigRows: 2_000_000, // big side of big⋈small
     smallRows: 10_000,
+    bigBigRows: 1_000_000, // both sides of big⋈big
     broadcastColumns: 5,
-    sweepBigRows: 1_000_000,
-    sweepMiB: [1, 4, 16, 64, 256],
-    raisedThresholdMiB: 512,
+    sweepBigRows: 500_000,
+    sweepMiB: [1, 4, 16, 32],
+    raisedThresholdMiB: 64,
     compileFiles: 200,
     compileRuns: 5,
-    peerRows: 2_000_000,
   },
   quick: {
     warmups: 1,
@@ -27,13 +27,13 @@ const PROFILES = {
     gridRows: 20_000,
     bigRows: 100_000,
     smallRows: 1_000,
+    bigBigRows: 100_000,
     broadcastColumns: 5,
     sweepBigRows: 100_000,
-    sweepMiB: [0.25, 1, 4, 16],
+    sweepMiB: [1, 4, 16],
     raisedThresholdMiB: 64,
     compileFiles: 20,
     compileRuns: 2,
-    peerRows: 100_000,
   },
 };
 
@@ -50,12 +50,14 @@ export function parseConfig(argv) {
     .option("--peers", "also run the optional peers group (installs bench/peers on demand)")
     .addOption(new Option("--only <list>", `comma-separated experiments (${EXPERIMENTS.join(",")})`))
     .option("--grid-rows <n>", "left rows of the pruning grid", int)
-    .option("--big-rows <n>", "big side rows of the broadcast experiment", int)
+    .option("--big-rows <n>", "big side rows of big⋈small", int)
+    .option("--big-big-rows <n>", "rows of each side of big⋈big", int)
     .option("--sweep-big-rows <n>", "big side rows of the small-side sweep", int)
     .option("--sweep-mib <list>", "small side sizes of the sweep, MiB, comma-separated")
     .option("--runs <n>", "timed runs per variant (after 1 warm-up)", int)
     .option("--compile-files <n>", "files in the generated compile-overhead project", int)
     .option("--out <file>", "results file", "bench/RESULTS.md")
+    .option("--report-only", "rewrite the report and charts from the last run's results.json (no measuring)")
     .parse(argv, { from: "user" });
   const o = cmd.opts();
   const profile = o.quick ? "quick" : "full";
@@ -71,6 +73,8 @@ export function parseConfig(argv) {
     runs: o.runs ?? base.runs,
     gridRows: o.gridRows ?? base.gridRows,
     bigRows: o.bigRows ?? base.bigRows,
+    bigBigRows: o.bigBigRows ?? base.bigBigRows,
+    reportOnly: !!o.reportOnly,
     sweepBigRows: o.sweepBigRows ?? base.sweepBigRows,
     sweepMiB: o.sweepMib ? o.sweepMib.split(",").map(Number) : base.sweepMiB,
     compileFiles: o.compileFiles ?? base.compileFiles,

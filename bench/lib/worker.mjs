@@ -20,13 +20,16 @@ async function runOnce(job, data) {
   gc();
   const ctx = new Context({ progress: false, ...spec.context });
   const gcBefore = gcMs;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await job(ctx, ...data.args);
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   await new Promise((resolve) => setImmediate(resolve)); // let the gc observer report
   const totals = ctx.totals;
   const run = {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     gcMs: gcMs - gcBefore,
     result,
     shuffleBytes: totals.shuffleBytesWritten,
@@ -53,9 +56,10 @@ async function main() {
     error: wrong ? `result ${wrong.result} != reference ${data.expected}` : undefined,
     expected: data.expected,
     times: runs.map((r) => r.ms),
+    cpuTimes: runs.map((r) => r.cpuMs),
     gcMs: runs.map((r) => r.gcMs),
     warmupMs: warm.map((r) => r.ms),
-    last: { ...runs[runs.length - 1], ms: undefined },
+    last: { ...runs[runs.length - 1], ms: undefined, cpuMs: undefined },
     shuffleBytes: runs.map((r) => r.shuffleBytes),
     rssAfterSetup,
     peakRss: process.resourceUsage().maxRSS * 1024,

@@ -1,5 +1,60 @@
-// Experiment 5 (optional): placeholder until the peers group lands.
-export const peersTaskCount = () => 0;
-export async function runPeers() {
-  return undefined;
+// Experiment 5 (optional, --peers): the grid's C=22, U=1 workload (same data, same seed) in other
+// engines, each in a fresh process. The peers are installed on demand into bench/peers/node_modules
+// from this directory's own package.json and lock; npm test never needs them.
+import fs from "node:fs";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { runWorker } from "../lib/child.mjs";
+import { summarize, median } from "../lib/stats.mjs";
+import { gridRightRows } from "../lib/config.mjs";
+import { ENGINES } from "./engines.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const PEER_CELL = { columns: 22, used: 1, shape: "tuple" };
+
+export const peersTaskCount = () => Object.keys(ENGINES).length;
+
+function installPeers() {
+  const installed = ["arquero", "nodejs-polars", "nodejs-polars-linux-x64-gnu", "@duckdb/node-api"].every((p) => fs.existsSync(path.join(here, "node_modules", p, "package.json")));
+  if (installed) return;
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  execFileSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: here, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+export function peerVersions() {
+  const v = (name) => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(here, "node_modules", name, "package.json"), "utf8")).version;
+    } catch {
+      return undefined;
+    }
+  };
+  return Object.fromEntries(["arquero", "@uwdata/flechette", "nodejs-polars", "nodejs-polars-linux-x64-gnu", "@duckdb/node-api", "@duckdb/node-bindings-linux-x64"].map((n) => [n, v(n)]));
+}
+
+export async function runPeers({ config, progress }) {
+  progress.label("peers: installing bench/peers (npm ci)");
+  try {
+    installPeers();
+  } catch (e) {
+    return { error: `could not install bench/peers: ${e.message}`, engines: [] };
+  }
+  const data = { kind: "grid", n: config.gridRows, m: gridRightRows(config), ...PEER_CELL };
+  const engines = [];
+  for (const [name, engine] of Object.entries(ENGINES)) {
+    progress.label(`peers ${name}`);
+    const r = await runWorker(path.join(here, "worker.mjs"), { engine: name, data, warmups: config.warmups, runs: config.runs });
+    engines.push({
+      name,
+      title: engine.title,
+      ok: r.ok,
+      error: r.error,
+      time: r.ok ? summarize(r.times) : undefined,
+      loadMs: r.loadMs ? median(r.loadMs) : undefined,
+      peakRss: r.peakRss,
+    });
+    progress.tick();
+  }
+  return { data, versions: peerVersions(), engines };
 }

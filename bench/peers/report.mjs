@@ -1,1 +1,34 @@
-export const sectionPeers = () => "";
+// The peers section of RESULTS.md: the grid's C=22, U=1 cell in rddopt next to the other engines.
+import { table, timeRange, num, mib } from "../lib/format.mjs";
+
+export function sectionPeers(peers, _config, grid) {
+  if (peers.error) return `## Experiment 5: peers\n\nNot run: ${peers.error}`;
+  const cell = grid?.find((c) => c.columns === peers.data.columns && c.used === peers.data.used);
+  const rows = [];
+  if (cell) {
+    for (const [key, title] of [
+      ["before", "rddopt, without the transformer"],
+      ["after", "rddopt, with the transformer (pruned)"],
+      ["ideal", "rddopt, hand-written projection"],
+    ]) {
+      const v = cell[key];
+      rows.push([title, v?.ok ? timeRange(v.time) : `failed: ${v?.error}`, "", v?.ok ? mib(v.peakRss) : ""]);
+    }
+  }
+  for (const e of peers.engines) {
+    rows.push([e.title, e.ok ? timeRange(e.time) : `failed: ${e.error}`, e.loadMs !== undefined ? num(e.loadMs) : "", e.ok ? mib(e.peakRss) : ""]);
+  }
+  const versions = Object.entries(peers.versions)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  return `## Experiment 5: peers
+
+The grid's cell C=${peers.data.columns}, U=${peers.data.used} (${num(peers.data.n)} left rows of ${peers.data.columns} doubles, ${num(peers.data.m)} right rows,
+inner join on key, sum of left c0 + right c0) on the same seeded data, each engine in a fresh process,
+setup untimed (building columns / tables). ${cell ? "The rddopt rows are experiment 1's figures for this cell in this run. " : "Run with the grid experiment for rddopt's rows. "}Every engine's result
+is checked against the same reference sum. DuckDB's load (CREATE TABLE + appender, both sides) is timed separately.
+Peers: ${versions}. polars and DuckDB use their own thread pools (2 cores); rddopt and arquero run on one thread.
+
+${table(["engine", "median ms (min–max)", "load ms (median)", "peak RSS MiB"], rows)}`;
+}
