@@ -97,15 +97,17 @@ const GiB = 2 ** 30;
 /** Big enough that no shuffle block spills: the benchmark measures the codec, not the disk. */
 export const BENCH_SHUFFLE_MEMORY = 8 * GiB;
 
+// Listed so that the variants each target compares run next to each other (hand/broadcast/auto for big-small,
+// auto/shuffle/naive for big-big).
 export const variants = {
   "hand-map": { describe: "hand-written: plain JS rows, Map(key->idx)+chain on the right side, fused probe + sum", prepare: handMap },
+  "rddopt-broadcast": { describe: 'rddopt join {strategy:"broadcast"}', prepare: rddopt("broadcast", { shuffleMemoryBytes: BENCH_SHUFFLE_MEMORY }) },
+  "rddopt-auto": { describe: 'rddopt join {strategy:"auto"} (default broadcastThreshold 10 MiB)', prepare: rddopt("auto", { shuffleMemoryBytes: BENCH_SHUFFLE_MEMORY }) },
+  "rddopt-shuffle": { describe: 'rddopt join {strategy:"shuffle"}', prepare: rddopt("shuffle", { shuffleMemoryBytes: BENCH_SHUFFLE_MEMORY }) },
   "naive-msgpackr": {
     describe: "naive shuffle: hash-partition both sides into 8, msgpackr pack/unpack per partition, Map join per partition, sum",
     prepare: naiveMsgpackr,
   },
-  "rddopt-shuffle": { describe: 'rddopt join {strategy:"shuffle"}', prepare: rddopt("shuffle", { shuffleMemoryBytes: BENCH_SHUFFLE_MEMORY }) },
-  "rddopt-broadcast": { describe: 'rddopt join {strategy:"broadcast"}', prepare: rddopt("broadcast", { shuffleMemoryBytes: BENCH_SHUFFLE_MEMORY }) },
-  "rddopt-auto": { describe: 'rddopt join {strategy:"auto"} (default broadcastThreshold 10 MiB)', prepare: rddopt("auto", { shuffleMemoryBytes: BENCH_SHUFFLE_MEMORY }) },
   "rddopt-shuffle-default-budget": {
     describe: 'rddopt join {strategy:"shuffle"} with the default shuffleMemoryBytes (256 MiB; the rest spills to disk)',
     prepare: rddopt("shuffle", {}),

@@ -49,7 +49,7 @@ console.log(
       minMs: sorted[0],
       maxMs: sorted[sorted.length - 1],
       allMs: results.map((r) => r.ms),
-      medianCpuMs: results.map((r) => r.cpuMs).sort((a, b) => a - b)[Math.floor(results.length / 2)],
+      allCpuMs: results.map((r) => r.cpuMs),
       shuffleBytes: last.shuffleBytes,
       spillBytes: last.spillBytes,
       broadcastBytes: last.broadcastBytes,
