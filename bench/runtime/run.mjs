@@ -29,6 +29,15 @@ const pick = (all, list, key) => (list ? all.filter((x) => list.split(",").inclu
 const cases = pick(allCases, env.BENCH_CASES, (c) => c.name);
 const variantNames = pick(Object.keys(variants), env.BENCH_VARIANTS, (v) => v);
 
+// Workers import a snapshot of the built runtime taken now, so that another process rebuilding dist/ meanwhile
+// (this machine is shared) cannot pull it out from under a run. RDDOPT_DIST points elsewhere for development.
+if (!env.RDDOPT_DIST) {
+  const snapshot = path.join(here, ".dist-snapshot");
+  fs.rmSync(snapshot, { recursive: true, force: true });
+  fs.cpSync(path.join(root, "dist", "runtime"), path.join(snapshot, "runtime"), { recursive: true });
+  env.RDDOPT_DIST = snapshot;
+}
+
 const loadStart = os.loadavg();
 const started = new Date();
 const t0 = performance.now();
@@ -36,9 +45,10 @@ const results = [];
 for (const kase of cases) {
   // Each (variant, case) runs in ROUNDS fresh processes, the variant order reversed every other round (A B C, C B A),
   // so that load from other users of the machine drifting over time is spread over the variants being compared.
-  const perVariant = new Map(variantNames.map((v) => [v, []]));
+  const names = variantNames.filter((v) => !variants[v].cases || variants[v].cases.includes(kase.name));
+  const perVariant = new Map(names.map((v) => [v, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? variantNames : [...variantNames].reverse();
+    const order = round % 2 === 0 ? names : [...names].reverse();
     for (const variant of order) {
       const runs = Math.ceil(RUNS / ROUNDS);
       const slowRuns = Math.ceil(SLOW_RUNS / ROUNDS);
