@@ -88,9 +88,12 @@ const compilerOptions = {
   strict: true,
   skipLibCheck: true,
   noEmitOnError: false,
-  // Emit without a full type check (TypeScript >= 5.5), as transpile-style builds do: the
-  // transformer still asks the checker whatever it needs, so its cost is what is measured.
+  // Emit without a full type check (TypeScript >= 5.5) and without type-directed import
+  // elision, as transpile-style builds do: the transformer still asks the checker whatever it
+  // needs, so its own cost is what is measured (a full check of effect or viem takes minutes).
   noCheck: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
   noEmit: false,
   paths: { rddopt: [path.join(root, "dist", "runtime", "index.d.ts")] },
 };
@@ -109,6 +112,7 @@ function runProject(files, transformer, probe) {
   const result = { files: files.length, identical: 0, different: [], crashes: [], diagnostics: [], ms: { plain: 0, prune: 0, all: 0 } };
   const variants = { plain: undefined, prune: { prune: true, broadcast: false }, all: { prune: true, broadcast: true } };
   const outputs = { plain: new Map(), prune: new Map(), all: new Map() };
+  for (const file of files) program.emit(program.getSourceFile(file), () => {}); // warm-up: parse-time work and caches, untimed
   for (const [variant, options] of Object.entries(variants)) {
     const extras = {
       ts,

@@ -58,7 +58,7 @@ function escape(env: GenEnv, all: Access[]): Access | undefined {
   const t = target.type;
   switch (env.c.int(5)) {
     case 0:
-      return { code: `JSON.stringify(${target.code}).length`, type: INT };
+      return { code: `String(JSON.stringify(${target.code})).length`, type: INT };
     case 1:
       return t.k === "obj" || t.k === "tuple" ? { code: `Object.keys(${target.code}).length`, type: INT } : undefined;
     case 2:
