@@ -5,7 +5,7 @@
  * projection that keeps every position).
  */
 import type * as ts from "typescript";
-import { Unsupported, outerExpression, type FileContext } from "../context.js";
+import { Unsupported, innerExpression, outerExpression, type FileContext } from "../context.js";
 import { functionOf, functionSymbol, helperCallSites } from "../find/functions.js";
 import { rddUses } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
@@ -118,6 +118,8 @@ export class Forward {
     if (ROWS_UNOBSERVED.has(rdd.method)) return;
     switch (rdd.method) {
       case "map":
+        this.withReturnSink(args[0], (shape) => this.rdd(rdd.call, shape), () => fn(0, row));
+        return;
       case "flatMap":
         fn(0, row);
         return;
@@ -126,6 +128,8 @@ export class Forward {
         this.rdd(rdd.call, pairShape(row));
         return;
       case "mapValues":
+        this.withReturnSink(args[0], (shape) => this.rdd(rdd.call, pairShape(shape)), () => fn(0, value));
+        return;
       case "flatMapValues":
         fn(0, value);
         return;
@@ -150,6 +154,48 @@ export class Forward {
       default:
         throw new Unsupported(`a pruned value reaches \`${rdd.method}\`, which the rewrite does not follow`);
     }
+  }
+
+  private readonly returnSinks = new Map<ts.Node, (shape: Shape) => void>();
+
+  /**
+   * While `body` runs, a pruned value returned by the inline arrow `fnExpression` (expression body only, so
+   * there is exactly one return) flows on into the RDD it produces.
+   */
+  private withReturnSink(fnExpression: ts.Expression | undefined, sink: (shape: Shape) => void, body: () => void): void {
+    const fn = fnExpression && outerExpression(this.fc.ts, fnExpression);
+    const inner = fn && innerExpression(this.fc.ts, fn);
+    if (!inner || !this.fc.ts.isArrowFunction(inner) || this.fc.ts.isBlock(inner.body)) return body();
+    this.returnSinks.set(inner, sink);
+    try {
+      body();
+    } finally {
+      this.returnSinks.delete(inner);
+    }
+  }
+
+  /** A literal holding a pruned value at one position is itself a value with that one part reshaped. */
+  private literalPart(expr: ts.Expression, parent: ts.Node, shape: Shape): boolean {
+    const { ts } = this.fc;
+    if (ts.isArrayLiteralExpression(parent)) {
+      if (parent.elements.some((e) => ts.isSpreadElement(e) || ts.isOmittedExpression(e))) return false;
+      const index = parent.elements.indexOf(expr);
+      const length = parent.elements.length;
+      this.value(parent, { kind: "tuple", length, elements: Array.from({ length }, (_, i) => ({ from: i, shape: i === index ? shape : KEEP })) });
+      return true;
+    }
+    const property = ts.isPropertyAssignment(parent) && parent.initializer === expr ? parent : ts.isShorthandPropertyAssignment(parent) ? parent : undefined;
+    const literal = property?.parent;
+    if (!property || !literal || !ts.isObjectLiteralExpression(literal)) return false;
+    const names = literal.properties.map((p) => ((ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name ? propertyKey(this.fc, p.name) : undefined));
+    if (names.some((n) => n === undefined) || new Set(names).size !== names.length) return false;
+    const own = propertyKey(this.fc, property.name)!;
+    this.value(literal, {
+      kind: "object",
+      total: names.length,
+      properties: names.map((name) => ({ name: name!, shape: name === own ? shape : KEEP })),
+    });
+    return true;
   }
 
   /** Parameter `index` of the function `fnExpression` now receives values of `shape`. */
@@ -258,6 +304,8 @@ export class Forward {
       if (ts.isVariableDeclarationList(init)) return this.binding(init.declarations[0].name, shape.element);
     }
     if (isTruthinessOnly(ts, expr, parent)) return;
+    if (this.literalPart(expr, parent, shape)) return;
+    if (ts.isArrowFunction(parent) && parent.body === expr && this.returnSinks.has(parent)) return this.returnSinks.get(parent)!(shape);
     throw new Unsupported(`a pruned value is used as ${ts.SyntaxKind[parent.kind]}`);
   }
 
