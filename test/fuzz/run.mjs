@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run fuzz -- --runs N --seed S [--batch B] [--no-shrink] [--summary FILE] [--transformer dist|source]`
+// `npm run fuzz -- --runs N --seed S [--batch B] [--no-shrink] [--summary FILE] [--transformer dist|source] [--fast]`
+// --fast skips the full type check of generated programs (the transformer still queries the checker).
 // Differential fuzzing of the transformer: see test/SOUNDNESS.md.
 // The fuzzer is written in TypeScript (test/fuzz/lib); this script transpiles it
 // into test/fuzz/.cache/lib first (Node 20 cannot run TypeScript itself).
@@ -28,7 +29,7 @@ export function transpileFuzzLib(outDir = path.join(here, ".cache", "lib")) {
 }
 
 function parseArgs(argv) {
-  const args = { runs: 1000, seed: Date.now() % 2 ** 31, batch: 100, shrink: true, summary: path.join(here, ".cache", "summary.json"), transformer: "dist" };
+  const args = { runs: 1000, seed: Date.now() % 2 ** 31, batch: 100, shrink: true, summary: path.join(here, ".cache", "summary.json"), transformer: "dist", fast: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--runs") args.runs = Number(argv[++i]);
@@ -36,8 +37,9 @@ function parseArgs(argv) {
     else if (a === "--batch") args.batch = Number(argv[++i]);
     else if (a === "--no-shrink") args.shrink = false;
     else if (a === "--transformer") args.transformer = argv[++i];
+    else if (a === "--fast") args.fast = true;
     else if (a === "--summary") args.summary = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${a}; use --runs N --seed S --batch B --no-shrink --summary FILE --transformer dist|source`);
+    else throw new Error(`unknown argument ${a}; use --runs N --seed S --batch B --no-shrink --summary FILE --transformer dist|source --fast`);
   }
   return args;
 }
@@ -46,7 +48,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = parseArgs(process.argv.slice(2));
   const lib = transpileFuzzLib();
   const { fuzz } = await import(pathToFileURL(path.join(lib, "driver.js")).href);
-  console.log(`[fuzz] ${args.runs} programs, seed ${args.seed}, batches of ${args.batch}`);
+  console.log(`[fuzz] ${args.runs} programs, seed ${args.seed}, batches of ${args.batch}${args.fast ? ", fast (no full type check)" : ""}`);
   const summary = await fuzz({
     root,
     workDir: path.join(here, ".cache", "work"),
@@ -55,8 +57,13 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     batchSize: args.batch,
     shrink: args.shrink,
     transformerFrom: args.transformer,
+    fast: args.fast,
     regressionsDir: path.join(here, "regressions"),
     log: (line) => console.log(line),
+    onBatch: (partial) => {
+      fs.mkdirSync(path.dirname(args.summary), { recursive: true });
+      fs.writeFileSync(args.summary, JSON.stringify({ ...partial, partial: true }, null, 2));
+    },
   });
   fs.mkdirSync(path.dirname(args.summary), { recursive: true });
   fs.writeFileSync(args.summary, JSON.stringify(summary, null, 2));

@@ -21,6 +21,8 @@ export interface FuzzOptions extends HarnessOptions {
   /** Where minimal failing programs are saved as regression tests. */
   regressionsDir?: string;
   log?: (line: string) => void;
+  /** Called with the running totals after each batch (to save partial summaries). */
+  onBatch?: (summary: FuzzSummary) => void;
 }
 
 export interface Failure {
@@ -111,9 +113,13 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
           summary.errorEverywhere++;
           break;
       }
-      if (isFailure(r)) summary.failures.push({ status: r.status, detail: r.detail ?? "", case: r.case, source: r.source });
+      if (isFailure(r)) {
+        summary.failures.push({ status: r.status, detail: r.detail ?? "", case: r.case, source: r.source });
+        log(`[fuzz] ${r.status}: ${(r.detail ?? "").slice(0, 300)} (data seed ${r.case.seed})`);
+      }
       else if (r.status !== "ok" && summary.samples.length < 5) summary.samples.push({ status: r.status, detail: r.detail ?? "", source: r.source });
     }
+    options.onBatch?.(summary);
     log(
       `[fuzz] ${summary.programs}/${cases.length} programs: ${summary.mismatches} mismatches, ${summary.crashes} crashes, ` +
         `${summary.typeErrors} type errors, changed by prune ${summary.changedByPrune}, by all ${summary.changedByAll} ` +

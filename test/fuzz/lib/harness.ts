@@ -60,6 +60,8 @@ export interface HarnessOptions {
   transformer?: ProgramTransformer;
   /** Fuzz the built transformer (default) or its current sources. */
   transformerFrom?: "dist" | "source";
+  /** Skip the full type check of generated programs (long runs; see FAST_OPTIONS). */
+  fast?: boolean;
   /** Milliseconds a child process may run a variant's whole batch. */
   timeoutMs?: number;
 }
@@ -96,7 +98,7 @@ export class Harness {
     });
     await waitForBuild(this.options.root);
     this.transformer ??= loadTransformer(this.options.root, this.options.transformerFrom ?? "dist", path.dirname(this.options.workDir));
-    const compiled = compileBatch(generated.map((g) => g.file), this.transformer, this.host, this.oldProgram);
+    const compiled = compileBatch(generated.map((g) => g.file), this.transformer, this.host, this.oldProgram, this.options.fast);
     this.oldProgram = compiled.program;
     const written = writeVariants(dir, compiled);
     const runStart = performance.now();
