@@ -13,9 +13,33 @@ export function normalizeOptions(config: RddoptOptions | undefined): PlanOptions
   return { prune: config?.prune !== false, broadcast: config?.broadcast !== false };
 }
 
-/** Whether a file may hold rddopt pipelines at all (a text check spares the AST walk for most files). */
-export function mentionsRddopt(sourceFile: ts.SourceFile): boolean {
-  return !sourceFile.isDeclarationFile && sourceFile.text.includes("rddopt");
+const reachesRddopt = new WeakMap<ts.Program, Map<string, boolean>>();
+
+/**
+ * Whether a file may hold rddopt pipelines at all: it names "rddopt", or imports a module of the program
+ * that does (a project's own re-export of rddopt). A text check first spares the AST walk for most files.
+ */
+export function mentionsRddopt(ts: TS, program: ts.Program, sourceFile: ts.SourceFile): boolean {
+  if (sourceFile.isDeclarationFile) return false;
+  if (sourceFile.text.includes("rddopt")) return true;
+  if (!/\b(import|export)\b/.test(sourceFile.text)) return false;
+  let memo = reachesRddopt.get(program);
+  if (!memo) reachesRddopt.set(program, (memo = new Map()));
+  const known = memo.get(sourceFile.fileName);
+  if (known !== undefined) return known;
+  let result = false;
+  const checker = program.getTypeChecker();
+  for (const statement of sourceFile.statements) {
+    const specifier = (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) ? statement.moduleSpecifier : undefined;
+    if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith(".")) continue;
+    const target = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
+    if (target && ts.isSourceFile(target) && target.text.includes("rddopt")) {
+      result = true;
+      break;
+    }
+  }
+  memo.set(sourceFile.fileName, result);
+  return result;
 }
 
 export function planFor(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, options: PlanOptions): FilePlan {
@@ -31,7 +55,7 @@ export function planFor(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, 
 
 function computePlan(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, options: PlanOptions): FilePlan {
   const empty = (): FilePlan => ({ edits: new Edits(), optimizations: [], warnings: [] });
-  if (!mentionsRddopt(sourceFile)) return empty();
+  if (!mentionsRddopt(ts, program, sourceFile)) return empty();
   if (!hasTypeInformation(ts, program, sourceFile)) {
     const plan = empty();
     plan.warnings.push({

@@ -37,7 +37,7 @@ export default function rddoptTransformer(
   const typescript = extras.ts ?? loadTypeScript();
   const options = normalizeOptions(config);
   return (context) => (sourceFile) => {
-    if (!mentionsRddopt(sourceFile)) return sourceFile;
+    if (!mentionsRddopt(typescript, program, sourceFile)) return sourceFile;
     const plan = planFor(typescript, program, sourceFile, options);
     const sink = config.warnings === "stderr" ? {} : extras;
     reportWarnings(typescript, program, sourceFile, plan.warnings, sink);

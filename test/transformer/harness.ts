@@ -64,6 +64,8 @@ export function analyzeSources(
     files.has(fileName) ? ts.createSourceFile(fileName, files.get(fileName)!, language, true) : getSourceFile(fileName, language, ...rest);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (fileName) => files.has(fileName) || fileExists(fileName);
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (d) => d === dir || dir.startsWith(d + path.sep) || (directoryExists ? directoryExists(d) : true);
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => files.get(fileName) ?? readFile(fileName);
   const program = ts.createProgram([...files.keys()], compilerOptions, host, previous?.program);

@@ -13,7 +13,7 @@ export function analyzeProgram(program: ts.Program, options: RddoptOptions = {},
   const printer = tsi.createPrinter({ newLine: tsi.NewLineKind.LineFeed });
   const results: FileResult[] = [];
   for (const sourceFile of program.getSourceFiles()) {
-    if (!mentionsRddopt(sourceFile) || program.isSourceFileFromExternalLibrary(sourceFile) || sourceFile.fileName.includes("/node_modules/")) continue;
+    if (!mentionsRddopt(tsi, program, sourceFile) || program.isSourceFileFromExternalLibrary(sourceFile) || sourceFile.fileName.includes("/node_modules/")) continue;
     const plan = planFor(tsi, program, sourceFile, planOptions);
     const before = printer.printFile(sourceFile);
     let after = before;
