@@ -42,6 +42,8 @@ export interface FuzzSummary {
   typeErrors: number;
   /** Programs whose plain run threw and every variant threw alike (a generator or runtime problem, not a soundness one). */
   errorEverywhere: number;
+  /** Programs a variant could not finish within the child's time or heap limit (inconclusive). */
+  skipped: number;
   changedByPrune: number;
   changedByAll: number;
   transformerDiagnostics: number;
@@ -72,6 +74,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
     crashes: 0,
     typeErrors: 0,
     errorEverywhere: 0,
+    skipped: 0,
     changedByPrune: 0,
     changedByAll: 0,
     transformerDiagnostics: 0,
@@ -112,6 +115,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
         case "error-everywhere":
           summary.errorEverywhere++;
           break;
+        case "skipped":
+          summary.skipped++;
+          break;
       }
       if (isFailure(r)) {
         summary.failures.push({ status: r.status, detail: r.detail ?? "", case: r.case, source: r.source });
@@ -122,7 +128,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
     options.onBatch?.(summary);
     log(
       `[fuzz] ${summary.programs}/${cases.length} programs: ${summary.mismatches} mismatches, ${summary.crashes} crashes, ` +
-        `${summary.typeErrors} type errors, changed by prune ${summary.changedByPrune}, by all ${summary.changedByAll} ` +
+        `${summary.typeErrors} type errors, ${summary.skipped} skipped, changed by prune ${summary.changedByPrune}, by all ${summary.changedByAll} ` +
         `(${Math.round((performance.now() - start) / 1000)} s)`,
     );
   }

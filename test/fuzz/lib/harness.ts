@@ -34,7 +34,8 @@ export interface CaseResult {
   case: FuzzCase;
   source: string;
   ops: string[];
-  status: "ok" | "mismatch" | "crash" | "type-error" | "error-everywhere";
+  /** "skipped": a variant ran out of time or heap (inconclusive, see child.mjs). */
+  status: "ok" | "mismatch" | "crash" | "type-error" | "error-everywhere" | "skipped";
   /** What differed, for a report. */
   detail?: string;
   /** Variants whose emitted JavaScript differs from the plain emit. */
@@ -118,6 +119,8 @@ export class Harness {
       const crash = compiled.crashes.find((c) => c.file === g.file);
       if (crash) return { ...base, changedBy, status: "crash", detail: `${crash.variant}: ${crash.message}` };
       const o = { plain: byVariant.plain[i]!, prune: byVariant.prune[i]!, all: byVariant.all[i]! };
+      const limited = Object.values(o).find((x) => !x.ok && x.error.startsWith("ResourceLimit"));
+      if (limited && !limited.ok) return { ...base, changedBy, status: "skipped", detail: limited.error, outcomes: o };
       for (const v of ["prune", "all"] as const) {
         const diff = compareOutcomes(o.plain, o[v]);
         if (diff) return { ...base, changedBy, status: "mismatch", detail: `${v}: ${diff}`, outcomes: o };
