@@ -34,16 +34,16 @@ export function broadcastEdit(fc: FileContext, rdd: RddCall, site: string): { ed
     if (names.includes("strategy")) return { reason: "explicit strategy; left as written" };
     const dynamic = options.properties.some((p) => !ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) || names.includes(undefined);
     const hasSite = names.includes("site");
-    if (!dynamic) {
-      return {
-        edit: withOptions((visited) => {
-          const literal = innerExpression(ts, visited!) as ts.ObjectLiteralExpression;
-          const added = hasSite ? [strategy()] : [strategy(), siteProperty()];
-          return ts.setTextRange(factory.updateObjectLiteralExpression(literal, [...literal.properties, ...added]), literal);
-        }),
-        reason: `options without strategy: added strategy "auto"${hasSite ? "" : `, site ${site}`}`,
-      };
-    }
+    return {
+      edit: withOptions((visited) => {
+        const literal = innerExpression(ts, visited!) as ts.ObjectLiteralExpression;
+        const ours = hasSite ? [strategy()] : [strategy(), siteProperty()];
+        // spreads or computed names may hold a strategy: ours go first so the user's values win
+        const properties = dynamic ? [...ours, ...literal.properties] : [...literal.properties, ...ours];
+        return ts.setTextRange(factory.updateObjectLiteralExpression(literal, properties), literal);
+      }),
+      reason: `options without a written strategy: added strategy "auto"${hasSite ? "" : `, site ${site}`}${dynamic ? " before the spread (its values win)" : ""}`,
+    };
   }
   return {
     edit: withOptions((visited) =>

@@ -8,3 +8,5 @@ export const withPartitions = a.leftOuterJoin(b, { numPartitions: 4 });
 export const explicit = a.rightOuterJoin(b, { strategy: "shuffle" });
 export const fromVariable = a.join(b, opts);
 export const full = a.fullOuterJoin(b);
+export const spreadLiteral = a.join(b, { ...opts, numPartitions: 2 });
+export const withSite = a.join(b, { site: "mine" });
