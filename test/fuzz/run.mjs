@@ -13,7 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 
 /** Transpiles test/fuzz/lib/*.ts to plain ESM in `outDir`; returns the directory. */
-export function transpileFuzzLib(outDir = path.join(here, ".cache", "lib")) {
+export function transpileFuzzLib(outDir = path.join(here, ".cache", `lib-${process.pid}`)) {
   fs.mkdirSync(outDir, { recursive: true });
   const libDir = path.join(here, "lib");
   for (const name of fs.readdirSync(libDir)) {
