@@ -90,7 +90,7 @@ function prepareSources(config, ws) {
 function reportOnly(config) {
   const ws = workspace(config.profile, { fresh: false });
   const saved = JSON.parse(fs.readFileSync(path.join(ws.out, "results.json"), "utf8"));
-  const written = writeReport({ ...saved, config: { ...saved.config, out: config.out }, ws, benchDir: here, root });
+  const written = writeReport({ ...saved, config: { ...saved.config, out: config.out }, ws, root });
   process.stderr.write(`bench: rewrote ${written.map((f) => path.relative(root, f)).join(", ")} from ${path.relative(root, ws.out)}/results.json\n`);
 }
 
@@ -132,7 +132,7 @@ async function main() {
     transformerDiagnostics: ws.transformerDiagnostics,
   };
   fs.writeFileSync(path.join(ws.out, "results.json"), JSON.stringify({ config, run, results }, null, 2));
-  const written = writeReport({ config, run, results, ws, benchDir: here, root });
+  const written = writeReport({ config, run, results, ws, root });
   process.stderr.write(`bench: wrote ${written.map((f) => path.relative(root, f)).join(", ")} in ${run.wallSeconds.toFixed(0)} s\n`);
 }
 

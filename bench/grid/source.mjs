@@ -32,17 +32,22 @@ function header(columns, shape) {
   ];
 }
 
+/** After the join: the first `used` left columns plus the first right column, summed over all rows. */
+function sumAfterJoin(used, shape) {
+  const terms = [...range(used).map((j) => access("l", j, shape)), access("r", 0, shape)];
+  const params = used === 0 ? ", r" : "l, r"; // U = 0: the left value is not even bound
+  return `joined.mapValues(([${params}]) => ${terms.join(" + ")}).values().fold(0, (a, b) => a + b)`;
+}
+
 /** The program as a user writes it. */
 export function programSource({ columns, used, shape }) {
-  const terms = [...range(used).map((j) => access("l", j, shape)), access("r", 0, shape)];
-  const params = used === 0 ? "[, r]" : "[l, r]";
   return [
     ...header(columns, shape),
     `export async function job(ctx: Context, leftRows: [number, Row][], rightRows: [number, Row][]): Promise<number> {`,
     `  const left = ctx.parallelize(leftRows);`,
     `  const right = ctx.parallelize(rightRows);`,
     `  const joined = left.join(right);`,
-    `  return joined.mapValues(([${params.slice(1, -1)}]) => ${terms.join(" + ")}).values().fold(0, (a, b) => a + b);`,
+    `  return ${sumAfterJoin(used, shape)};`,
     `}`,
     ``,
   ].join("\n");
@@ -58,14 +63,13 @@ function projection(name, count, shape) {
 export function idealSource({ columns, used, shape }) {
   const left = used === columns ? "ctx.parallelize(leftRows)" : `ctx.parallelize(leftRows).mapValues((l) => ${projection("l", used, shape)})`;
   const right = columns === 1 ? "ctx.parallelize(rightRows)" : `ctx.parallelize(rightRows).mapValues((r) => ${projection("r", 1, shape)})`;
-  const terms = [...range(used).map((j) => access("l", j, shape)), access("r", 0, shape)];
   return [
     ...header(columns, shape),
     `export async function job(ctx: Context, leftRows: [number, Row][], rightRows: [number, Row][]): Promise<number> {`,
     `  const left = ${left};`,
     `  const right = ${right};`,
     `  const joined = left.join(right);`,
-    `  return joined.mapValues(([${used === 0 ? ", r" : "l, r"}]) => ${terms.join(" + ")}).values().fold(0, (a, b) => a + b);`,
+    `  return ${sumAfterJoin(used, shape)};`,
     `}`,
     ``,
   ].join("\n");
