@@ -49,7 +49,10 @@ function transformerStatus(run, results) {
   const changed = programs.filter((c) => c.changed).length;
   const bcast = run.transformerChanged.includes("bcast-program");
   const lines = [`## Transformer status in this run`, ``];
-  if (programs.length) lines.push(`- Grid programs rewritten by the transformer: ${changed} of ${programs.length}.`);
+  if (programs.length) {
+    const same = programs.filter((c) => !c.changed).map((c) => `${c.shape === "object" ? "records" : "tuples"} C=${c.columns},U=${c.used}`);
+    lines.push(`- Grid programs rewritten by the transformer: ${changed} of ${programs.length}${same.length && same.length < 6 ? ` (left as written: ${same.join(", ")})` : ""}.`);
+  }
   if (results.broadcast) lines.push(`- Broadcast program rewritten by the transformer: ${bcast ? "yes" : "no"}.`);
   if (run.transformerDiagnostics.length) lines.push(`- Transformer diagnostics: ${run.transformerDiagnostics.slice(0, 5).join("; ")}`);
   if (programs.length && changed === 0) {
@@ -92,8 +95,8 @@ function sectionMethod(config) {
   exact): a variant that computes a different answer fails instead of being timed.
 - Sizes (${config.profile} profile): grid ${num(config.gridRows)} left rows x ${num(gridRightRows(config))} right rows
   (each left row matches one right row), broadcast ${num(config.bigRows)} big rows, sweep with
-  ${num(config.sweepBigRows)} big rows. The full profile is sized to finish in about 15 minutes on 2 cores;
-  the seed's ~1,000,000 rows would take about 5x longer per grid cell (\`--grid-rows 1000000\` runs it).
+  ${num(config.sweepBigRows)} big rows. The full profile is sized to finish in about 15 minutes on 2 idle cores;
+  the seed's ~1,000,000 rows would take about ${num(1e6 / config.gridRows)}x longer per grid cell (\`--grid-rows 1000000\` runs it).
 - Noise rule: a cell is "worse" when its bytes grow by more than ${pct(0.005)} (block headers), or its
   median time is more than 5% above the before median *and* above the slowest before run, on the wall
   clock and on CPU time alike.`;
