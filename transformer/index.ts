@@ -75,7 +75,11 @@ function reportWarnings(
     seen.add(key);
     const diagnostic = toDiagnostic(typescript, sourceFile, warning);
     if (extras.addDiagnostic) extras.addDiagnostic(diagnostic);
-    else process.stderr.write(typescript.formatDiagnostic(diagnostic, formatHost(typescript)));
+    // Transpile-only hosts (ts-node --transpileOnly, ts.transpileModule) drop transformer diagnostics:
+    // the "no type information" warning is also printed, so it is never silent.
+    if (!extras.addDiagnostic || warning.code === DIAGNOSTIC_CODES.needsTypeInformation) {
+      process.stderr.write(typescript.formatDiagnostic(diagnostic, formatHost(typescript)));
+    }
   }
 }
 
