@@ -336,7 +336,7 @@ return rows;
  * right away. Allocating fresh typed arrays per batch costs more than the
  * encoding itself (each is external memory, which also prompts V8 to collect).
  */
-const scratch = { nums: [] as Float64Array[], bytes: [] as Uint8Array[] };
+const scratch: { nums: Float64Array[]; bytes: Uint8Array[] } = { nums: [], bytes: [] };
 
 function scratchColumn<T extends Float64Array | Uint8Array>(pool: T[], j: number, n: number, make: (n: number) => T): T {
   let col = pool[j];
@@ -347,6 +347,19 @@ function scratchColumn<T extends Float64Array | Uint8Array>(pool: T[], j: number
 }
 
 let scratchInUse = false;
+
+/** Scratch kept between batches is bounded: past this, it is dropped after the batch (and reallocated by the next). */
+const MAX_SCRATCH_BYTES = 64 * 2 ** 20;
+
+function releaseLargeScratch(): void {
+  let bytes = 0;
+  for (const c of scratch.nums) bytes += c.byteLength;
+  for (const c of scratch.bytes) bytes += c.byteLength;
+  if (bytes > MAX_SCRATCH_BYTES) {
+    scratch.nums = [];
+    scratch.bytes = [];
+  }
+}
 
 function allocateColumns(counts: ColumnCounts, n: number, fresh: boolean): Columns {
   const pools = fresh ? { nums: [], bytes: [] } : scratch;
@@ -432,6 +445,7 @@ function encodeColumnarBlocks(rows: readonly unknown[], scatter?: Scatter): Uint
       }
     } finally {
       scratchInUse = reentrant;
+      if (!reentrant) releaseLargeScratch();
     }
     const other = inferShape(rows[i]);
     shape = other && mergeShapes(shape, other);
