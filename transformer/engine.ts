@@ -67,6 +67,10 @@ function computePlan(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, opt
     });
     return plan;
   }
+  // Code with syntax or type errors (an edit in progress, a watch build mid-change) has types the analysis
+  // cannot trust: leave it as written. The compiler reports the errors itself. Both lists are cached by
+  // the program, and a build has already asked for them before it emits.
+  if (hasErrors(ts, program, sourceFile)) return empty();
   try {
     const fc = createFileContext(ts, program, sourceFile);
     return planFile(fc, options, (node) => siteOf(program, sourceFile, node));
@@ -81,6 +85,11 @@ function computePlan(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, opt
     });
     return plan;
   }
+}
+
+function hasErrors(ts: TS, program: ts.Program, sourceFile: ts.SourceFile): boolean {
+  const isError = (d: ts.Diagnostic) => d.category === ts.DiagnosticCategory.Error;
+  return program.getSyntacticDiagnostics(sourceFile).some(isError) || program.getSemanticDiagnostics(sourceFile).some(isError);
 }
 
 /** An import of "rddopt" that the checker cannot resolve means there are no types to work with. */
