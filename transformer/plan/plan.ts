@@ -11,7 +11,7 @@ import { describe, firstReason, isAll, part, type Demand } from "../analyse/dema
 import { DIAGNOSTIC_CODES } from "../diagnostics.js";
 import type { Optimization, TransformerWarning } from "../report/types.js";
 import { Edits, Forward } from "./forward.js";
-import { KEEP, describeShape, isKeep, keepsPositions, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
+import { KEEP, composeShapes, describeShape, isKeep, keepsPositions, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
 import { canPruneLiteral, projectionLambda, pruneLiteral } from "../rewrite/projection.js";
 import { broadcastEdit } from "./broadcast.js";
 
@@ -37,7 +37,7 @@ interface Candidate {
   demand: Demand;
   compact: Shape;
   stable?: Shape;
-  mode: Mode;
+  mode: Mode | "off";
   fallbackReason?: string;
 }
 
@@ -75,29 +75,41 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
   }
 
   const { arriving, edits: downstream } = settleShapes(fc, candidates);
-  plan.edits.merge(downstream);
+  const pruning = new Edits();
+  pruning.merge(downstream);
+  const applied: Optimization[] = [];
+  let projectionFailed = false;
   for (const candidate of candidates) {
-    const shape = candidate.mode === "compact" ? candidate.compact : candidate.stable!;
+    const shape = shapeOf(fc, candidate);
     if (isKeep(shape)) {
-      record(candidate.rdd, "prune", "skipped", candidate.fallbackReason ?? "nothing can be removed", { input: candidate.label });
+      const why = candidate.mode === "off" ? `the pruned value cannot be followed downstream: ${candidate.fallbackReason}` : (candidate.fallbackReason ?? "nothing can be removed");
+      record(candidate.rdd, "prune", "skipped", why, { input: candidate.label });
       continue;
     }
     const arrivingShape = arriving.get(candidate) ?? KEEP;
-    if (JSON.stringify(arrivingShape) === JSON.stringify(shape)) {
-      record(candidate.rdd, "prune", "skipped", `values already arrive pruned to ${describeShape(shape)} by an earlier projection`, { input: candidate.label });
+    if (JSON.stringify(composeShapes(shape, arrivingShape)) === JSON.stringify(arrivingShape)) {
+      record(candidate.rdd, "prune", "skipped", `values already arrive pruned to ${describeShape(arrivingShape)} by an earlier projection`, { input: candidate.label });
       continue;
     }
     try {
-      const placement = addProjection(fc, plan.edits, candidate, shape, arrivingShape);
+      const placement = addProjection(fc, pruning, candidate, shape, arrivingShape);
       const note = candidate.mode === "stable" ? ` (positions kept: ${candidate.fallbackReason})` : "";
       record(candidate.rdd, "prune", "applied", `downstream reads ${describe(candidate.demand)} of the ${candidate.label} value${note}`, {
         input: candidate.label,
         kept: describeShape(shape),
         placement,
       });
+      applied.push(plan.optimizations[plan.optimizations.length - 1]);
     } catch (error) {
+      // downstream code already reads the shapes every projection was to produce: without this one, none is sound
+      projectionFailed = true;
       warn(candidate.rdd, "pruning", error);
     }
+  }
+  if (projectionFailed) {
+    for (const optimization of applied) Object.assign(optimization, { status: "skipped", reason: "another projection in this file could not be built: pruning left out", kept: undefined, placement: undefined });
+  } else {
+    plan.edits.merge(pruning);
   }
 
   for (const rdd of calls.filter((c) => JOIN_LIKE.has(c.method))) {
@@ -164,19 +176,22 @@ function evaluate(fc: FileContext, analysis: PipelineAnalysis, rdd: RddCall, rol
 }
 
 /**
- * Runs the downstream rewrite of every pruned shuffle, switching a shuffle's inputs to position-keeping
- * shapes when its compacted shape cannot be followed, until all agree. Returns the shape in which values
- * arrive at each projection (upstream pruning may have moved them).
+ * Runs the downstream rewrite of every pruned shuffle until all agree. A shuffle whose compacted shape
+ * cannot be followed switches to position-keeping shapes, and one that still cannot be followed is not
+ * pruned at all (its values then flow on as they arrive, and upstream rewrites follow them further).
+ * Each shuffle's downstream reads what its projection really outputs: its shape composed with the shape in
+ * which values arrive from upstream projections, so shapes are iterated until the arriving shapes are stable.
  */
 function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map<Candidate, Shape>; edits: Edits } {
   const byShuffle = new Map<ts.CallExpression, Candidate[]>();
   for (const c of candidates) byShuffle.set(c.rdd.call, [...(byShuffle.get(c.rdd.call) ?? []), c]);
-  const shapeOf = (c: Candidate): Shape => (c.mode === "compact" ? c.compact : (c.stable ??= projectionShape(fc, c.valueType, c.demand, "stable")));
-  for (let round = 0; round <= candidates.length + 1; round++) {
+  let assumed = new Map<Candidate, Shape>();
+  const limit = (2 * candidates.length + 2) * (candidates.length + 2);
+  for (let round = 0; round <= limit; round++) {
     const edits = new Edits();
     const arriving = new Map<Candidate, Shape>();
     const sink = (rdd: RddCall, role: Role, shape: Shape): boolean => {
-      const target = candidates.find((c) => c.rdd.call === rdd.call && c.role === role && !isKeep(shapeOf(c)));
+      const target = candidates.find((c) => c.rdd.call === rdd.call && c.role === role && !isKeep(shapeOf(fc, c)));
       if (!target) return false;
       const previous = arriving.get(target);
       if (previous && JSON.stringify(previous) !== JSON.stringify(shape)) throw new Unsupported("values of different shapes meet");
@@ -187,10 +202,8 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
     for (const group of byShuffle.values()) {
       const shuffleEdits = new Edits();
       try {
-        new Forward(fc, shuffleEdits, sink).shuffle(group[0].rdd, (role) => {
-          const candidate = group.find((c) => c.role === role);
-          return candidate ? shapeOf(candidate) : KEEP;
-        });
+        const effective = new Map(group.map((c) => [c.role, composeShapes(shapeOf(fc, c), assumed.get(c) ?? KEEP)]));
+        new Forward(fc, shuffleEdits, sink).shuffle(group[0].rdd, (role) => effective.get(role) ?? KEEP);
         edits.merge(shuffleEdits);
       } catch (error) {
         if (!(error instanceof Unsupported)) throw error;
@@ -198,27 +211,42 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
         break;
       }
     }
-    if (!failed) {
-      for (const c of candidates) {
-        const shape = shapeOf(c);
-        if (!isKeep(shape) && !arriving.has(c)) arriving.set(c, KEEP);
-      }
-      return { arriving, edits };
+    if (failed) {
+      for (const c of failed.group) fallBack(c, failed.reason);
+      continue;
     }
-    for (const c of failed.group) {
-      if (c.mode === "compact" && !keepsPositions(c.compact)) {
-        c.mode = "stable";
-        c.fallbackReason = failed.reason;
-      }
-    }
+    for (const c of candidates) if (!isKeep(shapeOf(fc, c)) && !arriving.has(c)) arriving.set(c, KEEP);
+    if (sameShapes(arriving, assumed)) return { arriving, edits };
+    assumed = arriving;
   }
   throw new Error("pruned shapes did not settle");
+}
+
+function shapeOf(fc: FileContext, c: Candidate): Shape {
+  if (c.mode === "compact") return c.compact;
+  if (c.mode === "off") return KEEP;
+  return (c.stable ??= projectionShape(fc, c.valueType, c.demand, "stable"));
+}
+
+/** compact -> stable (positions kept) -> off (not pruned). */
+function fallBack(c: Candidate, reason: string): void {
+  if (c.mode === "compact" && !keepsPositions(c.compact)) c.mode = "stable";
+  else if (c.mode !== "off") c.mode = "off";
+  else return;
+  c.fallbackReason = reason;
+}
+
+function sameShapes(a: Map<Candidate, Shape>, b: Map<Candidate, Shape>): boolean {
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  for (const key of keys) if (JSON.stringify(a.get(key) ?? KEEP) !== JSON.stringify(b.get(key) ?? KEEP)) return false;
+  return true;
 }
 
 /** Adds the projection of one input: fused into the map/mapValues right before it when simple, else inserted. */
 function addProjection(fc: FileContext, edits: Edits, candidate: Candidate, shape: Shape, arriving: Shape): "fused" | "inserted" {
   const { ts } = fc;
-  const fusable = fusableLiterals(fc, candidate.expression, shape);
+  // a literal holding parts that arrive pruned would need their arriving shapes: project after it instead
+  const fusable = arriving.kind === "keep" ? fusableLiterals(fc, candidate.expression, shape) : undefined;
   if (fusable) {
     for (const literal of fusable) {
       edits.add(literal, { key: `fuse:${describeShape(shape)}`, layer: 2, apply: (visited) => pruneLiteral(ts, visited as ts.Expression, shape) });

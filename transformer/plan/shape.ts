@@ -4,7 +4,7 @@
  * "array" only describes values downstream (grouped values), never a projection.
  */
 import type * as ts from "typescript";
-import type { FileContext } from "../context.js";
+import { Unsupported, type FileContext } from "../context.js";
 import { isAll, type All, type Demand, type Fields } from "../analyse/demand.js";
 
 export type Shape =
@@ -66,6 +66,39 @@ function objectShape(fc: FileContext, properties: readonly ts.Symbol[], demand: 
     })),
   };
   return isKeep(shape) ? KEEP : shape;
+}
+
+/**
+ * What a projection to `shape` really outputs when its input arrives already pruned to `arriving` (both
+ * relative to the original type): the parts `shape` keeps whole stay as upstream left them. A tuple
+ * element upstream removed becomes an `undefined` hole (only where `shape` keeps it whole for its
+ * position: upstream demand covers everything downstream reads, so the hole is never read).
+ */
+export function composeShapes(shape: Shape, arriving: Shape): Shape {
+  if (arriving.kind === "keep") return shape;
+  if (shape.kind === "keep") return arriving;
+  if (shape.kind === "tuple" && arriving.kind === "tuple") {
+    return {
+      ...shape,
+      elements: shape.elements.map((element) => {
+        const upstream = arriving.elements.find((a) => a.from === element.from);
+        if (upstream) return { from: element.from, shape: composeShapes(element.shape, upstream.shape) };
+        if (element.shape.kind !== "keep") throw new Unsupported(`upstream pruning removed element ${element.from}, which is read`);
+        return element;
+      }),
+    };
+  }
+  if (shape.kind === "object" && arriving.kind === "object") {
+    return {
+      ...shape,
+      properties: shape.properties.map((property) => {
+        const upstream = arriving.properties.find((a) => a.name === property.name);
+        if (!upstream) throw new Unsupported(`upstream pruning removed \`${property.name}\``);
+        return { name: property.name, shape: composeShapes(property.shape, upstream.shape) };
+      }),
+    };
+  }
+  throw new Unsupported(`a ${shape.kind} projection meets a value arriving as ${arriving.kind}`);
 }
 
 /** True when the shape keeps the whole value. */

@@ -27,8 +27,9 @@ export function project(ts: TS, base: ts.Expression, shape: Shape, arriving: Sha
     case "tuple":
       return factory.createArrayLiteralExpression(
         shape.elements.map((element) => {
-          const { position, child } = locate(arriving, element.from);
-          return project(ts, factory.createElementAccessExpression(base, position), element.shape, child);
+          const located = locate(arriving, element.from, element.shape);
+          if (!located) return factory.createVoidZero(); // kept for its position only, removed upstream: never read
+          return project(ts, factory.createElementAccessExpression(base, located.position), element.shape, located.child);
         }),
       );
     case "object":
@@ -43,9 +44,10 @@ export function project(ts: TS, base: ts.Expression, shape: Shape, arriving: Sha
   }
 }
 
-function locate(arriving: Shape, from: number): { position: number; child: Shape } {
+function locate(arriving: Shape, from: number, wanted: Shape): { position: number; child: Shape } | undefined {
   if (arriving.kind !== "tuple") return { position: from, child: KEEP };
   const position = arriving.elements.findIndex((e) => e.from === from);
+  if (position < 0 && wanted.kind === "keep") return undefined;
   if (position < 0) throw new Unsupported(`upstream pruning removed element ${from}`);
   return { position, child: arriving.elements[position].shape };
 }
