@@ -11,7 +11,7 @@ import { describe, firstReason, isAll, part, type Demand } from "../analyse/dema
 import { DIAGNOSTIC_CODES } from "../diagnostics.js";
 import type { Optimization, TransformerWarning } from "../report/types.js";
 import { Edits, Forward } from "./forward.js";
-import { KEEP, composeShapes, describeShape, isKeep, keepsPositions, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
+import { KEEP, composeShapes, describeShape, isKeep, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
 import { canPruneLiteral, projectionLambda, pruneLiteral } from "../rewrite/projection.js";
 import { broadcastEdit } from "./broadcast.js";
 
@@ -202,7 +202,8 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
     for (const group of byShuffle.values()) {
       const shuffleEdits = new Edits();
       try {
-        const effective = new Map(group.map((c) => [c.role, composeShapes(shapeOf(fc, c), assumed.get(c) ?? KEEP)]));
+        // an input left unpruned is no sink: upstream rewrites follow its values through this shuffle
+        const effective = new Map(group.map((c) => [c.role, isKeep(shapeOf(fc, c)) ? KEEP : composeShapes(shapeOf(fc, c), assumed.get(c) ?? KEEP)]));
         new Forward(fc, shuffleEdits, sink).shuffle(group[0].rdd, (role) => effective.get(role) ?? KEEP);
         edits.merge(shuffleEdits);
       } catch (error) {
@@ -213,6 +214,7 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
     }
     if (failed) {
       for (const c of failed.group) fallBack(c, failed.reason);
+      assumed = new Map(); // sinks changed: arriving shapes are found again from scratch
       continue;
     }
     for (const c of candidates) if (!isKeep(shapeOf(fc, c)) && !arriving.has(c)) arriving.set(c, KEEP);
@@ -230,7 +232,7 @@ function shapeOf(fc: FileContext, c: Candidate): Shape {
 
 /** compact -> stable (positions kept) -> off (not pruned). */
 function fallBack(c: Candidate, reason: string): void {
-  if (c.mode === "compact" && !keepsPositions(c.compact)) c.mode = "stable";
+  if (c.mode === "compact") c.mode = "stable";
   else if (c.mode !== "off") c.mode = "off";
   else return;
   c.fallbackReason = reason;
