@@ -6,4 +6,9 @@ export const DIAGNOSTIC_CODES = {
   needsTypeInformation: 90002,
   /** An internal error while rewriting a whole file: the file is left as written. */
   fileSkipped: 90003,
+  /** The compiler is older than TypeScript 5.9: nothing is changed (printed once to stderr). */
+  unsupportedTypeScript: 90004,
 } as const;
+
+/** The oldest TypeScript whose AST and checker the transformer is tested against. */
+export const MIN_TYPESCRIPT = [5, 9] as const;

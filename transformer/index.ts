@@ -16,7 +16,7 @@ import { toDiagnostic } from "./report/diagnostic.js";
 export type { RddoptOptions, Optimization, FileResult, OptimizationKind, TransformerWarning } from "./report/types.js";
 export { analyzeProgram } from "./report/analyze.js";
 export { DIAGNOSTIC_CODES } from "./diagnostics.js";
-import { DIAGNOSTIC_CODES } from "./diagnostics.js";
+import { DIAGNOSTIC_CODES, MIN_TYPESCRIPT } from "./diagnostics.js";
 
 /** What ts-patch passes as the third argument of a "program" transformer. */
 export interface TransformerExtras {
@@ -36,6 +36,13 @@ export default function rddoptTransformer(
 ): ts.TransformerFactory<ts.SourceFile> {
   const typescript = extras.ts ?? loadTypeScript();
   const options = normalizeOptions(config);
+  if (!supported(typescript)) {
+    warnOnce(
+      `rddopt warning TS${DIAGNOSTIC_CODES.unsupportedTypeScript}: TypeScript ${typescript.version} is older than ${MIN_TYPESCRIPT.join(".")}; ` +
+        `the rddopt transformer needs TypeScript 5.9 or 6.0 and left your code unchanged.\n`,
+    );
+    return () => (sourceFile) => sourceFile;
+  }
   return (context) => (sourceFile) => {
     if (!mentionsRddopt(typescript, program, sourceFile)) return sourceFile;
     const plan = planFor(typescript, program, sourceFile, options);
@@ -89,6 +96,18 @@ function formatHost(typescript: TS): ts.FormatDiagnosticsHost {
     getCurrentDirectory: () => process.cwd(),
     getNewLine: () => typescript.sys.newLine,
   };
+}
+
+function supported(typescript: TS): boolean {
+  const [major = 0, minor = 0] = typescript.versionMajorMinor.split(".").map(Number);
+  return major > MIN_TYPESCRIPT[0] || (major === MIN_TYPESCRIPT[0] && minor >= MIN_TYPESCRIPT[1]);
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(message);
 }
 
 /** The compiler ts-patch did not hand us: the one the project itself resolves. */

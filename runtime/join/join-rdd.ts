@@ -286,7 +286,13 @@ export class JoinRDD<K> extends RDD<Joined> {
         [p],
       );
       c.computed.set(p, rows!);
-      c.bytes += estimateRowsBytes(rows!, this.ctx.codec);
+      const sampled = estimateRowsBytes(rows!, this.ctx.codec);
+      if (c.bytes + sampled > limit) c.bytes += sampled;
+      else {
+        // Still a candidate: measure the partition exactly (a broadcast needs its real size anyway), so a
+        // side whose sample looks small but whose rows are large is caught here, at the limit.
+        c.bytes += rows!.length ? this.ctx.codec.encode(rows!).byteLength : 0;
+      }
       const n = c.rdd.numPartitions;
       if (c.bytes > limit || (extrapolate && c.computed.size >= 2 && c.estimate > 2 * limit)) {
         c.rejected = `${c.name} side over ${limitName} ${formatBytes(limit)} after ${c.computed.size} of ${n} partitions (estimated ${formatBytes(c.estimate)})`;
@@ -300,21 +306,18 @@ export class JoinRDD<K> extends RDD<Joined> {
     return undefined;
   }
 
-  /** Encodes the chosen side partition by partition (its real broadcast size) under the hard cap, then builds the table. */
+  /** Builds the table of a side found small; its bytes were measured exactly, partition by partition, while deciding. */
   private buildTable(side: SideState): { table: HashTable; bytes: number } | undefined {
     const cap = this.ctx.maxBroadcastBytes;
-    let bytes = 0;
-    for (const rows of side.computed.values()) {
-      bytes += rows.length ? this.ctx.codec.encode(rows).byteLength : 0;
-      if (bytes > cap) {
-        side.rejected = `${side.name} side passed maxBroadcastBytes ${formatBytes(cap)} when encoded; fell back to shuffle`;
-        return undefined;
-      }
+    if (side.bytes > cap) {
+      side.rejected = `${side.name} side ${formatBytes(side.bytes)} passed maxBroadcastBytes ${formatBytes(cap)}; fell back to shuffle`;
+      return undefined;
     }
-    side.bytes = bytes;
-    const table = new HashTable();
+    let rowCount = 0;
+    for (const rows of side.computed.values()) rowCount += rows.length;
+    const table = new HashTable(rowCount);
     for (const rows of side.computed.values()) for (const row of rows) table.add(row);
-    return { table, bytes };
+    return { table, bytes: side.bytes };
   }
 }
 
