@@ -1,5 +1,5 @@
 /** Narrow RDD kinds: each output partition reads a few parent partitions, in the same stage. */
-import { RDD, emitAll, type Emit } from "./rdd.js";
+import { RDD, emitAll, range, type Emit } from "./rdd.js";
 import { NarrowDependency, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
@@ -129,10 +129,7 @@ export class CoalescedRDD<T> extends RDD<T> {
     const parents = this.parent.numPartitions;
     const n = this.numPartitions;
     const start = Math.floor((p * parents) / n);
-    const end = Math.floor(((p + 1) * parents) / n);
-    const out: number[] = [];
-    for (let i = start; i < end; i++) out.push(i);
-    return out;
+    return range(start, Math.floor(((p + 1) * parents) / n));
   }
 
   parents(): RDD<unknown>[] {

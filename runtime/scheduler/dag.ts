@@ -8,7 +8,7 @@
  * Shuffle outputs stay in the store, so a later job skips stages already run.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { RDD } from "../rdd/rdd.js";
+import { range, type RDD } from "../rdd/rdd.js";
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { writeShuffle } from "../shuffle/exchange.js";
 import type { Context } from "../context.js";
@@ -90,7 +90,7 @@ export class DAGScheduler {
     let failure: unknown;
     try {
       await this.prepare(rdd as RDD<unknown>);
-      const parts = partitions ?? range(rdd.numPartitions);
+      const parts = partitions ?? range(0, rdd.numPartitions);
       for (const p of parts) {
         if (!Number.isInteger(p) || p < 0 || p >= rdd.numPartitions) {
           throw new RddError(`Partition ${p} does not exist: ${rdd.toString()} has ${rdd.numPartitions} partitions.`);
@@ -130,7 +130,7 @@ export class DAGScheduler {
   private async runMapStage(dep: ShuffleDependency, maps: number, job: ActiveJob): Promise<void> {
     await this.ensureShuffles(dep.rdd as RDD<unknown>, job);
     const stageId = nextStageId++;
-    const tasks: Task<void>[] = range(maps).map((partition) => ({
+    const tasks: Task<void>[] = range(0, maps).map((partition) => ({
       stageId,
       partition,
       run: (tc) => writeShuffle(dep, partition, tc),
@@ -206,10 +206,4 @@ export class DAGScheduler {
       }
     }
   }
-}
-
-function range(n: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(i);
-  return out;
 }

@@ -58,17 +58,3 @@ export function readShuffle(dep: ShuffleDependency, split: number, tc: TaskConte
     for (let i = 0; i < rows.length; i++) emit(rows[i]!);
   }
 }
-
-/** Reads all rows of reduce partition `split` into one array. */
-export function readShuffleRows(dep: ShuffleDependency, split: number, tc: TaskContext): [unknown, unknown][] {
-  const maps = dep.rdd.numPartitions;
-  const store = tc.ctx.shuffleStore;
-  const parts: [unknown, unknown][][] = [];
-  for (let m = 0; m < maps; m++) {
-    const block = store.getBlock(dep.shuffleId, m, split);
-    if (!block || block.byteLength === 0) continue;
-    tc.metrics.shuffleBytesRead += block.byteLength;
-    parts.push(dep.codec.decode(block) as [unknown, unknown][]);
-  }
-  return parts.length === 1 ? parts[0]! : parts.flat(1);
-}
