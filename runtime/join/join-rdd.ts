@@ -53,9 +53,7 @@ class SideState {
   readonly computed = new Map<number, Pair[]>();
   bytes = 0;
   rejected: string | undefined;
-  /** Size known without computing anything, if any. */
-  known: boolean = false;
-  /** Bytes of that known size, so a side rejected up front still reports its estimate. */
+  /** Size known without computing anything (undefined if none); a side rejected up front still reports it. */
   knownBytes: number | undefined;
 
   constructor(
@@ -262,7 +260,6 @@ export class JoinRDD<K> extends RDD<Joined> {
     const unknown: SideState[] = [];
     for (const c of candidates) {
       const hint = knownSize(c.rdd as RDD<unknown>, this.ctx.codec);
-      c.known = hint !== undefined;
       c.knownBytes = hint?.bytes;
       if (hint && hint.bytes > limit) c.rejected = `${c.name} side ${formatBytes(hint.bytes)} (${hint.source}) > ${limitName} ${formatBytes(limit)}`;
       else if (hint) known.push([c, hint.bytes]);
@@ -299,7 +296,7 @@ export class JoinRDD<K> extends RDD<Joined> {
         open.shift();
       } else if (c.done) {
         return c;
-      } else if (!c.known && open.length > 1) {
+      } else if (c.knownBytes === undefined && open.length > 1) {
         open.push(open.shift()!);
       }
     }
