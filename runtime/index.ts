@@ -6,6 +6,7 @@ import "./join/join-rdd.js";
 
 export { Context, type ContextOptions } from "./context.js";
 export { RDD, type JoinOptions, type PartitionSpec } from "./rdd/rdd.js";
+export type { ValueProjection } from "./rdd/projection.js";
 export { HashPartitioner, RangePartitioner, type Partitioner } from "./shuffle/partitioner.js";
 export { StorageLevel } from "./storage/level.js";
 export { Broadcast } from "./storage/broadcast.js";

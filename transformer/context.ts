@@ -12,6 +12,8 @@ export interface FileContext {
   references(symbol: ts.Symbol): readonly ts.Identifier[];
   /** The symbol an identifier use refers to (shorthand properties resolve to the value). */
   symbolOf(node: ts.Identifier): ts.Symbol | undefined;
+  /** Whether code outside this file can reach the symbol: exported by any form, or a global of a script. */
+  isExported(symbol: ts.Symbol): boolean;
 }
 
 /** Thrown when the analysis meets something it cannot follow; the pipeline is then left untouched. */
@@ -42,12 +44,19 @@ export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.So
     visit(sourceFile);
     return map;
   };
+  let exported: Set<ts.Symbol> | undefined;
   return {
     ts,
     program,
     checker,
     sourceFile,
     symbolOf,
+    isExported(symbol) {
+      exported ??= exportedSymbols(ts, checker, sourceFile);
+      if (exported.has(symbol)) return true;
+      // a script (no import/export) declares globals that every other file can use
+      return !exported.size && !ts.isExternalModule(sourceFile) && isTopLevel(ts, symbol, sourceFile);
+    },
     references(symbol) {
       const known = resolved.get(symbol);
       if (known) return known;
@@ -109,4 +118,71 @@ export function innerExpression(ts: TS, node: ts.Expression): ts.Expression {
     current = current.expression;
   }
   return current;
+}
+
+/**
+ * Local symbols other modules can reach: `export` modifiers, `export { x as y }`, `export default x`,
+ * `export = x`, and whatever the checker lists as the module's exports (aliases resolved).
+ */
+function exportedSymbols(ts: TS, checker: ts.TypeChecker, sourceFile: ts.SourceFile): Set<ts.Symbol> {
+  const result = new Set<ts.Symbol>();
+  const add = (symbol: ts.Symbol | undefined): void => {
+    if (!symbol) return;
+    result.add(symbol);
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      try {
+        result.add(checker.getAliasedSymbol(symbol));
+      } catch {
+        // an unresolvable alias names nothing local
+      }
+    }
+  };
+  const moduleSymbol = checker.getSymbolAtLocation(sourceFile);
+  if (moduleSymbol) for (const symbol of checker.getExportsOfModule(moduleSymbol)) add(symbol);
+  for (const statement of sourceFile.statements) {
+    if (ts.isExportAssignment(statement)) {
+      const target = innerExpression(ts, statement.expression);
+      if (ts.isIdentifier(target)) add(checker.getSymbolAtLocation(target));
+    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const element of statement.exportClause.elements) add(checker.getExportSpecifierLocalTargetSymbol(element));
+    }
+  }
+  return result;
+}
+
+function isTopLevel(ts: TS, symbol: ts.Symbol, sourceFile: ts.SourceFile): boolean {
+  return (symbol.declarations ?? []).some((d) => {
+    let node: ts.Node = d;
+    while (node.parent && !ts.isSourceFile(node.parent) && (ts.isVariableDeclaration(node) || ts.isVariableDeclarationList(node))) node = node.parent;
+    return node.parent === sourceFile;
+  });
+}
+
+/**
+ * Whether a value of static type `source` keeps its type when seen as `target` (a parameter, an annotated
+ * variable, a cast, a declared return type). Where it does not, code reading it through `target` may
+ * observe what the analysis judges by the type (`.length` of a tuple seen as `unknown[]`): the value is whole.
+ * `any` never counts as the same type.
+ */
+export function keepsType(ts: TS, checker: ts.TypeChecker, source: ts.Type, target: ts.Type): boolean {
+  if (source === target) return !(source.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+  if ((source.flags | target.flags) & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  return checker.isTypeAssignableTo(source, target) && checker.isTypeAssignableTo(target, source);
+}
+
+/** `keepsType` up to null/undefined being added or removed (optional parameters, `!`). */
+export function keepsTypeModuloNullish(ts: TS, checker: ts.TypeChecker, source: ts.Type, target: ts.Type): boolean {
+  return (
+    keepsType(ts, checker, source, target) ||
+    keepsType(ts, checker, checker.getNonNullableType(source), checker.getNonNullableType(target))
+  );
+}
+
+/**
+ * Whether the wrappers between `node` and `outer` (parentheses, `as`, `<T>`, `satisfies`, `!`) leave the
+ * value's type as it was, up to `!` removing null/undefined.
+ */
+export function wrappersKeepType(ts: TS, checker: ts.TypeChecker, node: ts.Expression, outer: ts.Expression): boolean {
+  if (node === outer) return true;
+  return keepsTypeModuloNullish(ts, checker, checker.getTypeAtLocation(node), checker.getTypeAtLocation(outer));
 }

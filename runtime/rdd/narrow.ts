@@ -4,6 +4,7 @@ import { NarrowDependency, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
 import { kinds } from "./registry.js";
+import type { ValueProjection } from "./projection.js";
 
 /** A per-row operation (map, filter, flatMap, mapValues, ...): wraps the downstream `emit`. */
 export class PipelinedRDD<T, U> extends RDD<U> {
@@ -35,6 +36,32 @@ export class PipelinedRDD<T, U> extends RDD<U> {
 
   compute(split: number, tc: TaskContext, emit: Emit<U>): void {
     this.parent.iterator(split, tc, this.makeSink(emit, split));
+  }
+}
+
+/**
+ * `projectValues`: a per-row projection of pair values, kept as data (`projection`) so the engine can see
+ * through it (a side's size estimate, explain). Non-pair rows pass unchanged.
+ */
+export class ProjectedRDD<K, V, U> extends PipelinedRDD<[K, V], [K, U]> {
+  constructor(
+    parent: RDD<[K, V]>,
+    readonly projection: ValueProjection,
+    readonly project: (value: unknown) => unknown,
+  ) {
+    super(
+      parent,
+      "projectValues",
+      (emit) => (row) => {
+        if (Array.isArray(row) && row.length === 2) emit([row[0], project(row[1])] as [K, U]);
+        else emit(row as unknown as [K, U]);
+      },
+      true,
+    );
+  }
+
+  override describe(): string {
+    return `projectValues ${JSON.stringify(this.projection)}`;
   }
 }
 
@@ -193,6 +220,7 @@ export class PrematerializedRDD<T> extends RDD<T> {
 }
 
 kinds.PipelinedRDD = PipelinedRDD;
+kinds.ProjectedRDD = ProjectedRDD;
 kinds.MapPartitionsRDD = MapPartitionsRDD;
 kinds.UnionRDD = UnionRDD;
 kinds.CoalescedRDD = CoalescedRDD;

@@ -19,6 +19,7 @@ import { StorageLevel } from "../storage/level.js";
 import { InvalidArgumentError, JobFailedError, RddError, UserCodeError, requirePositiveInt } from "../errors.js";
 import { kinds } from "./registry.js";
 import { explain } from "../explain.js";
+import { compileProjection, type ValueProjection } from "./projection.js";
 
 export type Emit<T> = (row: T) => void;
 
@@ -485,6 +486,17 @@ export abstract class RDD<T> {
       },
       true,
     );
+  }
+
+  /**
+   * Keeps only the parts of each value that `projection` names (see ValueProjection); the rddopt transformer
+   * inserts this before shuffles whose consumers read less than the whole value. Rows that are not pairs,
+   * and values that are not plain arrays or objects, pass unchanged: the next operation sees them as it
+   * would without the projection. The static type is the caller's to state (`U`).
+   */
+  projectValues<K, V, U = V>(this: RDD<[K, V]>, projection: ValueProjection): RDD<[K, U]> {
+    const project = compileProjection(projection);
+    return new kinds.ProjectedRDD<K, V, U>(this, projection, project);
   }
 
   flatMapValues<K, V, U>(this: RDD<[K, V]>, f: (value: V) => Iterable<U>): RDD<[K, U]> {

@@ -10,6 +10,7 @@ import type * as Join from "../join/join-rdd.js";
 
 export interface Kinds {
   PipelinedRDD: typeof Narrow.PipelinedRDD;
+  ProjectedRDD: typeof Narrow.ProjectedRDD;
   MapPartitionsRDD: typeof Narrow.MapPartitionsRDD;
   UnionRDD: typeof Narrow.UnionRDD;
   CoalescedRDD: typeof Narrow.CoalescedRDD;

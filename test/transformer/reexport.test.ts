@@ -15,5 +15,5 @@ export const out = a.groupByKey().mapValues((vs) => vs.map((v) => v[2]));
     { broadcast: false },
   );
   const main = results.get("main")!;
-  expect(main.after).toContain("a.mapValues(v => [v[2]]).groupByKey().mapValues((vs) => vs.map((v) => v[0]))");
+  expect(main.after).toContain("a.projectValues([2]).groupByKey().mapValues((vs) => vs.map((v) => v[0]))");
 });

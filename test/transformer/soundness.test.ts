@@ -94,7 +94,7 @@ describe.each(Object.entries(ESCAPES))("escape %s", (name, [, reason]) => {
     expect(left.length).toBeGreaterThan(0);
     for (const decision of left) expect(decision.status).toBe("skipped");
     expect(left.map((o) => o.reason).join(" | ")).toMatch(reason);
-    expect(result.after).not.toMatch(/mapValues\(v => \[v\[0\]\]\)\s*\.join/);
+    expect(result.after).not.toMatch(/projectValues\(\[0\]\)\s*\.join/);
   });
 });
 

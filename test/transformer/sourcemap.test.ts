@@ -44,7 +44,7 @@ test("inserted projections and renumbered indices map back to the pipeline's lin
   expect(result.emitSkipped).toBe(false);
   const js = written.get("input.js")!;
   const map = JSON.parse(written.get("input.js.map")!) as { mappings: string };
-  const generatedLine = js.split("\n").findIndex((l) => l.includes("mapValues(v => [v[0]])"));
+  const generatedLine = js.split("\n").findIndex((l) => l.includes("projectValues([0])"));
   expect(generatedLine).toBeGreaterThanOrEqual(0);
   const sourceLine = ts.createSourceFile(file, ts.sys.readFile(file)!, ts.ScriptTarget.ES2022).text.split("\n").findIndex((l) => l.includes("rdd1.join(rdd2)"));
   const lines = originalLines(map.mappings)[generatedLine];

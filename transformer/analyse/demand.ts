@@ -51,6 +51,20 @@ export function part(demand: Demand, key: string): Demand {
   return demand.get(key) ?? null;
 }
 
+/**
+ * What a demand on an array value asks of each element: indices and `[]` read an element, `length` reads
+ * nothing of one; any other part of an array is not modelled and keeps elements whole.
+ */
+export function elementDemand(demand: Demand): Demand {
+  if (demand === null || demand instanceof All) return demand;
+  let result: Demand = null;
+  for (const [key, child] of demand) {
+    if (key === ELEMENT || /^(0|[1-9]\d*)$/.test(key)) result = union(result, child);
+    else if (key !== "length") return all(`\`.${key}\` of an array is read`);
+  }
+  return result;
+}
+
 /** The first reason found anywhere inside a demand that keeps some part whole, for the report. */
 export function firstReason(demand: Demand): string | undefined {
   if (demand === null) return undefined;

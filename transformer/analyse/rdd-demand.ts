@@ -6,7 +6,7 @@ import type * as ts from "typescript";
 import type { FileContext } from "../context.js";
 import { rddUses, type RddUse } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
-import { ELEMENT, PRESENT, all, fields, part, union, unionAll, type Demand } from "./demand.js";
+import { ELEMENT, PRESENT, all, elementDemand, fields, part, union, unionAll, type Demand } from "./demand.js";
 import { ValueAnalysis } from "./values.js";
 
 /** Narrow methods that hand every row on unchanged. */
@@ -16,6 +16,9 @@ export const PASS_THROUGH = new Set([
 ]);
 const OBSERVE_NOTHING = new Set(["count", "isEmpty", "getNumPartitions", "explain", "toString", "describe"]);
 const KEY = all("keys are never pruned");
+/** Methods that need `[key, value]` rows: the value half must stay, or the row stops being a pair. */
+const PAIR_ROWS = fields([["0", KEY], ["1", PRESENT]]);
+const NEEDS_PAIRS = new Set(["partitionBy", "sortByKey", "subtractByKey"]);
 
 export class PipelineAnalysis {
   readonly values: ValueAnalysis;
@@ -44,12 +47,14 @@ export class PipelineAnalysis {
     const args = rdd.call.arguments;
     const lambda = (index: number, returned: Demand): Demand =>
       args[index] ? this.values.parameterDemand(args[index], 0, returned) : all("missing function argument");
-    const pair = (value: Demand): Demand => fields([["0", KEY], ["1", value]]);
+    const pair = (value: Demand): Demand => fields([["0", KEY], ["1", union(PRESENT, value)]]);
+    // what a flatMap callback returns is iterated: each element of it is observed, at least as present
+    const iterated = (element: Demand): Demand => fields([[ELEMENT, union(PRESENT, element)]]);
     switch (rdd.method) {
       case "map":
         return lambda(0, out());
       case "flatMap":
-        return lambda(0, fields([[ELEMENT, out()]]));
+        return lambda(0, iterated(out()));
       case "filter":
         return union(out(), lambda(0, PRESENT));
       case "sortBy":
@@ -59,14 +64,14 @@ export class PipelineAnalysis {
       case "mapValues":
         return pair(lambda(0, part(out(), "1")));
       case "flatMapValues":
-        return pair(lambda(0, fields([[ELEMENT, part(out(), "1")]])));
+        return pair(lambda(0, iterated(part(out(), "1"))));
       case "keys":
       case "countByKey":
-        return fields([["0", KEY]]);
+        return PAIR_ROWS;
       case "values":
         return pair(out());
       case "groupByKey":
-        return pair(part(part(out(), "1"), ELEMENT));
+        return pair(elementDemand(part(out(), "1")));
       case "join":
       case "leftOuterJoin":
       case "rightOuterJoin":
@@ -76,10 +81,10 @@ export class PipelineAnalysis {
       case "cogroup": {
         if (role !== "receiver" && !isRddArgument(rdd, role)) return all("cogroup argument");
         const index = role === "receiver" ? 0 : role + 1;
-        return pair(part(part(part(out(), "1"), String(index)), ELEMENT));
+        return pair(elementDemand(part(part(out(), "1"), String(index))));
       }
       case "subtractByKey":
-        return role === "receiver" ? out() : fields([["0", KEY]]);
+        return role === "receiver" ? union(out(), PAIR_ROWS) : PAIR_ROWS;
       case "aggregateByKey":
         return pair(args[1] ? this.values.parameterDemand(args[1], 1, all("aggregateByKey accumulator")) : all("missing seqOp"));
       case "combineByKey": {
@@ -94,6 +99,7 @@ export class PipelineAnalysis {
         return all("distinct compares whole rows");
       default:
         if (OBSERVE_NOTHING.has(rdd.method)) return PRESENT;
+        if (NEEDS_PAIRS.has(rdd.method)) return union(out(), PAIR_ROWS);
         if (PASS_THROUGH.has(rdd.method)) return out();
         return all(`\`${rdd.method}\` observes whole rows`);
     }

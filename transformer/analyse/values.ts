@@ -5,9 +5,9 @@
  * Anything else observes the whole value (an All demand carrying the reason).
  */
 import type * as ts from "typescript";
-import { outerExpression, type FileContext } from "../context.js";
+import { keepsTypeModuloNullish, outerExpression, wrappersKeepType, type FileContext } from "../context.js";
 import { functionOf, returningFunction, usesArguments, type FunctionLike } from "../find/functions.js";
-import { ELEMENT, PRESENT, all, field, part, union, unionAll, type Demand } from "./demand.js";
+import { ELEMENT, PRESENT, all, elementDemand, field, part, union, unionAll, type Demand } from "./demand.js";
 
 const ARRAY_CALLBACK_METHODS = new Set(["map", "forEach", "filter", "some", "every", "find", "findIndex", "flatMap"]);
 
@@ -25,10 +25,19 @@ export class ValueAnalysis {
   parameterDemand(fnExpression: ts.Expression, index: number, returnDemand: Demand): Demand {
     const fn = functionOf(this.fc, fnExpression);
     if (!fn) return all(`the function \`${short(this.fc, fnExpression)}\` is not analysed (not declared in this file)`);
+    const parameter = fn.parameters[index];
+    if (parameter && (parameter.type || fn !== innerFunction(this.fc, fnExpression))) {
+      // a declared parameter type may be wider than what the RDD passes (`readonly unknown[]` for a tuple)
+      const expected = contextualParameterType(this.fc, fnExpression, index);
+      if (!expected || !keepsTypeModuloNullish(this.fc.ts, this.fc.checker, expected, this.fc.checker.getTypeAtLocation(parameter))) {
+        return all(`the parameter \`${short(this.fc, parameter)}\` is declared with another type than the value's`);
+      }
+    }
     return this.functionParameterDemand(fn, index, returnDemand);
   }
 
-  functionParameterDemand(fn: FunctionLike, index: number, returnDemand: Demand): Demand {
+  /** `sourceType`, when known, is the static type of the value passed in: a wider parameter sees it whole. */
+  functionParameterDemand(fn: FunctionLike, index: number, returnDemand: Demand, sourceType?: ts.Type): Demand {
     const { ts } = this.fc;
     if (!fn.body) return all("the function has no body");
     if (usesArguments(this.fc, fn)) return all("the function reads `arguments`");
@@ -40,13 +49,18 @@ export class ValueAnalysis {
     if (restIndex >= 0 && index >= restIndex) return all("the value goes to a rest parameter");
     const parameter = fn.parameters[index];
     if (!parameter) return null;
+    if (sourceType && !keepsTypeModuloNullish(ts, this.fc.checker, sourceType, this.fc.checker.getTypeAtLocation(parameter))) {
+      return all(`the parameter \`${short(this.fc, parameter)}\` is declared with another type than the value's`);
+    }
     const key = `${this.idOf(fn)}:${index}`;
     if (this.active.has(key)) return all("recursive function");
     this.active.add(key);
     const previous = this.returnDemands.get(fn);
     this.returnDemands.set(fn, returnDemand);
     try {
-      return this.bindingDemand(parameter.name, true);
+      const demand = this.bindingDemand(parameter.name, true);
+      // a default runs when the value is undefined: keep the value as it is (present or absent)
+      return parameter.initializer ? union(PRESENT, demand) : demand;
     } finally {
       this.active.delete(key);
       if (previous === undefined) this.returnDemands.delete(fn);
@@ -60,16 +74,25 @@ export class ValueAnalysis {
     const expr = outerExpression(ts, node);
     const parent = expr.parent;
     if (!parent) return all("no context");
+    if (!wrappersKeepType(ts, this.fc.checker, node, expr)) return all(`a type assertion changes the value's type at ${position(this.fc, expr)}`);
     if (ts.isPropertyAccessExpression(parent) && parent.expression === expr) return this.propertyUsage(expr, parent);
     if (ts.isElementAccessExpression(parent)) return this.elementUsage(expr, parent);
     if (ts.isVariableDeclaration(parent) && parent.initializer === expr) {
       const isConst = !!(ts.isVariableDeclarationList(parent.parent) && parent.parent.flags & ts.NodeFlags.Const);
       if (ts.isIdentifier(parent.name) && !isConst) return all("stored in a `let`/`var` variable");
+      if (parent.type && !keepsTypeModuloNullish(ts, this.fc.checker, this.fc.checker.getTypeAtLocation(expr), this.fc.checker.getTypeAtLocation(parent.type))) {
+        return all(`stored in a variable declared with another type at ${position(this.fc, parent)}`);
+      }
       return this.bindingDemand(parent.name, isConst);
     }
     const returner = returningFunction(this.fc, expr);
     if (returner) {
       if (!this.returnDemands.has(returner)) return all("returned from a function the analysis does not follow");
+      const signature = this.fc.checker.getSignatureFromDeclaration(returner);
+      const returnType = signature && this.fc.checker.getReturnTypeOfSignature(signature);
+      if (!returnType || !keepsTypeModuloNullish(ts, this.fc.checker, this.fc.checker.getTypeAtLocation(expr), returnType)) {
+        return all(`returned as another type at ${position(this.fc, expr)}`);
+      }
       return this.returnDemands.get(returner) ?? null;
     }
     if (ts.isCallExpression(parent) && parent.arguments.includes(expr)) return this.argumentUsage(expr, parent);
@@ -77,9 +100,13 @@ export class ValueAnalysis {
     if (ts.isPropertyAssignment(parent) && parent.initializer === expr) {
       const key = propertyKey(this.fc, parent.name);
       if (key === undefined) return all("computed property name");
+      if (hasBehaviour(this.fc, parent.parent)) return all("put in an object literal with methods or accessors (they may read it through `this`)");
       return part(this.usage(parent.parent), key);
     }
-    if (ts.isShorthandPropertyAssignment(parent)) return part(this.usage(parent.parent), parent.name.text);
+    if (ts.isShorthandPropertyAssignment(parent)) {
+      if (hasBehaviour(this.fc, parent.parent)) return all("put in an object literal with methods or accessors (they may read it through `this`)");
+      return part(this.usage(parent.parent), parent.name.text);
+    }
     if (ts.isConditionalExpression(parent)) return parent.condition === expr ? PRESENT : this.usage(parent);
     if (ts.isBinaryExpression(parent)) return this.binaryUsage(expr, parent);
     if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) return PRESENT;
@@ -121,7 +148,7 @@ export class ValueAnalysis {
           result = union(result, all("rest element in destructuring"));
           return;
         }
-        result = union(result, field(plainArray ? ELEMENT : String(index), this.bindingDemand(element.name, isConst)));
+        result = union(result, field(plainArray ? ELEMENT : String(index), this.elementBindingDemand(element, isConst)));
       });
       return result;
     }
@@ -130,9 +157,17 @@ export class ValueAnalysis {
       if (element.dotDotDotToken) return all("rest element in object destructuring");
       const key = propertyKey(this.fc, element.propertyName ?? (element.name as ts.Identifier));
       if (key === undefined) return all("computed property in destructuring");
-      result = union(result, field(key, this.bindingDemand(element.name, isConst)));
+      result = union(result, field(key, this.elementBindingDemand(element, isConst)));
     }
+    // `const { 0: first, length } = array`: indices read elements, `length` reads presence
+    if (isPlainArray(this.fc, name)) return field(ELEMENT, elementDemand(result));
     return result;
+  }
+
+  /** A destructured element: its default runs when the part is undefined, so the part stays as it is. */
+  private elementBindingDemand(element: ts.BindingElement, isConst: boolean): Demand {
+    const demand = this.bindingDemand(element.name, isConst);
+    return element.initializer ? union(PRESENT, demand) : demand;
   }
 
   private propertyUsage(expr: ts.Expression, access: ts.PropertyAccessExpression): Demand {
@@ -164,6 +199,7 @@ export class ValueAnalysis {
   private arrayMethodUsage(method: string, call: ts.CallExpression): Demand {
     const callback = call.arguments[0];
     if (method === "reduce" && callback && call.arguments.length === 2) {
+      if ((functionOf(this.fc, callback)?.parameters.length ?? 0) > 3) return all("reduce callback reads the whole array");
       return field(ELEMENT, this.parameterDemand(callback, 1, all("reduce accumulator")));
     }
     if (!ARRAY_CALLBACK_METHODS.has(method) || !callback || call.arguments.length !== 1) {
@@ -171,8 +207,9 @@ export class ValueAnalysis {
     }
     if ((functionOf(this.fc, callback)?.parameters.length ?? 0) > 2) return all("callback reads the whole array");
     const result = this.usage(call);
+    // flatMap iterates what the callback returns: every element of it is observed, at least as present
     const returned: Demand =
-      method === "map" ? part(result, ELEMENT) : method === "flatMap" ? field(ELEMENT, part(result, ELEMENT)) : method === "forEach" ? null : PRESENT;
+      method === "map" ? part(result, ELEMENT) : method === "flatMap" ? field(ELEMENT, union(PRESENT, part(result, ELEMENT))) : method === "forEach" ? null : PRESENT;
     let element = this.parameterDemand(callback, 0, returned);
     if (method === "filter") element = union(element, part(result, ELEMENT));
     if (method === "find") element = union(element, result);
@@ -186,7 +223,7 @@ export class ValueAnalysis {
     if (!fn) {
       return all(`passed to \`${short(this.fc, call.expression)}\`, which is not analysed`);
     }
-    return this.functionParameterDemand(fn, index, this.usage(call));
+    return this.functionParameterDemand(fn, index, this.usage(call), this.fc.checker.getTypeAtLocation(expr));
   }
 
   private arrayLiteralUsage(expr: ts.Expression, literal: ts.ArrayLiteralExpression): Demand {
@@ -261,7 +298,7 @@ export function isWrite(fc: FileContext, node: ts.Expression): boolean {
 }
 
 /** An array type that is not a tuple: its elements are addressed as ELEMENT. */
-export function isPlainArray(fc: FileContext, expr: ts.Expression): boolean {
+export function isPlainArray(fc: FileContext, expr: ts.Node): boolean {
   const type = fc.checker.getNonNullableType(fc.checker.getTypeAtLocation(expr));
   return fc.checker.isArrayType(type) && !fc.checker.isTupleType(type);
 }
@@ -297,4 +334,28 @@ export function short(fc: FileContext, node: ts.Node): string {
 export function position(fc: FileContext, node: ts.Node): string {
   const { line, character } = fc.sourceFile.getLineAndCharacterOfPosition(node.getStart(fc.sourceFile));
   return `${line + 1}:${character + 1}`;
+}
+
+/** Object literals whose members may read the literal through `this`: methods and accessors. */
+function hasBehaviour(fc: FileContext, literal: ts.ObjectLiteralExpression): boolean {
+  const { ts } = fc;
+  return literal.properties.some((p) => ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p));
+}
+
+/** The function expression itself when `fnExpression` is written inline. */
+function innerFunction(fc: FileContext, fnExpression: ts.Expression): FunctionLike | undefined {
+  const { ts } = fc;
+  let inner: ts.Expression = fnExpression;
+  while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner) || ts.isNonNullExpression(inner)) inner = inner.expression;
+  return ts.isArrowFunction(inner) || ts.isFunctionExpression(inner) ? inner : undefined;
+}
+
+/** The type the call passing `fnExpression` gives parameter `index` of it (from the callee's signature). */
+function contextualParameterType(fc: FileContext, fnExpression: ts.Expression, index: number): ts.Type | undefined {
+  const contextual = fc.checker.getContextualType(fnExpression);
+  if (!contextual) return undefined;
+  const signatures = fc.checker.getSignaturesOfType(fc.checker.getNonNullableType(contextual), fc.ts.SignatureKind.Call);
+  if (signatures.length !== 1) return undefined;
+  const parameter = signatures[0].getParameters()[index];
+  return parameter && fc.checker.getTypeOfSymbol(parameter);
 }

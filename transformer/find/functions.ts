@@ -43,10 +43,17 @@ export function functionSymbol(fc: FileContext, fn: FunctionLike): ts.Symbol | u
 function isExported(fc: FileContext, fn: FunctionLike): boolean {
   const { ts } = fc;
   const statement = ts.isFunctionDeclaration(fn) ? fn : fn.parent?.parent?.parent;
-  if (!statement || !ts.canHaveModifiers(statement)) return false;
-  return (ts.getModifiers(statement) ?? []).some(
-    (m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword,
-  );
+  if (statement && ts.canHaveModifiers(statement)) {
+    const modifiers = ts.getModifiers(statement) ?? [];
+    if (modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword)) return true;
+  }
+  const symbol = functionSymbol(fc, fn);
+  return !!symbol && fc.isExported(symbol);
+}
+
+/** Whether other modules (or code this file does not show) may call the function. */
+export function isReachableFromOutside(fc: FileContext, fn: FunctionLike): boolean {
+  return isExported(fc, fn);
 }
 
 /**

@@ -12,11 +12,17 @@ export const SHUFFLES = new Set([
 /** Joins that may be given `strategy: "auto"` (never full outer joins). */
 export const BROADCASTABLE_JOINS = new Set(["join", "leftOuterJoin", "rightOuterJoin"]);
 
+/**
+ * Operations whose results depend on how rows are partitioned (which rows, in which order): a rewrite
+ * must not change partitioning upstream of them. (`collect` order is not a result: see the README.)
+ */
+export const PARTITION_SENSITIVE = new Set(["sample", "take", "first", "mapPartitions", "mapPartitionsWithIndex", "glom", "zipWithIndex", "takeSample", "foreachPartition"]);
+
 /** Every method of class RDD: calls with other names are never RDD calls, which spares the checker. */
 export const RDD_METHODS = new Set([
   ...SHUFFLES, "map", "flatMap", "filter", "mapPartitions", "mapPartitionsWithIndex", "glom", "keyBy", "union",
   "sample", "coalesce", "persist", "cache", "unpersist", "collect", "count", "take", "first", "isEmpty", "reduce",
-  "fold", "aggregate", "foreach", "countByValue", "saveAsTextFile", "mapValues", "flatMapValues", "keys", "values",
+  "fold", "aggregate", "foreach", "countByValue", "saveAsTextFile", "mapValues", "projectValues", "flatMapValues", "keys", "values",
   "countByKey", "collectAsMap", "lookup", "setName", "explain", "toString", "getNumPartitions", "describe",
   "iterator", "prepare",
 ]);

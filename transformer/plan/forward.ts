@@ -6,7 +6,7 @@
  */
 import type * as ts from "typescript";
 import { Unsupported, innerExpression, outerExpression, type FileContext } from "../context.js";
-import { functionOf, functionSymbol, helperCallSites } from "../find/functions.js";
+import { functionOf, functionSymbol, helperCallSites, isReachableFromOutside } from "../find/functions.js";
 import { rddUses } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { literalKey, propertyKey } from "../analyse/values.js";
@@ -92,7 +92,7 @@ export class Forward {
   /** The rows of RDD `expression` now have `shape`. */
   rdd(expression: ts.Expression, shape: Shape): void {
     if (keepsPositions(shape)) return;
-    for (const use of rddUses(this.fc, expression)) {
+    for (const use of rddUses(this.fc, expression, true)) {
       if (use.kind === "escape") throw new Unsupported(`a pruned RDD escapes: ${use.reason}`);
       if (!ROW_METHODS.has(use.rdd.method) && !keyIntact(shape)) {
         throw new Unsupported(`rows reaching \`${use.rdd.method}\` are no longer [key, value] pairs`);
@@ -209,6 +209,7 @@ export class Forward {
       if (!symbol || this.fc.references(symbol).length !== 1) {
         throw new Unsupported(`\`${symbol?.name ?? "function"}\` is used in more than one place`);
       }
+      if (isReachableFromOutside(this.fc, fn)) throw new Unsupported(`\`${symbol.name}\` is exported: other modules may call it with other values`);
     }
     if (fn.parameters.some((p) => this.fc.ts.isIdentifier(p.name) && p.name.text === "this")) throw new Unsupported("`this` parameter");
     const parameter = fn.parameters[index];
@@ -296,6 +297,7 @@ export class Forward {
         throw new Unsupported("a pruned value is passed to a function called from several places");
       }
       const parameter = fn.parameters[parent.arguments.indexOf(expr)];
+      if (parameter?.initializer) throw new Unsupported("a pruned value is passed to a parameter with a default");
       if (parameter) this.binding(parameter.name, shape);
       return;
     }

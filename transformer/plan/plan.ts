@@ -4,7 +4,8 @@
  */
 import type * as ts from "typescript";
 import { Unsupported, innerExpression, type FileContext } from "../context.js";
-import { findRddCalls, rddCallOf, SHUFFLES, type RddCall } from "../find/rdd-calls.js";
+import { findRddCalls, rddCallOf, PARTITION_SENSITIVE, SHUFFLES, type RddCall } from "../find/rdd-calls.js";
+import { downstreamCalls } from "../find/graph.js";
 import { functionOf } from "../find/functions.js";
 import { PipelineAnalysis } from "../analyse/rdd-demand.js";
 import { describe, firstReason, isAll, part, type Demand } from "../analyse/demand.js";
@@ -12,7 +13,7 @@ import { DIAGNOSTIC_CODES } from "../diagnostics.js";
 import type { Optimization, TransformerWarning } from "../report/types.js";
 import { Edits, Forward } from "./forward.js";
 import { KEEP, composeShapes, describeShape, isKeep, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
-import { canPruneLiteral, projectionLambda, pruneLiteral } from "../rewrite/projection.js";
+import { canPruneLiteral, projectionSpec, pruneLiteral } from "../rewrite/projection.js";
 import { broadcastEdit } from "./broadcast.js";
 
 export interface PlanOptions {
@@ -59,8 +60,19 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
     record(rdd, what === "broadcast" ? "broadcast" : "prune", "skipped", `internal error: ${errorText(error)}`);
   };
 
+  const dynamicScope = options.prune ? dynamicScopeUse(fc) : undefined;
+  const partitioning = new PartitionSensitivity(fc);
   for (const rdd of calls.filter((c) => SHUFFLES.has(c.method))) {
     if (!options.prune) continue;
+    if (dynamicScope) {
+      record(rdd, "prune", "skipped", `${dynamicScope} in this file can read any variable: nothing in the file is pruned`);
+      continue;
+    }
+    const sizeSensitive = partitioning.sizeDecidedJoinFeedingSensitive(rdd);
+    if (sizeSensitive) {
+      record(rdd, "prune", "skipped", sizeSensitive);
+      continue;
+    }
     try {
       // test hook: proves that an internal error leaves the pipeline untouched and the build going
       if (process.env.RDDOPT_FAULT_INJECTION === rdd.method) throw new Error("injected fault (RDDOPT_FAULT_INJECTION)");
@@ -114,6 +126,11 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
 
   for (const rdd of calls.filter((c) => JOIN_LIKE.has(c.method))) {
     if (!options.broadcast) continue;
+    const sensitive = partitioning.reason(rdd.call);
+    if (sensitive) {
+      record(rdd, "broadcast", "skipped", `left as written: a broadcast would change the output's partitioning, and ${sensitive}`);
+      continue;
+    }
     try {
       const decision = broadcastEdit(fc, rdd, siteOf(rdd.name).site);
       if (decision.edit) plan.edits.add(rdd.call, decision.edit);
@@ -255,14 +272,14 @@ function addProjection(fc: FileContext, edits: Edits, candidate: Candidate, shap
     }
     return "fused";
   }
-  const projection = projectionLambda(ts, shape, arriving);
+  const projection = projectionSpec(ts, shape, arriving);
   edits.add(candidate.expression, {
     key: `project:${describeShape(shape)}:${describeShape(arriving)}`,
     layer: 2,
     apply: (visited) => {
       const { factory } = ts;
       const receiver = visited as ts.Expression;
-      const access = ts.setTextRange(factory.createPropertyAccessExpression(receiver, "mapValues"), receiver);
+      const access = ts.setTextRange(factory.createPropertyAccessExpression(receiver, "projectValues"), receiver);
       return ts.setTextRange(factory.createCallExpression(access, undefined, [projection]), receiver);
     },
   });
@@ -319,4 +336,73 @@ function returnedExpressions(fc: FileContext, body: ts.ConciseBody): ts.Expressi
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A direct `eval` call or a `with` statement: code the analysis cannot see may read any local value. */
+function dynamicScopeUse(fc: FileContext): string | undefined {
+  const { ts } = fc;
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isWithStatement(node)) found = "a `with` statement";
+    else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "eval") found = "a direct `eval` call";
+    else ts.forEachChild(node, visit);
+  };
+  visit(fc.sourceFile);
+  return found;
+}
+
+/**
+ * Which joins' outputs reach operations whose results depend on partitioning (`take`, `sample`, `glom`, ...)
+ * or code the analysis cannot see. A broadcast streams the big side in place, so it changes the output's
+ * partitioning: such joins are not given `strategy: "auto"`, and inputs of joins that already decide by
+ * size (explicit "auto"/"broadcast") are not pruned when a changed size could flip that decision.
+ */
+class PartitionSensitivity {
+  private readonly reasons = new Map<ts.Node, string | undefined>();
+
+  constructor(private readonly fc: FileContext) {}
+
+  /** Why the rows of `expression` must keep their partitioning, or undefined. */
+  reason(expression: ts.Expression): string | undefined {
+    if (this.reasons.has(expression)) return this.reasons.get(expression);
+    const { calls, escapes } = downstreamCalls(this.fc, expression);
+    const sensitive = calls.find((c) => PARTITION_SENSITIVE.has(c.method));
+    const reason = sensitive
+      ? `its rows reach \`${sensitive.method}\`, whose result depends on partitioning`
+      : escapes.length
+        ? `its rows reach code the analysis cannot see (${escapes[0]})`
+        : undefined;
+    this.reasons.set(expression, reason);
+    return reason;
+  }
+
+  /** Why pruning before `shuffle` could change a size-decided join's partitioning that matters, or undefined. */
+  sizeDecidedJoinFeedingSensitive(shuffle: RddCall): string | undefined {
+    const joins = [shuffle, ...downstreamCalls(this.fc, shuffle.call).calls].filter((c) => JOIN_LIKE.has(c.method) && c.method !== "fullOuterJoin");
+    for (const join of joins) {
+      if (!decidesBySize(this.fc, join)) continue;
+      const why = this.reason(join.call);
+      if (why) return `pruning changes sizes, which may change how the \`${join.method}\` at ${position(this.fc, join.name)} decides to broadcast, and ${why}`;
+    }
+    return undefined;
+  }
+}
+
+/** Joins whose strategy depends on sizes: an options argument that is not literally `strategy: "shuffle"`. */
+function decidesBySize(fc: FileContext, join: RddCall): boolean {
+  const { ts } = fc;
+  const options = join.call.arguments[1];
+  if (!options) return false; // "auto" is only added where partitioning does not matter
+  const literal = innerExpression(ts, options);
+  if (!ts.isObjectLiteralExpression(literal)) return true;
+  const strategy = literal.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === "strategy");
+  // no written strategy: "shuffle", unless a spread may hold one ("auto" is only added where partitioning does not matter)
+  if (!strategy) return literal.properties.some((p) => ts.isSpreadAssignment(p));
+  return !(ts.isPropertyAssignment(strategy) && ts.isStringLiteral(strategy.initializer) && strategy.initializer.text === "shuffle");
+}
+
+function position(fc: FileContext, node: ts.Node): string {
+  const { line, character } = fc.sourceFile.getLineAndCharacterOfPosition(node.getStart(fc.sourceFile));
+  return `${line + 1}:${character + 1}`;
 }

@@ -1,35 +1,27 @@
-/** Builds projections with factory calls: `v => [v[0], v[3]]`, `v => ({ a: v.a })`, or prunes a returned literal. */
+/** Builds projections with factory calls: the runtime's projection data (`[0, 3]`, `{ a: true }`), or prunes a returned literal. */
 import type * as ts from "typescript";
 import { Unsupported, innerExpression, type TS } from "../context.js";
-import { KEEP, type Shape } from "../plan/shape.js";
+import { KEEP, isKeep, type Shape } from "../plan/shape.js";
 
-/** `v => <v projected to shape>`, reading `v` as it arrives (`arriving` says where upstream pruning moved things). */
-export function projectionLambda(ts: TS, shape: Shape, arriving: Shape): ts.ArrowFunction {
-  const { factory } = ts;
-  const parameter = factory.createIdentifier("v");
-  return factory.createArrowFunction(
-    undefined,
-    undefined,
-    [factory.createParameterDeclaration(undefined, undefined, parameter)],
-    undefined,
-    factory.createToken(ts.SyntaxKind.EqualsGreaterThanToken),
-    parenthesizeObject(ts, project(ts, parameter, shape, arriving)),
-  );
-}
-
-/** The expression `base` (which must be cheap and pure to repeat) projected to `shape`. */
-export function project(ts: TS, base: ts.Expression, shape: Shape, arriving: Shape): ts.Expression {
+/**
+ * The runtime's projection (`rdd.projectValues(<this>)`, see runtime/rdd/projection.ts) of a value to
+ * `shape`, reading it as it arrives (`arriving` says where upstream pruning moved things): `[0, [3, { a: true }]]`.
+ * The runtime guards every level, so a value whose static type lies is handed on as it is.
+ */
+export function projectionSpec(ts: TS, shape: Shape, arriving: Shape): ts.Expression {
   const { factory } = ts;
   switch (shape.kind) {
     case "keep":
     case "array":
-      return base;
+      throw new Unsupported("a whole value needs no projection");
     case "tuple":
       return factory.createArrayLiteralExpression(
         shape.elements.map((element) => {
           const located = locate(arriving, element.from, element.shape);
-          if (!located) return factory.createVoidZero(); // kept for its position only, removed upstream: never read
-          return project(ts, factory.createElementAccessExpression(base, located.position), element.shape, located.child);
+          if (!located) return factory.createNull(); // kept for its position only, removed upstream: never read
+          const index = factory.createNumericLiteral(located.position);
+          if (isKeep(element.shape)) return index;
+          return factory.createArrayLiteralExpression([index, projectionSpec(ts, element.shape, located.child)]);
         }),
       );
     case "object":
@@ -37,7 +29,9 @@ export function project(ts: TS, base: ts.Expression, shape: Shape, arriving: Sha
         shape.properties.map((property) => {
           const child = arriving.kind === "object" ? arriving.properties.find((p) => p.name === property.name)?.shape : KEEP;
           if (!child) throw new Unsupported(`upstream pruning removed \`${property.name}\``);
-          return factory.createPropertyAssignment(propertyName(ts, property.name), project(ts, propertyAccess(ts, base, property.name), property.shape, child));
+          const value = isKeep(property.shape) ? factory.createTrue() : projectionSpec(ts, property.shape, child);
+          const name = property.name === "__proto__" ? factory.createComputedPropertyName(factory.createStringLiteral(property.name)) : propertyName(ts, property.name);
+          return factory.createPropertyAssignment(name, value);
         }),
         false,
       );
@@ -52,18 +46,8 @@ function locate(arriving: Shape, from: number, wanted: Shape): { position: numbe
   return { position, child: arriving.elements[position].shape };
 }
 
-function propertyAccess(ts: TS, base: ts.Expression, name: string): ts.Expression {
-  return /^[A-Za-z_$][\w$]*$/.test(name)
-    ? ts.factory.createPropertyAccessExpression(base, name)
-    : ts.factory.createElementAccessExpression(base, ts.factory.createStringLiteral(name));
-}
-
 function propertyName(ts: TS, name: string): ts.PropertyName {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? ts.factory.createIdentifier(name) : ts.factory.createStringLiteral(name);
-}
-
-function parenthesizeObject(ts: TS, body: ts.Expression): ts.ConciseBody {
-  return ts.isObjectLiteralExpression(body) ? ts.factory.createParenthesizedExpression(body) : body;
 }
 
 /**
@@ -97,9 +81,10 @@ export function canPruneLiteral(ts: TS, literal: ts.Expression, shape: Shape): b
   return false;
 }
 
+/** A kept part that shrinks must be a literal itself: pruning anything else would read it again. */
 function canPruneInside(ts: TS, element: ts.Expression, shape: Shape): boolean {
   if (shape.kind === "keep") return true;
-  return canPruneLiteral(ts, element, shape) || isCheapToRepeat(ts, element);
+  return canPruneLiteral(ts, element, shape);
 }
 
 /** Prunes the (visited) literal according to `shape`; `canPruneLiteral` was true for its original. */
@@ -120,14 +105,12 @@ export function pruneLiteral(ts: TS, literal: ts.Expression, shape: Shape): ts.E
     });
     return ts.setTextRange(factory.createObjectLiteralExpression(updated, node.properties.hasTrailingComma), node);
   }
-  return project(ts, literal, shape, KEEP);
+  throw new Unsupported("a literal that cannot be pruned in place");
 }
 
 function pruneInside(ts: TS, element: ts.Expression, shape: Shape): ts.Expression {
   if (shape.kind === "keep") return element;
-  const inner = innerExpression(ts, element);
-  if (ts.isArrayLiteralExpression(inner) || ts.isObjectLiteralExpression(inner)) return pruneLiteral(ts, inner, shape);
-  return project(ts, element, shape, KEEP);
+  return pruneLiteral(ts, innerExpression(ts, element), shape);
 }
 
 function simplePropertyName(ts: TS, property: ts.ObjectLiteralElementLike): string | undefined {
@@ -139,21 +122,13 @@ function simplePropertyName(ts: TS, property: ts.ObjectLiteralElementLike): stri
   return undefined;
 }
 
-/** Identifiers and chains of property / literal-index reads: repeating them evaluates the same thing. */
-export function isCheapToRepeat(ts: TS, node: ts.Expression): boolean {
-  const inner = innerExpression(ts, node);
-  if (ts.isIdentifier(inner)) return true;
-  if (ts.isPropertyAccessExpression(inner)) return isCheapToRepeat(ts, inner.expression);
-  if (ts.isElementAccessExpression(inner)) {
-    return (ts.isNumericLiteral(inner.argumentExpression) || ts.isStringLiteral(inner.argumentExpression)) && isCheapToRepeat(ts, inner.expression);
-  }
-  return false;
-}
-
-/** Expressions whose evaluation has no side effects, so dropping them changes nothing. */
+/**
+ * Expressions whose evaluation has no side effects, so dropping them changes nothing. Property reads are
+ * not: a getter may count (the value may be a class instance behind an interface), and calls may do anything.
+ */
 export function isPure(ts: TS, node: ts.Expression): boolean {
   const inner = innerExpression(ts, node);
-  if (isCheapToRepeat(ts, inner)) return true;
+  if (ts.isIdentifier(inner)) return true;
   if (ts.isLiteralExpression(inner) || ts.isNoSubstitutionTemplateLiteral(inner)) return true;
   switch (inner.kind) {
     case ts.SyntaxKind.TrueKeyword:
@@ -174,7 +149,7 @@ export function isPure(ts: TS, node: ts.Expression): boolean {
   if (ts.isTemplateExpression(inner)) return inner.templateSpans.every((s) => isPure(ts, s.expression));
   if (ts.isArrayLiteralExpression(inner)) return inner.elements.every((e) => !ts.isSpreadElement(e) && isPure(ts, e));
   if (ts.isObjectLiteralExpression(inner)) {
-    return inner.properties.every((p) => (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isPure(ts, p.initializer)) || ts.isShorthandPropertyAssignment(p));
+    return inner.properties.every((p) => (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isPure(ts, p.initializer)) || (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer));
   }
   return false;
 }

@@ -9,10 +9,14 @@ const b = ctx.parallelize<[
     number,
     string
 ]>([]);
-export const plain = a.join(b, { strategy: "auto", site: "test/golden/broadcast-options/input.ts:6:24" });
-export const withPartitions = a.leftOuterJoin(b, { numPartitions: 4, strategy: "auto", site: "test/golden/broadcast-options/input.ts:7:33" });
-export const explicit = a.rightOuterJoin(b, { strategy: "shuffle" });
-export const fromVariable = a.join(b, { strategy: "auto", site: "test/golden/broadcast-options/input.ts:9:31", ...opts });
-export const full = a.fullOuterJoin(b);
-export const spreadLiteral = a.join(b, { strategy: "auto", site: "test/golden/broadcast-options/input.ts:11:32", ...opts, numPartitions: 2 });
-export const withSite = a.join(b, { site: "mine", strategy: "auto" });
+// consumed only by count(): partitioning is not a result, so every join without a strategy may broadcast
+const plain = a.join(b, { strategy: "auto", site: "test/golden/broadcast-options/input.ts:7:17" });
+const withPartitions = a.leftOuterJoin(b, { numPartitions: 4, strategy: "auto", site: "test/golden/broadcast-options/input.ts:8:26" });
+const explicit = a.rightOuterJoin(b, { strategy: "shuffle" });
+const fromVariable = a.join(b, { strategy: "auto", site: "test/golden/broadcast-options/input.ts:10:24", ...opts });
+const full = a.fullOuterJoin(b);
+const spreadLiteral = a.join(b, { strategy: "auto", site: "test/golden/broadcast-options/input.ts:12:25", ...opts, numPartitions: 2 });
+const withSite = a.join(b, { site: "mine", strategy: "auto" });
+export const counts = [plain.count(), withPartitions.count(), explicit.count(), fromVariable.count(), full.count(), spreadLiteral.count(), withSite.count()];
+// rows that reach take() depend on partitioning: this join is left as written
+export const firstRows = a.join(b).take(2);

@@ -3,10 +3,14 @@ declare const ctx: Context;
 declare const opts: JoinOptions;
 const a = ctx.parallelize<[number, number]>([]);
 const b = ctx.parallelize<[number, string]>([]);
-export const plain = a.join(b);
-export const withPartitions = a.leftOuterJoin(b, { numPartitions: 4 });
-export const explicit = a.rightOuterJoin(b, { strategy: "shuffle" });
-export const fromVariable = a.join(b, opts);
-export const full = a.fullOuterJoin(b);
-export const spreadLiteral = a.join(b, { ...opts, numPartitions: 2 });
-export const withSite = a.join(b, { site: "mine" });
+// consumed only by count(): partitioning is not a result, so every join without a strategy may broadcast
+const plain = a.join(b);
+const withPartitions = a.leftOuterJoin(b, { numPartitions: 4 });
+const explicit = a.rightOuterJoin(b, { strategy: "shuffle" });
+const fromVariable = a.join(b, opts);
+const full = a.fullOuterJoin(b);
+const spreadLiteral = a.join(b, { ...opts, numPartitions: 2 });
+const withSite = a.join(b, { site: "mine" });
+export const counts = [plain.count(), withPartitions.count(), explicit.count(), fromVariable.count(), full.count(), spreadLiteral.count(), withSite.count()];
+// rows that reach take() depend on partitioning: this join is left as written
+export const firstRows = a.join(b).take(2);

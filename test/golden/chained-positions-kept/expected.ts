@@ -33,8 +33,8 @@ function probe(row: {
 }): boolean {
     return row.whole[0]?.[1]?.f0 === undefined;
 }
-export const out = source.mapValues(v => [{ f0: [] }])
-    .leftOuterJoin(flags).mapValues(v => [[void 0, { f0: [] }]])
+export const out = source.projectValues([[1, { f0: [] }]])
+    .leftOuterJoin(flags).projectValues([[0, [null, [0, { f0: [] }]]]])
     .fullOuterJoin(flags)
     .map(function (v): [
     string,

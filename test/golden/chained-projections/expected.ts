@@ -30,12 +30,12 @@ const other = ctx.parallelize<[
     number,
     boolean
 ]>([]);
-export const filtered = left.mapValues(v => [])
-    .leftOuterJoin(left.mapValues(v => [v[1]])).mapValues(v => [v[1]])
+export const filtered = left.projectValues([])
+    .leftOuterJoin(left.projectValues([1])).projectValues([1])
     .subtractByKey(other)
     .filter((v) => v[1][0]?.[0]?.[1] !== undefined)
     .mapValues((rec) => rec[0]?.[0][0]);
-export const combined = left.mapValues(v => [])
-    .fullOuterJoin(right.mapValues(v => ({ b: [v.b[1]] })))
-    .mapValues((v) => [v[1], v[0]?.[2]] as const).mapValues(v => [v[0]])
+export const combined = left.projectValues([])
+    .fullOuterJoin(right.projectValues({ b: [1] }))
+    .mapValues((v) => [v[1], v[0]?.[2]] as const).projectValues([0])
     .combineByKey((v) => v[0]?.b[0] ?? 0, (acc: number, v) => acc + (v[0]?.b[0] ?? 0), (x, y) => x + y);

@@ -17,7 +17,7 @@ const b = ctx.parallelize<[
         number
     ]
 ]>([]);
-export const out = a.mapValues(v => [v[3]]).join(b.mapValues(v => [v[2]])).mapValues((pair) => {
+export const out = a.projectValues([3]).join(b.projectValues([2])).mapValues((pair) => {
     const left = pair[0];
     const right = pair[1];
     const total = left[0];

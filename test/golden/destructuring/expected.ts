@@ -19,6 +19,6 @@ const b = ctx.parallelize<[
     number,
     Right
 ]>([]);
-export const out = a.mapValues(v => [v[0], v[2]])
-    .join(b.mapValues(v => [v[1]]))
+export const out = a.projectValues([0, 2])
+    .join(b.projectValues([1]))
     .mapValues(([[id, score = 0], [weight]]) => id * score + weight);

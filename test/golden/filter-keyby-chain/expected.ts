@@ -17,8 +17,8 @@ const profiles = ctx.parallelize<[
 export const out = ctx
     .parallelize(events)
     .keyBy((e) => e[0])
-    .filter(([, e]) => e[1] === "click").mapValues(v => [v[2]])
-    .join(profiles.mapValues(v => ({ age: v.age })))
+    .filter(([, e]) => e[1] === "click").projectValues([2])
+    .join(profiles.projectValues({ age: true }))
     .filter(([, [, p]]) => p.age > 18)
     .mapValues(([e]) => e[0])
     .reduceByKey((x, y) => x + y);

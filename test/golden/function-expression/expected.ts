@@ -16,7 +16,7 @@ const b = ctx.parallelize<[
         number
     ]
 ]>([]);
-export const out = a.mapValues(v => [v[2]]).join(b.mapValues(v => [v[2]])).mapValues(function (pair) {
+export const out = a.projectValues([2]).join(b.projectValues([2])).mapValues(function (pair) {
     if (pair[0][0] > 10) {
         return pair[1][0];
     }

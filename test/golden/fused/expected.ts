@@ -19,12 +19,12 @@ const byStore = ctx
         string
     ]
 ] => [s.store, [s.item, s.units, s.price, s.comment]]);
-export const units = byStore.mapValues((v) => [v[1]] as [
+export const units = byStore.mapValues((v) => [v[1], v[2], v[3]] as [
     number,
     number,
     string
-]).groupByKey().mapValues((vs) => vs.map((v) => v[0]));
-export const grouped = byStore.mapValues(v => []).groupByKey().mapValues((vs) => vs.length);
+]).projectValues([0]).groupByKey().mapValues((vs) => vs.map((v) => v[0]));
+export const grouped = byStore.projectValues([]).groupByKey().mapValues((vs) => vs.length);
 export const perItem = ctx
     .parallelize(sales)
     .map((s): [
@@ -34,6 +34,6 @@ export const perItem = ctx
         price: number;
         comment: string;
     }
-] => [s.item, { units: s.units, price: s.price }])
+] => [s.item, { units: s.units, price: s.price, comment: s.comment }]).projectValues({ units: true, price: true })
     .groupByKey()
     .mapValues((vs) => vs.reduce((sum, v) => sum + v.units * v.price, 0));

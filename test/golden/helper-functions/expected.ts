@@ -18,7 +18,7 @@ function withNames(rows: RDD<[
         string
     ]
 ]>) {
-    return rows.mapValues(v => [v[5]]).join(names.mapValues(v => [v[0]]));
+    return rows.projectValues([5]).join(names.projectValues([0]));
 }
 function firstAndName(joined: RDD<[
     number,

@@ -42,4 +42,4 @@ const other = ctx.parallelize<[
         string
     ]
 ]>([]);
-export const rdds = join.mapValues(v => [v[0]]).join(other.mapValues(v => [v[1]])).mapValues(([l, r]) => l[0] + r[0]);
+export const rdds = join.projectValues([0]).join(other.projectValues([1])).mapValues(([l, r]) => l[0] + r[0]);

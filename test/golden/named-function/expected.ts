@@ -24,4 +24,4 @@ const stock = ctx.parallelize<[
     string,
     Stock
 ]>([]);
-export const out = orders.mapValues(v => [v[0], v[1]]).join(stock.mapValues(v => [v[1]])).mapValues(value);
+export const out = orders.projectValues([0, 1]).join(stock.projectValues([1])).mapValues(value);

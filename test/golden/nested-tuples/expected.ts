@@ -20,4 +20,4 @@ const b = ctx.parallelize<[
     number,
     number
 ]>([]);
-export const out = a.mapValues(v => [[v[0][2]], [v[1][0]]]).join(b).mapValues(([v, w]) => v[0][0] + v[1][0] + w);
+export const out = a.projectValues([[0, [2]], [1, [0]]]).join(b).mapValues(([v, w]) => v[0][0] + v[1][0] + w);

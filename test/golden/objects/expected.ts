@@ -23,6 +23,6 @@ const customers = ctx.parallelize<[
     number,
     Customer
 ]>([]);
-export const out = orders.mapValues(v => ({ amount: v.amount, meta: { region: v.meta.region } }))
-    .join(customers.mapValues(v => ({ city: v.city })))
+export const out = orders.projectValues({ amount: true, meta: { region: true } })
+    .join(customers.projectValues({ city: true }))
     .mapValues(([order, customer]) => ({ total: order.amount, region: order.meta.region, city: customer.city }));

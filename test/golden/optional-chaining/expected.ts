@@ -18,6 +18,6 @@ const users = ctx.parallelize<[
     number,
     User
 ]>([]);
-export const out = orders.mapValues(v => [v[1]])
-    .leftOuterJoin(users.mapValues(v => ({ city: v.city })))
+export const out = orders.projectValues([1])
+    .leftOuterJoin(users.projectValues({ city: true }))
     .mapValues(([order, user]) => `${order[0]} ${user?.city ?? "unknown"}`);

@@ -18,7 +18,7 @@ const b = ctx.parallelize<[
 ]>([]);
 // the pruned value leaves a block-bodied lambda whole: indices cannot be renumbered, so only the trailing
 // unread elements are dropped and every position is kept
-export const out = a.mapValues(v => [v[0], v[1], v[2], v[3]])
+export const out = a.projectValues([0, 1, 2, 3])
     .join(b)
     .mapValues(([wide, n]) => {
     if (n > 0)

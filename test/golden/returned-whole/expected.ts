@@ -16,7 +16,7 @@ const b = ctx.parallelize<[
     number,
     number
 ]>([]);
-export const out = a.mapValues(v => [v[1], v[3]])
+export const out = a.projectValues([1, 3])
     .join(b)
     .mapValues(([wide]) => wide)
     .mapValues((wide) => wide[0] + wide[1]);

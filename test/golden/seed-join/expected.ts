@@ -15,6 +15,6 @@ export async function main(ctx: Context): Promise<number[]> {
         number,
         Row
     ]>([[1, [6, 7, 8, 9, 10]]]);
-    const result = rdd1.mapValues(v => [v[0]]).join(rdd2.mapValues(v => [v[1]])).mapValues(([left, right]) => left[0] + right[0]);
+    const result = rdd1.projectValues([0]).join(rdd2.projectValues([1])).mapValues(([left, right]) => left[0] + right[0]);
     return (await result.collect()).map(([, v]) => v);
 }

@@ -18,6 +18,6 @@ const b = ctx.parallelize<[
         number
     ]
 ]>([]);
-const joined = a.mapValues(v => [v[0], v[2]]).join(b.mapValues(v => [v[3]]));
+const joined = a.projectValues([0, 2]).join(b.projectValues([3]));
 export const first = joined.mapValues(([l]) => l[0]);
 export const second = joined.mapValues(([l, r]) => l[1] + r[0]);

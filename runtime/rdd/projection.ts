@@ -1,0 +1,76 @@
+/**
+ * Value projections: which parts of each value a pruned shuffle keeps, as data. The transformer writes them
+ * (`rdd.projectValues([0, 3])`); the runtime compiles each one once into a specialised function.
+ *
+ * A tuple projection lists the elements it keeps, in their new order: an index keeps that element whole,
+ * `[index, projection]` keeps it projected, and `null` is a position kept empty (`undefined`). An object
+ * projection maps each kept property to `true` (whole) or to a projection of it.
+ *
+ * Every level is guarded: a value that is `null`/`undefined`, or not a plain array / plain object (a class
+ * instance behind an interface type, a null-prototype object), is handed on unchanged, so it meets the
+ * shuffle's codec exactly as it would without the projection, and a projection never throws.
+ */
+import { InvalidArgumentError } from "../errors.js";
+
+export type ValueProjection =
+  | readonly (number | null | readonly [number, ValueProjection])[]
+  | { readonly [property: string]: true | ValueProjection };
+
+const compiled = new WeakMap<object, (value: unknown) => unknown>();
+
+/** The function applying `projection` to one value (compiled once per projection object). */
+export function compileProjection(projection: ValueProjection): (value: unknown) => unknown {
+  const known = compiled.get(projection);
+  if (known) return known;
+  let depth = 0;
+  const temps: string[] = [];
+  const gen = (spec: ValueProjection, expr: string, level: number): string => {
+    depth = Math.max(depth, level);
+    const t = level === 0 ? "v" : `t${level}`;
+    const bind = level === 0 ? "" : `${t} = ${expr}, `;
+    if (Array.isArray(spec)) {
+      const parts = (spec as readonly unknown[]).map((entry) => {
+        if (entry === null) return "undefined";
+        if (isIndex(entry)) return `${t}[${entry}]`;
+        if (Array.isArray(entry) && entry.length === 2 && isIndex(entry[0]) && isProjection(entry[1])) {
+          return gen(entry[1] as ValueProjection, `${t}[${entry[0]}]`, level + 1);
+        }
+        throw invalid(entry);
+      });
+      return `(${bind}${t} == null || !(Array.isArray(${t}) || getPrototypeOf(${t}) === objectPrototype) ? ${t} : [${parts.join(", ")}])`;
+    }
+    if (!isProjection(spec)) throw invalid(spec);
+    const parts = Object.entries(spec).map(([name, entry]) => {
+      const key = JSON.stringify(name);
+      const target = name === "__proto__" ? `[${key}]` : key; // a quoted "__proto__" key would set the prototype
+      if (entry === true) return `${target}: ${t}[${key}]`;
+      if (isProjection(entry)) return `${target}: ${gen(entry, `${t}[${key}]`, level + 1)}`;
+      throw invalid(entry);
+    });
+    return `(${bind}${t} == null || getPrototypeOf(${t}) !== objectPrototype ? ${t} : {${parts.join(", ")}})`;
+  };
+  const body = gen(projection, "v", 0);
+  for (let i = 1; i <= depth; i++) temps.push(`t${i}`);
+  const source = `${temps.length ? `let ${temps.join(", ")};\n` : ""}return ${body};`;
+  const make = new Function("getPrototypeOf", "objectPrototype", `return function projectValue(v) {\n${source}\n};`) as (
+    getPrototypeOf: (o: unknown) => unknown,
+    objectPrototype: object,
+  ) => (value: unknown) => unknown;
+  const fn = make(Object.getPrototypeOf, Object.prototype);
+  compiled.set(projection, fn);
+  return fn;
+}
+
+function isIndex(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < 2 ** 32 - 1;
+}
+
+function isProjection(value: unknown): value is ValueProjection {
+  return typeof value === "object" && value !== null && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype);
+}
+
+function invalid(entry: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `projectValues: ${JSON.stringify(entry) ?? String(entry)} is not a projection entry. A tuple projection lists indices, [index, projection] or null; an object projection maps property names to true or a projection.`,
+  );
+}

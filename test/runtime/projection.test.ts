@@ -1,0 +1,83 @@
+/** projectValues: the transformer's projections as data, compiled once, guarded at every level. */
+import { describe, expect, test } from "vitest";
+import fc from "fast-check";
+import { Context, InvalidArgumentError } from "../../runtime/index.js";
+import { compileProjection, type ValueProjection } from "../../runtime/rdd/projection.js";
+
+class Point {
+  constructor(readonly x: number, readonly y: number) {}
+}
+
+describe("compileProjection", () => {
+  test("tuples keep the listed elements in order; null leaves an empty position", () => {
+    expect(compileProjection([3, 0])([10, 11, 12, 13])).toEqual([13, 10]);
+    expect(compileProjection([null, 1])([10, 11])).toEqual([undefined, 11]);
+    expect(compileProjection([])([1, 2])).toEqual([]);
+  });
+
+  test("nested tuples and objects", () => {
+    const project = compileProjection([[1, { a: true, w: [2] }], 0]);
+    expect(project(["k", { a: 1, b: 2, w: [5, 6, 7] }])).toEqual([{ a: 1, w: [7] }, "k"]);
+  });
+
+  test("null, undefined and primitives pass unchanged at every level (types that lie)", () => {
+    const project = compileProjection({ w: { amount: true } });
+    expect(project(undefined)).toBeUndefined();
+    expect(project(null)).toBeNull();
+    expect(project({ w: undefined, x: 1 })).toEqual({ w: undefined });
+    expect(project({ w: null })).toEqual({ w: null });
+    expect(compileProjection([[0, [1]]])([5])).toEqual([5]);
+  });
+
+  test("values that are not plain data pass whole, so the codec sees them as without the projection", () => {
+    const point = new Point(1, 2);
+    expect(compileProjection({ x: true })(point)).toBe(point);
+    const bare = Object.assign(Object.create(null) as object, { x: 1, y: 2 });
+    expect(compileProjection({ x: true })(bare)).toBe(bare);
+    const map = new Map([[1, 2]]);
+    expect(compileProjection([0])(map)).toBe(map);
+  });
+
+  test("a tuple type backed by a plain object is projected by index", () => {
+    expect(compileProjection([1])({ 0: "a", 1: "b" })).toEqual(["b"]);
+  });
+
+  test("odd property names are data, not code", () => {
+    // a quoted "__proto__" key in a literal would set the prototype: the spec comes from JSON, as the transformer's computed key does
+    const project = compileProjection(JSON.parse('{"__proto__": true, "a\\"b": true, "x y": true}') as ValueProjection);
+    const value = JSON.parse('{"__proto__": 1, "a\\"b": 2, "x y": 3, "z": 4}') as object;
+    const out = project(value) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(["__proto__", 'a"b', "x y"]);
+    expect(out["a\"b"]).toBe(2);
+  });
+
+  test("an invalid projection is a clear error", () => {
+    expect(() => compileProjection([1.5] as unknown as ValueProjection)).toThrow(InvalidArgumentError);
+    expect(() => compileProjection({ a: "x" } as unknown as ValueProjection)).toThrow(/not a projection entry/);
+  });
+
+  test("property: projecting a random tuple equals picking its elements", () => {
+    fc.assert(
+      fc.property(fc.array(fc.anything(), { maxLength: 8 }), fc.array(fc.nat(7), { maxLength: 8 }), (row, picks) => {
+        const indices = picks.filter((i) => i < row.length);
+        expect(compileProjection(indices)(row)).toEqual(indices.map((i) => row[i]));
+      }),
+    );
+  });
+});
+
+describe("rdd.projectValues", () => {
+  test("matches a plain-array reference, and non-pair rows pass unchanged", async () => {
+    const ctx = new Context({ defaultParallelism: 3 });
+    try {
+      const rows: [number, [number, string, number]][] = Array.from({ length: 50 }, (_, i) => [i % 7, [i, `s${i}`, i * 2]]);
+      const out = await ctx.parallelize(rows).projectValues<number, [number, string, number], [number]>([2]).collect();
+      expect(out).toEqual(rows.map(([k, v]) => [k, [v[2]]]));
+      const odd = await ctx.parallelize<[number, [number, number]]>([[1, [1, 2]], [3, 4, 5] as unknown as [number, [number, number]]]).projectValues([1]).collect();
+      expect(odd).toEqual([[1, [2]], [3, 4, 5]]);
+    } finally {
+      await ctx.stop();
+    }
+  });
+});
