@@ -186,3 +186,13 @@ export function wrappersKeepType(ts: TS, checker: ts.TypeChecker, node: ts.Expre
   if (node === outer) return true;
   return keepsTypeModuloNullish(ts, checker, checker.getTypeAtLocation(node), checker.getTypeAtLocation(outer));
 }
+
+/** The name of a plain `name: value` / shorthand property of an object literal, else undefined. */
+export function simplePropertyName(ts: TS, property: ts.ObjectLiteralElementLike): string | undefined {
+  if (ts.isShorthandPropertyAssignment(property)) return property.objectAssignmentInitializer ? undefined : property.name.text;
+  if (!ts.isPropertyAssignment(property)) return undefined;
+  const name = property.name;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name)) return name.text;
+  if (ts.isNumericLiteral(name)) return String(Number(name.text));
+  return undefined;
+}

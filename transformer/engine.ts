@@ -3,7 +3,7 @@ import type * as ts from "typescript";
 import path from "node:path";
 import { createFileContext, type TS } from "./context.js";
 import { planFile, type FilePlan, type PlanOptions, type SiteInfo } from "./plan/plan.js";
-import { Edits } from "./plan/forward.js";
+import { Edits } from "./plan/edits.js";
 import { DIAGNOSTIC_CODES } from "./diagnostics.js";
 import type { RddoptOptions } from "./report/types.js";
 

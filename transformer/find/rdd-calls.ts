@@ -1,31 +1,7 @@
 /** Recognises calls of rddopt's RDD methods by their resolved signature, never by name alone. */
 import type * as ts from "typescript";
 import type { FileContext } from "../context.js";
-
-/** Shuffles whose inputs the transformer may prune. */
-export const SHUFFLES = new Set([
-  "join", "leftOuterJoin", "rightOuterJoin", "fullOuterJoin", "cogroup", "groupByKey", "reduceByKey",
-  "aggregateByKey", "foldByKey", "combineByKey", "partitionBy", "repartition", "distinct", "sortByKey",
-  "sortBy", "subtractByKey",
-]);
-
-/** Joins that may be given `strategy: "auto"` (never full outer joins). */
-export const BROADCASTABLE_JOINS = new Set(["join", "leftOuterJoin", "rightOuterJoin"]);
-
-/**
- * Operations whose results depend on how rows are partitioned (which rows, in which order): a rewrite
- * must not change partitioning upstream of them. (`collect` order is not a result: see the README.)
- */
-export const PARTITION_SENSITIVE = new Set(["sample", "take", "first", "mapPartitions", "mapPartitionsWithIndex", "glom", "zipWithIndex", "takeSample", "foreachPartition"]);
-
-/** Every method of class RDD: calls with other names are never RDD calls, which spares the checker. */
-export const RDD_METHODS = new Set([
-  ...SHUFFLES, "map", "flatMap", "filter", "mapPartitions", "mapPartitionsWithIndex", "glom", "keyBy", "union",
-  "sample", "coalesce", "persist", "cache", "unpersist", "collect", "count", "take", "first", "isEmpty", "reduce",
-  "fold", "aggregate", "foreach", "countByValue", "saveAsTextFile", "mapValues", "projectValues", "flatMapValues", "keys", "values",
-  "countByKey", "collectAsMap", "lookup", "setName", "explain", "toString", "getNumPartitions", "describe",
-  "iterator", "prepare",
-]);
+import { operatorOf } from "../operators.js";
 
 const RUNTIME_RDD_FILE = /runtime[\\/]rdd[\\/]rdd\.(d\.)?ts$/;
 
@@ -43,7 +19,8 @@ export function rddCallOf(fc: FileContext, node: ts.Node): RddCall | undefined {
   const { ts } = fc;
   if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return undefined;
   const access = node.expression;
-  if (!ts.isIdentifier(access.name) || !RDD_METHODS.has(access.name.text)) return undefined;
+  // calls with names that are no RDD method are never RDD calls, which spares the checker
+  if (!ts.isIdentifier(access.name) || !operatorOf(access.name.text)) return undefined;
   const cache = callCache(fc);
   const known = cache.get(node);
   if (known !== undefined) return known || undefined;

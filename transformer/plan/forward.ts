@@ -9,51 +9,13 @@ import { Unsupported, innerExpression, outerExpression, type FileContext } from 
 import { functionOf, functionSymbol, helperCallSites, isReachableFromOutside } from "../find/functions.js";
 import { rddUses } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
+import { operatorOf, pairShape, type Role } from "../operators.js";
 import { literalKey, propertyKey } from "../analyse/values.js";
 import { KEEP, keepsPositions, type Shape } from "./shape.js";
-
-export interface Edit {
-  /** Two edits of one node in the same layer must agree on this. */
-  key: string;
-  /** Edits of one node apply in layer order: 0 reads of pruned values, 1 call arguments, 2 projections. */
-  layer?: number;
-  apply(visited: ts.Node): ts.Node;
-}
-
-export class Edits {
-  readonly byNode = new Map<ts.Node, Edit[]>();
-  add(node: ts.Node, edit: Edit): void {
-    const list = this.byNode.get(node) ?? [];
-    const same = list.find((e) => (e.layer ?? 0) === (edit.layer ?? 0));
-    if (same) {
-      if (same.key !== edit.key) throw new Unsupported("two pruned values reach the same code with different shapes");
-      return;
-    }
-    list.push(edit);
-    list.sort((a, b) => (a.layer ?? 0) - (b.layer ?? 0));
-    this.byNode.set(node, list);
-  }
-  merge(other: Edits): void {
-    for (const [node, list] of other.byNode) for (const edit of list) this.add(node, edit);
-  }
-  get size(): number {
-    return this.byNode.size;
-  }
-}
+import type { Edits } from "./edits.js";
 
 /** A shuffle input that has its own projection: the forward pass records the shape reaching it and stops. */
-export type ProjectionSink = (rdd: RddCall, role: "receiver" | number, arriving: Shape) => boolean;
-
-const PASS_ROWS = new Set([
-  "filter", "sample", "coalesce", "repartition", "partitionBy", "sortByKey", "sortBy", "persist", "cache",
-  "unpersist", "setName", "subtractByKey",
-]);
-/** Methods that treat rows as a whole, not as [key, value]. */
-const ROW_METHODS = new Set([
-  "map", "flatMap", "filter", "keyBy", "sample", "coalesce", "persist", "cache", "unpersist", "setName", "count",
-  "isEmpty", "getNumPartitions", "explain", "toString",
-]);
-const ROWS_UNOBSERVED = new Set(["count", "isEmpty", "getNumPartitions", "explain", "toString", "keys", "countByKey"]);
+export type ProjectionSink = (rdd: RddCall, role: Role, arriving: Shape) => boolean;
 
 export class Forward {
   constructor(
@@ -63,30 +25,11 @@ export class Forward {
   ) {}
 
   /**
-   * A shuffle whose input `role` now carries values of `value`: rewrite the shuffle's own functions that read
-   * them, then its output rows.
+   * A shuffle whose inputs now carry values of `values(role)`: rewrite the shuffle's own functions that read
+   * them, then its output rows (the method's forward rule, transformer/operators.ts).
    */
-  shuffle(rdd: RddCall, values: (role: "receiver" | number) => Shape): void {
-    const args = rdd.call.arguments;
-    const left = values("receiver");
-    switch (rdd.method) {
-      case "sortBy":
-        if (args[0]) this.parameter(args[0], 0, pairShape(left));
-        break;
-      case "aggregateByKey":
-        if (args[1]) this.parameter(args[1], 1, left);
-        return; // the output holds accumulators, not input values
-      case "combineByKey":
-        if (args[0]) this.parameter(args[0], 0, left);
-        if (args[1]) this.parameter(args[1], 1, left);
-        return;
-      case "reduceByKey":
-      case "foldByKey":
-      case "distinct":
-        if (!keepsPositions(left)) throw new Unsupported(`${rdd.method} is never pruned`);
-        return;
-    }
-    this.rdd(rdd.call, shuffleOutput(rdd, values));
+  shuffle(rdd: RddCall, values: (role: Role) => Shape): void {
+    this.follow(rdd, "receiver", (role) => pairShape(values(role)));
   }
 
   /** The rows of RDD `expression` now have `shape`. */
@@ -94,66 +37,31 @@ export class Forward {
     if (keepsPositions(shape)) return;
     for (const use of rddUses(this.fc, expression, true)) {
       if (use.kind === "escape") throw new Unsupported(`a pruned RDD escapes: ${use.reason}`);
-      if (!ROW_METHODS.has(use.rdd.method) && !keyIntact(shape)) {
+      if (operatorOf(use.rdd.method)?.rows !== "any" && !keyIntact(shape)) {
         throw new Unsupported(`rows reaching \`${use.rdd.method}\` are no longer [key, value] pairs`);
       }
       if (this.sink(use.rdd, use.role, valueOf(shape))) continue;
-      this.rddUse(use.rdd, use.role, shape);
+      this.follow(use.rdd, use.role, (role) => (role === use.role ? shape : KEEP));
     }
   }
 
-  private rddUse(rdd: RddCall, role: "receiver" | number, row: Shape): void {
+  private follow(rdd: RddCall, role: Role, rows: (role: Role) => Shape): void {
+    const rule = operatorOf(rdd.method)?.forward;
+    if (!rule) throw new Unsupported(`a pruned value reaches \`${rdd.method}\`, which the rewrite does not follow`);
     const args = rdd.call.arguments;
-    const value = valueOf(row);
-    const fn = (i: number, shape: Shape): void => {
+    const argument = (i: number): ts.Expression => {
       if (!args[i]) throw new Unsupported("missing function argument");
-      this.parameter(args[i], 0, shape);
+      return args[i];
     };
-    if (PASS_ROWS.has(rdd.method)) {
-      if (rdd.method === "subtractByKey" && role !== "receiver") return;
-      if (rdd.method === "filter" || rdd.method === "sortBy") fn(0, row);
-      this.rdd(rdd.call, row);
-      return;
-    }
-    if (ROWS_UNOBSERVED.has(rdd.method)) return;
-    switch (rdd.method) {
-      case "map":
-        this.withReturnSink(args[0], (shape) => this.rdd(rdd.call, shape), () => fn(0, row));
-        return;
-      case "flatMap":
-        fn(0, row);
-        return;
-      case "keyBy":
-        fn(0, row);
-        this.rdd(rdd.call, pairShape(row));
-        return;
-      case "mapValues":
-        this.withReturnSink(args[0], (shape) => this.rdd(rdd.call, pairShape(shape)), () => fn(0, value));
-        return;
-      case "flatMapValues":
-        fn(0, value);
-        return;
-      case "values":
-        this.rdd(rdd.call, value);
-        return;
-      case "groupByKey":
-        this.rdd(rdd.call, pairShape({ kind: "array", element: value }));
-        return;
-      case "join":
-      case "leftOuterJoin":
-      case "rightOuterJoin":
-      case "fullOuterJoin":
-        this.rdd(rdd.call, pairShape(sides(2, role === "receiver" ? 0 : 1, value)));
-        return;
-      case "cogroup": {
-        const count = 1 + args.length; // partitioner arguments only make the tuple look longer: positions stay
-        const index = role === "receiver" ? 0 : role + 1;
-        this.rdd(rdd.call, pairShape(sides(count, index, { kind: "array", element: value })));
-        return;
-      }
-      default:
-        throw new Unsupported(`a pruned value reaches \`${rdd.method}\`, which the rewrite does not follow`);
-    }
+    rule({
+      role,
+      arity: args.length,
+      row: (r = role) => rows(r),
+      value: (r = role) => valueOf(rows(r)),
+      fn: (i, shape, parameter = 0) => this.parameter(argument(i), parameter, shape),
+      output: (shape) => this.rdd(rdd.call, shape),
+      fnReturning: (i, shape, returned) => this.withReturnSink(argument(i), returned, () => this.parameter(argument(i), 0, shape)),
+    });
   }
 
   private readonly returnSinks = new Map<ts.Node, (shape: Shape) => void>();
@@ -260,15 +168,7 @@ export class Forward {
     for (let i = 0; i < original.length; i++) {
       if (!kept.includes(i) && isBound(ts, original[i])) throw new Unsupported("pattern binds a removed element");
     }
-    this.edits.add(pattern, {
-      key: `pattern:${kept.join(",")}`,
-      apply: (visited) => {
-        const { factory } = ts;
-        const node = visited as ts.ArrayBindingPattern;
-        const elements = kept.map((from) => node.elements[from] ?? factory.createOmittedExpression());
-        return factory.updateArrayBindingPattern(node, elements.map((e) => (ts.isBindingElement(e) && !isBound(ts, e) ? factory.createOmittedExpression() : e)));
-      },
-    });
+    this.edits.add(pattern, { kind: "pattern", kept });
     shape.elements.forEach((element) => {
       const bound = original[element.from];
       if (bound && ts.isBindingElement(bound)) this.binding(bound.name, element.shape);
@@ -325,10 +225,7 @@ export class Forward {
     const position = shape.elements.findIndex((e) => String(e.from) === key);
     if (position < 0) throw new Unsupported(`reads removed element ${key}`);
     if (String(position) !== key) {
-      this.edits.add(access.argumentExpression, {
-        key: `index:${position}`,
-        apply: (visited) => ts.setTextRange(ts.factory.createNumericLiteral(position), visited),
-      });
+      this.edits.add(access.argumentExpression, { kind: "index", position });
     }
     this.value(access, shape.elements[position].shape);
   }
@@ -375,40 +272,8 @@ function keyIntact(row: Shape): boolean {
   return row.kind === "tuple" && row.length === 2 && row.elements[0]?.from === 0 && row.elements[0].shape.kind === "keep" && row.elements[1]?.from === 1;
 }
 
-/** Shape of a shuffle's output rows given the shapes of its inputs' values. */
-export function shuffleOutput(rdd: RddCall, values: (role: "receiver" | number) => Shape): Shape {
-  const left = values("receiver");
-  switch (rdd.method) {
-    case "join":
-    case "leftOuterJoin":
-    case "rightOuterJoin":
-    case "fullOuterJoin":
-      return pairShape({ kind: "tuple", length: 2, elements: [{ from: 0, shape: left }, { from: 1, shape: values(0) }] });
-    case "cogroup": {
-      const count = 1 + rdd.call.arguments.length;
-      return pairShape({
-        kind: "tuple",
-        length: count,
-        elements: Array.from({ length: count }, (_, i) => ({ from: i, shape: { kind: "array", element: i === 0 ? left : values(i - 1) } as Shape })),
-      });
-    }
-    case "groupByKey":
-      return pairShape({ kind: "array", element: left });
-    default:
-      return pairShape(left);
-  }
-}
-
 /** The value part (element 1) of a row shape. */
 export function valueOf(row: Shape): Shape {
   if (row.kind !== "tuple") return KEEP;
   return row.elements.find((e) => e.from === 1)?.shape ?? KEEP;
-}
-
-export function pairShape(value: Shape): Shape {
-  return { kind: "tuple", length: 2, elements: [{ from: 0, shape: KEEP }, { from: 1, shape: value }] };
-}
-
-function sides(count: number, index: number, shape: Shape): Shape {
-  return { kind: "tuple", length: count, elements: Array.from({ length: count }, (_, i) => ({ from: i, shape: i === index ? shape : KEEP })) };
 }

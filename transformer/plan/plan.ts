@@ -4,16 +4,18 @@
  */
 import type * as ts from "typescript";
 import { Unsupported, innerExpression, type FileContext } from "../context.js";
-import { findRddCalls, rddCallOf, PARTITION_SENSITIVE, SHUFFLES, type RddCall } from "../find/rdd-calls.js";
+import { findRddCalls, rddCallOf, type RddCall } from "../find/rdd-calls.js";
+import { operatorOf, type Role } from "../operators.js";
 import { downstreamCalls } from "../find/graph.js";
 import { functionOf } from "../find/functions.js";
 import { PipelineAnalysis } from "../analyse/rdd-demand.js";
 import { describe, firstReason, isAll, part, type Demand } from "../analyse/demand.js";
 import { DIAGNOSTIC_CODES } from "../diagnostics.js";
 import type { Optimization, TransformerWarning } from "../report/types.js";
-import { Edits, Forward } from "./forward.js";
+import { Forward } from "./forward.js";
+import { Edits } from "./edits.js";
 import { KEEP, composeShapes, describeShape, isKeep, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
-import { canPruneLiteral, projectionSpec, pruneLiteral } from "../rewrite/projection.js";
+import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
 
 export interface PlanOptions {
@@ -27,7 +29,6 @@ export interface FilePlan {
   warnings: TransformerWarning[];
 }
 
-type Role = "receiver" | number;
 
 interface Candidate {
   rdd: RddCall;
@@ -42,7 +43,10 @@ interface Candidate {
   fallbackReason?: string;
 }
 
-const JOIN_LIKE = new Set(["join", "leftOuterJoin", "rightOuterJoin", "fullOuterJoin"]);
+const isShuffle = (c: RddCall): boolean => !!operatorOf(c.method)?.shuffle;
+const isJoin = (c: RddCall): boolean => !!operatorOf(c.method)?.join;
+/** Joins whose type lets one side be broadcast (full outer joins keep both sides' unmatched rows). */
+const canBroadcast = (c: RddCall): boolean => isJoin(c) && operatorOf(c.method)?.join !== "fullOuter";
 
 export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: ts.Node) => SiteInfo): FilePlan {
   const plan: FilePlan = { edits: new Edits(), optimizations: [], warnings: [] };
@@ -62,7 +66,7 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
 
   const dynamicScope = options.prune ? dynamicScopeUse(fc) : undefined;
   const partitioning = new PartitionSensitivity(fc);
-  for (const rdd of calls.filter((c) => SHUFFLES.has(c.method))) {
+  for (const rdd of calls.filter(isShuffle)) {
     if (!options.prune) continue;
     if (dynamicScope) {
       record(rdd, "prune", "skipped", `${dynamicScope} in this file can read any variable: nothing in the file is pruned`);
@@ -124,7 +128,7 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
     plan.edits.merge(pruning);
   }
 
-  for (const rdd of calls.filter((c) => JOIN_LIKE.has(c.method))) {
+  for (const rdd of calls.filter(isJoin)) {
     if (!options.broadcast) continue;
     const sensitive = partitioning.reason(rdd.call);
     if (sensitive) {
@@ -151,11 +155,11 @@ export interface SiteInfo {
 
 function shuffleInputs(fc: FileContext, rdd: RddCall): { role: Role; expression: ts.Expression; label: string }[] {
   const inputs: { role: Role; expression: ts.Expression; label: string }[] = [];
-  const twoSided = JOIN_LIKE.has(rdd.method) || rdd.method === "cogroup" || rdd.method === "subtractByKey";
-  inputs.push({ role: "receiver", expression: rdd.receiver, label: twoSided ? "left" : "input" });
-  if (JOIN_LIKE.has(rdd.method) || rdd.method === "subtractByKey") {
+  const kind = operatorOf(rdd.method)?.shuffle?.inputs ?? "one";
+  inputs.push({ role: "receiver", expression: rdd.receiver, label: kind === "one" ? "input" : "left" });
+  if (kind === "two") {
     if (rdd.call.arguments[0]) inputs.push({ role: 0, expression: rdd.call.arguments[0], label: "right" });
-  } else if (rdd.method === "cogroup") {
+  } else if (kind === "cogroup") {
     rdd.call.arguments.forEach((arg, index) => {
       if (isRddTyped(fc, arg)) inputs.push({ role: index, expression: arg, label: `input ${index + 2}` });
     });
@@ -268,21 +272,11 @@ function addProjection(fc: FileContext, edits: Edits, candidate: Candidate, shap
   const fusable = arriving.kind === "keep" ? fusableLiterals(fc, candidate.expression, shape) : undefined;
   if (fusable) {
     for (const literal of fusable) {
-      edits.add(literal, { key: `fuse:${describeShape(shape)}`, layer: 2, apply: (visited) => pruneLiteral(ts, visited as ts.Expression, shape) });
+      edits.add(literal, { kind: "pruneLiteral", shape });
     }
     return "fused";
   }
-  const projection = projectionSpec(ts, shape, arriving);
-  edits.add(candidate.expression, {
-    key: `project:${describeShape(shape)}:${describeShape(arriving)}`,
-    layer: 2,
-    apply: (visited) => {
-      const { factory } = ts;
-      const receiver = visited as ts.Expression;
-      const access = ts.setTextRange(factory.createPropertyAccessExpression(receiver, "projectValues"), receiver);
-      return ts.setTextRange(factory.createCallExpression(access, undefined, [projection]), receiver);
-    },
-  });
+  edits.add(candidate.expression, { kind: "project", shape, arriving });
   return "inserted";
 }
 
@@ -367,7 +361,7 @@ class PartitionSensitivity {
   reason(expression: ts.Expression): string | undefined {
     if (this.reasons.has(expression)) return this.reasons.get(expression);
     const { calls, escapes } = downstreamCalls(this.fc, expression);
-    const sensitive = calls.find((c) => PARTITION_SENSITIVE.has(c.method));
+    const sensitive = calls.find((c) => operatorOf(c.method)?.partitionSensitive);
     const reason = sensitive
       ? `its rows reach \`${sensitive.method}\`, whose result depends on partitioning`
       : escapes.length
@@ -379,7 +373,7 @@ class PartitionSensitivity {
 
   /** Why pruning before `shuffle` could change a size-decided join's partitioning that matters, or undefined. */
   sizeDecidedJoinFeedingSensitive(shuffle: RddCall): string | undefined {
-    const joins = [shuffle, ...downstreamCalls(this.fc, shuffle.call).calls].filter((c) => JOIN_LIKE.has(c.method) && c.method !== "fullOuterJoin");
+    const joins = [shuffle, ...downstreamCalls(this.fc, shuffle.call).calls].filter(canBroadcast);
     for (const join of joins) {
       if (!decidesBySize(this.fc, join)) continue;
       const why = this.reason(join.call);

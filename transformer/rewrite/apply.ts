@@ -1,7 +1,11 @@
-/** Applies a plan's edits in one visit; new nodes keep the original's position for source maps and diagnostics. */
+/**
+ * Applies a plan's edits (plan/edits.ts) in one visit with `ts.factory`; new nodes keep the original's
+ * position for source maps and diagnostics.
+ */
 import type * as ts from "typescript";
-import type { TS } from "../context.js";
-import type { Edits } from "../plan/forward.js";
+import { innerExpression, type TS } from "../context.js";
+import type { Edit, Edits } from "../plan/edits.js";
+import { projectionSpec, pruneLiteral } from "./projection.js";
 
 export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile: ts.SourceFile, edits: Edits): ts.SourceFile {
   if (edits.size === 0) return sourceFile;
@@ -10,7 +14,7 @@ export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile
     const list = edits.byNode.get(node);
     if (!list) return visited;
     let result = visited;
-    for (const edit of list) result = edit.apply(result);
+    for (const edit of list) result = apply(ts, edit, result);
     if (result !== visited) {
       ts.setOriginalNode(result, node);
       if (result.pos < 0) ts.setTextRange(result, node);
@@ -18,4 +22,43 @@ export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile
     return result;
   };
   return ts.visitEachChild(sourceFile, visit, context);
+}
+
+function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
+  const { factory } = ts;
+  switch (edit.kind) {
+    case "index":
+      return ts.setTextRange(factory.createNumericLiteral(edit.position), visited);
+    case "pattern": {
+      const node = visited as ts.ArrayBindingPattern;
+      return factory.updateArrayBindingPattern(node, edit.kept.map((from) => node.elements[from] ?? factory.createOmittedExpression()));
+    }
+    case "joinOptions":
+      return joinOptions(ts, visited as ts.CallExpression, edit);
+    case "project": {
+      const receiver = visited as ts.Expression;
+      const access = ts.setTextRange(factory.createPropertyAccessExpression(receiver, "projectValues"), receiver);
+      return ts.setTextRange(factory.createCallExpression(access, undefined, [projectionSpec(ts, edit.shape, edit.arriving)]), receiver);
+    }
+    case "pruneLiteral":
+      return pruneLiteral(ts, visited as ts.Expression, edit.shape);
+  }
+}
+
+function joinOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "joinOptions" }>): ts.CallExpression {
+  const { factory } = ts;
+  const ours = [factory.createPropertyAssignment("strategy", factory.createStringLiteral("auto"))];
+  if (edit.withSite) ours.push(factory.createPropertyAssignment("site", factory.createStringLiteral(edit.site)));
+  const written = call.arguments[1];
+  let options: ts.Expression;
+  if (edit.placement === "only" || !written) {
+    options = factory.createObjectLiteralExpression(ours, false);
+  } else if (edit.placement === "spread") {
+    options = ts.setTextRange(factory.createObjectLiteralExpression([...ours, factory.createSpreadAssignment(written)], false), written);
+  } else {
+    const literal = innerExpression(ts, written) as ts.ObjectLiteralExpression;
+    const properties = edit.placement === "before" ? [...ours, ...literal.properties] : [...literal.properties, ...ours];
+    options = ts.setTextRange(factory.updateObjectLiteralExpression(literal, properties), literal);
+  }
+  return factory.updateCallExpression(call, call.expression, call.typeArguments, [call.arguments[0], options]);
 }
