@@ -25,6 +25,8 @@ export interface DemandUse {
   out(): Demand;
   /** What function argument `arg` observes of its parameter `parameter` when its result is observed as `returned`. */
   fn(arg: number, returned: Demand, parameter?: number): Demand;
+  /** What the combiner `arg` (field-wise or whole, analyse/fieldwise.ts) observes of its inputs when its output values are observed as `out`. */
+  combiner(arg: number, out: Demand, zeroArg?: number): Demand;
 }
 
 /** What a forward rule can do: read the shapes arriving at the call, rewrite its functions, pass a shape on. */
@@ -41,6 +43,8 @@ export interface ForwardUse {
   output(shape: Shape): void;
   /** Like `fn(arg, shape)`, with what the (expression-bodied) function returns flowing on as `returned`. */
   fnReturning(arg: number, shape: Shape, returned: (shape: Shape) => void): void;
+  /** The field-wise combiner `arg` (and zero value `zeroArg`) now combine values of `shape`: prune their literals. */
+  combiner(arg: number, shape: Shape, zeroArg?: number): void;
 }
 
 export interface Operator {
@@ -85,14 +89,15 @@ const join = (type: NonNullable<Operator["join"]>): Operator => ({
   forward: (u) => u.output(pairShape(tupleOf([u.value("receiver"), u.value(0)]))),
 });
 
-/** A shuffle whose function combines whole values of one shape: nothing of them may be pruned. */
-const combinesWhole = (method: string): Operator => ({
+/**
+ * reduceByKey / foldByKey: a field-wise combiner (each result field computed from the same field of both
+ * arguments) lets the input be pruned to the fields read of the output; any other combines whole values.
+ */
+const combines = (fnArg: number, zeroArg?: number): Operator => ({
   rows: "pairs",
   shuffle: { inputs: "one" },
-  demand: () => pair(all(`the function of ${method} combines whole values of the same shape`)),
-  forward: (u) => {
-    if (!keepsPositions(u.value())) throw new Unsupported(`${method} is never pruned`);
-  },
+  demand: (u) => pair(u.combiner(fnArg, part(u.out(), "1"), zeroArg)),
+  forward: (u) => (u.combiner(fnArg, u.value(), zeroArg), u.output(u.row())),
 });
 
 export const OPERATORS: Record<string, Operator> = {
@@ -136,15 +141,22 @@ export const OPERATORS: Record<string, Operator> = {
     demand: (u) => union(u.out(), u.fn(0, all("sort key"))),
     forward: (u) => (u.fn(0, u.row()), u.output(u.row())),
   }),
-  distinct: { rows: "any", shuffle: { inputs: "one" }, demand: () => all("distinct compares whole rows"), forward: combinesWhole("distinct").forward },
+  distinct: {
+    rows: "any",
+    shuffle: { inputs: "one" },
+    demand: () => all("distinct compares whole rows"),
+    forward: (u) => {
+      if (!keepsPositions(u.row())) throw new Unsupported("distinct is never pruned");
+    },
+  },
   groupByKey: {
     rows: "pairs",
     shuffle: { inputs: "one" },
     demand: (u) => pair(elementDemand(part(u.out(), "1"))),
     forward: (u) => u.output(pairShape(arrayOf(u.value()))),
   },
-  reduceByKey: combinesWhole("reduceByKey"),
-  foldByKey: combinesWhole("foldByKey"),
+  reduceByKey: combines(0),
+  foldByKey: combines(1, 0),
   aggregateByKey: {
     rows: "pairs",
     shuffle: { inputs: "one" },

@@ -8,6 +8,7 @@ import { rddUses, type RddUse } from "../find/graph.js";
 import { operatorOf } from "../operators.js";
 import { all, unionAll, type Demand } from "./demand.js";
 import { ValueAnalysis } from "./values.js";
+import { fieldwiseDemand } from "./fieldwise.js";
 
 export class PipelineAnalysis {
   readonly values: ValueAnalysis;
@@ -40,6 +41,7 @@ export class PipelineAnalysis {
       arity: args.length,
       out: () => this.rowDemand(rdd.call),
       fn: (arg, returned, parameter = 0) => (args[arg] ? this.values.parameterDemand(args[arg], parameter, returned) : all("missing function argument")),
+      combiner: (arg, out, zeroArg) => fieldwiseDemand(this.fc, args[arg], out, rdd.method, zeroArg === undefined ? undefined : args[zeroArg]),
     });
   }
 }

@@ -11,7 +11,8 @@ import { rddUses } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { operatorOf, pairShape, type Role } from "../operators.js";
 import { literalKey, propertyKey } from "../analyse/values.js";
-import { KEEP, keepsPositions, type Shape } from "./shape.js";
+import { KEEP, isKeep, keepsPositions, type Shape } from "./shape.js";
+import { fieldwiseCombiner, zeroFields } from "../analyse/fieldwise.js";
 import type { Edits } from "./edits.js";
 
 /** A shuffle input that has its own projection: the forward pass records the shape reaching it and stops. */
@@ -61,7 +62,41 @@ export class Forward {
       fn: (i, shape, parameter = 0) => this.parameter(argument(i), parameter, shape),
       output: (shape) => this.rdd(rdd.call, shape),
       fnReturning: (i, shape, returned) => this.withReturnSink(argument(i), returned, () => this.parameter(argument(i), 0, shape)),
+      combiner: (i, shape, zeroArg) => this.combiner(argument(i), shape, zeroArg === undefined ? undefined : argument(zeroArg)),
     });
+  }
+
+  /**
+   * A field-wise combiner now combines values of `shape`: its returned literal (and the zero value) are
+   * pruned to the same shape, and the reads in the kept fields renumbered. Dropped fields' computations go
+   * with them (the demand rule proved them droppable).
+   */
+  private combiner(fnExpression: ts.Expression, shape: Shape, zero: ts.Expression | undefined): void {
+    if (isKeep(shape)) return;
+    const combiner = fieldwiseCombiner(this.fc, fnExpression);
+    if (typeof combiner === "string") throw new Unsupported(`a pruned value reaches a combiner that is not field-wise: ${combiner}`);
+    if (shape.kind !== "tuple" && shape.kind !== "object") throw new Unsupported("a combiner of a value that is not a tuple or object");
+    const inner = outerExpression(this.fc.ts, fnExpression);
+    if (!(this.fc.ts.isArrowFunction(inner) || this.fc.ts.isFunctionExpression(inner))) {
+      const symbol = functionSymbol(this.fc, combiner.fn);
+      if (!symbol || this.fc.references(symbol).length !== 1 || isReachableFromOutside(this.fc, combiner.fn)) {
+        throw new Unsupported("the combiner is used in more than one place");
+      }
+    }
+    const keptKey = (key: string): boolean => (shape.kind === "tuple" ? shape.elements.some((e) => String(e.from) === key) : shape.properties.some((p) => p.name === key));
+    this.edits.add(combiner.literal, { kind: "pruneLiteral", shape });
+    for (const parameter of combiner.fn.parameters) {
+      const symbol = this.fc.checker.getSymbolAtLocation(parameter.name as ts.Identifier);
+      for (const ref of symbol ? this.fc.references(symbol) : []) {
+        const field = combiner.fields.find((f) => ref.pos >= f.expression.pos && ref.end <= f.expression.end);
+        if (field && keptKey(field.key)) this.value(ref, shape);
+      }
+    }
+    if (zero) {
+      const fields = zeroFields(this.fc, zero, combiner);
+      if (typeof fields === "string") throw new Unsupported(fields);
+      this.edits.add(innerExpression(this.fc.ts, zero), { kind: "pruneLiteral", shape });
+    }
   }
 
   private readonly returnSinks = new Map<ts.Node, (shape: Shape) => void>();

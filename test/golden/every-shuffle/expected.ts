@@ -15,7 +15,7 @@ const b = ctx.parallelize<[
     V
 ]>([]);
 export const grouped = a.projectValues([2]).groupByKey().mapValues((vs) => vs.map((v) => v[0]));
-export const reduced = a.reduceByKey((x, y): V => [x[0] + y[0], x[1], x[2], x[3]]).mapValues((v) => v[0]);
+export const reduced = a.projectValues([0]).reduceByKey((x, y): V => [x[0] + y[0]]).mapValues((v) => v[0]);
 export const aggregated = a.projectValues([2]).aggregateByKey(0, (acc, v) => acc + v[0], (x, y) => x + y);
 export const folded = a.foldByKey([0, "", 0, ""], (x, y) => x).mapValues((v) => v[1]);
 export const combined = a.projectValues([0]).combineByKey((v) => v[0], (c, v) => c + v[0], (c1, c2) => c1 + c2);
