@@ -69,9 +69,18 @@ export function buildProgram(): Command {
   const program = new Command("rddopt")
     .description("Compile-time optimizer for RDD pipelines: see what it changes in your code and why.")
     .version(packageVersion())
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // usage errors (a mistyped flag, a missing argument) exit 2: status 1 means "--check found a change"
+    .exitOverride((error) => {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") process.exit(0);
+      process.exit(2);
+    });
   program
     .command("report")
+    .exitOverride((error) => {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
+      process.exit(2);
+    })
     .description("show, per file, the diff the transformer makes and every optimization taken or skipped")
     .argument("[files...]", "only these files (each must belong to the project)")
     .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")

@@ -30,7 +30,10 @@ function fileSection(file: FileReport): string {
   const diff = file.changed
     ? diffToHtml(file.diff, { outputFormat: "side-by-side", drawFileList: false, matching: "lines" })
     : `<p class="unchanged">${escapeHtml(file.file)}: unchanged</p>`;
-  return `<section class="file"><h2>${escapeHtml(file.file)}</h2>${diff}${optimizationTable(file)}</section>`;
+  const warnings = file.warnings.length
+    ? `<ul class="warnings">${file.warnings.map((w) => `<li><strong>TS${w.code}</strong> ${escapeHtml(w.message)}</li>`).join("")}</ul>`
+    : "";
+  return `<section class="file"><h2>${escapeHtml(file.file)}</h2>${warnings}${diff}${optimizationTable(file)}</section>`;
 }
 
 const pageCss = `
@@ -42,6 +45,10 @@ table.optimizations td, table.optimizations th { border: 1px solid #d0d7de; padd
 tr.applied td:first-child { color: #1a7f37; font-weight: 600; }
 tr.skipped td:first-child { color: #9a6700; font-weight: 600; }
 table.optimizations code { white-space: nowrap; }
+ul.warnings { color: #9a6700; }
+/* long source lines wrap instead of widening the page */
+.d2h-code-line, .d2h-code-side-line { white-space: pre-wrap; word-break: break-all; }
+.d2h-code-line-ctn { white-space: pre-wrap; word-break: break-all; }
 `;
 
 export function renderHtml(report: Report): string {

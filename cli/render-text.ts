@@ -26,6 +26,24 @@ export function optimizationLine(o: Optimization, c: Colors): string {
   return `  ${status}  ${o.kind.padEnd(9)} ${o.operation.padEnd(14)} ${c.dim(o.site)}\n           ${o.reason}`;
 }
 
+/**
+ * One line per optimization; skips with the same operation and reason that repeat in a file are grouped
+ * into one line listing their sites, so a report stays readable on large files.
+ */
+function optimizationLines(optimizations: readonly Optimization[], c: Colors): string[] {
+  const groups = new Map<string, Optimization[]>();
+  for (const o of optimizations) {
+    const key = o.status === "skipped" ? `${o.kind}|${o.operation}|${o.reason}` : `${o.site}|${groups.size}`;
+    groups.set(key, [...(groups.get(key) ?? []), o]);
+  }
+  return [...groups.values()].map((group) => {
+    if (group.length < 3) return group.map((o) => optimizationLine(o, c)).join("\n");
+    const first = group[0];
+    const sites = group.map((o) => `${o.line}:${o.column}`).join(", ");
+    return `  ${c.yellow("skipped")}  ${first.kind.padEnd(9)} ${first.operation.padEnd(14)} ${c.dim(`${group.length} sites: ${sites}`)}\n           ${first.reason}`;
+  });
+}
+
 export function renderText(report: Report, useColor: boolean): string {
   const c = pc.createColors(useColor);
   const out: string[] = [];
@@ -34,7 +52,11 @@ export function renderText(report: Report, useColor: boolean): string {
     if (file.changed) out.push(...diffBody(file.diff).map((l) => colorDiffLine(l, c)));
     if (file.optimizations.length > 0) {
       out.push("", "  optimizations:");
-      out.push(...file.optimizations.map((o) => optimizationLine(o, c)));
+      out.push(...optimizationLines(file.optimizations, c));
+    }
+    if (file.warnings.length > 0) {
+      out.push("", "  warnings:");
+      out.push(...file.warnings.map((w) => `  ${c.yellow(`TS${w.code}`)}  ${w.message}`));
     }
     out.push("");
   }

@@ -1,7 +1,7 @@
 /** The report as data: per file, the unified diff of the printed source and the optimizations. */
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import type { FileResult, Optimization } from "../transformer/report/types.js";
+import type { FileResult, Optimization, TransformerWarning } from "../transformer/report/types.js";
 
 export interface FileReport {
   /** Path relative to the working directory, with forward slashes. */
@@ -12,6 +12,8 @@ export interface FileReport {
   before: string;
   after: string;
   optimizations: Optimization[];
+  /** Why rddopt left (part of) the file alone: type errors, internal errors, no type information. */
+  warnings: { code: number; message: string }[];
 }
 
 export interface ReportSummary {
@@ -19,6 +21,7 @@ export interface ReportSummary {
   changed: number;
   applied: number;
   skipped: number;
+  warnings: number;
 }
 
 export interface Report {
@@ -43,7 +46,8 @@ export function fileReport(result: FileResult, cwd = process.cwd()): FileReport 
   const file = displayPath(path.resolve(result.fileName), cwd);
   const changed = result.changed && result.before !== result.after;
   const diff = changed ? createTwoFilesPatch(`a/${file}`, `b/${file}`, result.before, result.after, undefined, undefined, { context: 3 }) : "";
-  return { file, changed, diff, before: result.before, after: result.after, optimizations: [...result.optimizations].sort(bySourcePosition) };
+  const warnings = (result.warnings ?? []).map((w: TransformerWarning) => ({ code: w.code, message: w.message }));
+  return { file, changed, diff, before: result.before, after: result.after, optimizations: [...result.optimizations].sort(bySourcePosition), warnings };
 }
 
 export function summarize(files: readonly FileReport[]): ReportSummary {
@@ -53,15 +57,17 @@ export function summarize(files: readonly FileReport[]): ReportSummary {
     changed: files.filter((f) => f.changed).length,
     applied: all.filter((o) => o.status === "applied").length,
     skipped: all.filter((o) => o.status === "skipped").length,
+    warnings: files.reduce((n, f) => n + f.warnings.length, 0),
   };
 }
 
 /** Files worth showing: those that change and those with an optimization to explain. */
 export function filesToShow(report: Report): FileReport[] {
-  return report.files.filter((f) => f.changed || f.optimizations.length > 0);
+  return report.files.filter((f) => f.changed || f.optimizations.length > 0 || f.warnings.length > 0);
 }
 
 export function summaryLine(s: ReportSummary): string {
   const files = `${s.changed} of ${s.files} file${s.files === 1 ? "" : "s"} would change`;
-  return `${files}; ${s.applied} optimization${s.applied === 1 ? "" : "s"} applied, ${s.skipped} skipped.`;
+  const warnings = s.warnings ? `; ${s.warnings} warning${s.warnings === 1 ? "" : "s"}` : "";
+  return `${files}; ${s.applied} optimization${s.applied === 1 ? "" : "s"} applied, ${s.skipped} skipped${warnings}.`;
 }

@@ -8,6 +8,8 @@ export const DIAGNOSTIC_CODES = {
   fileSkipped: 90003,
   /** The compiler is older than TypeScript 5.9: nothing is changed (printed once to stderr). */
   unsupportedTypeScript: 90004,
+  /** The file has syntax or type errors: its types cannot be trusted, so it is left as written until they are fixed. */
+  typeErrors: 90005,
 } as const;
 
 /** The oldest TypeScript whose AST and checker the transformer is tested against. */

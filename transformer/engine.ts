@@ -70,7 +70,17 @@ function computePlan(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, opt
   // Code with syntax or type errors (an edit in progress, a watch build mid-change) has types the analysis
   // cannot trust: leave it as written. The compiler reports the errors itself. Both lists are cached by
   // the program, and a build has already asked for them before it emits.
-  if (hasErrors(ts, program, sourceFile)) return empty();
+  if (hasErrors(ts, program, sourceFile)) {
+    const plan = empty();
+    plan.warnings.push({
+      code: DIAGNOSTIC_CODES.typeErrors,
+      file: sourceFile.fileName,
+      start: 0,
+      length: 0,
+      message: "rddopt: this file has syntax or type errors, so its types cannot be trusted: rddopt left it unoptimized until they are fixed",
+    });
+    return plan;
+  }
   try {
     const fc = createFileContext(ts, program, sourceFile);
     return planFile(fc, options, (node) => siteOf(program, sourceFile, node));

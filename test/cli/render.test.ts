@@ -33,7 +33,7 @@ describe("text report", () => {
     expect(untouched.diff).toBe("");
     expect(changed.diff).toContain("-a.join(b);\n+a.join(b, { strategy: \"auto\" });");
     expect(changed.optimizations.map((o) => o.column)).toEqual([1, 3]);
-    expect(report.summary).toEqual({ files: 2, changed: 1, applied: 1, skipped: 1 });
+    expect(report.summary).toEqual({ files: 2, changed: 1, applied: 1, skipped: 1, warnings: 0 });
   });
 
   it("prints the diff, the optimizations and a summary; colours only when asked", () => {
@@ -44,5 +44,28 @@ describe("text report", () => {
     expect(plain).toContain("rddopt: 1 of 2 files would change; 1 optimization applied, 1 skipped.");
     expect(plain).not.toContain("\x1b[");
     expect(renderText(report, true)).toContain("\x1b[32m+a.join(b, { strategy: \"auto\" });");
+  });
+});
+
+describe("grouped skips and warnings", () => {
+  const cwd = process.cwd();
+  const skip = (line: number) => ({ site: `src/c.ts:${line}:1`, file: "src/c.ts", line, column: 1, kind: "prune" as const, operation: "reduceByKey", status: "skipped" as const, reason: "the function of reduceByKey combines whole values (field 0 of the result reads field 1)" });
+  const file = fileReport({
+    fileName: path.join(cwd, "src", "c.ts"),
+    before: "x;\n",
+    after: "x;\n",
+    changed: false,
+    optimizations: [skip(3), skip(7), skip(9)],
+    warnings: [{ code: 90005, file: "src/c.ts", start: 0, length: 0, message: "rddopt: this file has syntax or type errors" }],
+  });
+  const report: Report = { project: "tsconfig.json", typescript: "6.0.3", options: { prune: true, broadcast: true }, summary: summarize([file]), files: [file] };
+
+  it("prints a repeated skip once, with its sites, and the file's warnings", () => {
+    const text = renderText(report, false);
+    expect(text.match(/combines whole values/g)).toHaveLength(1);
+    expect(text).toContain("3 sites: 3:1, 7:1, 9:1");
+    expect(text).toContain("TS90005");
+    expect(report.summary.warnings).toBe(1);
+    expect(text).toContain("1 warning.");
   });
 });

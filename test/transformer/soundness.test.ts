@@ -112,3 +112,22 @@ test("a file without type information gets one warning (90002) and no change", (
   expect(result.changed).toBe(false);
   expect(result.warnings?.map((w) => w.code)).toEqual([90002]);
 });
+
+test("a file with a type error is left as written with a warning (90005), never silently", async () => {
+  const ts = (await import("typescript")).default;
+  const { programOf } = await import("./harness.js");
+  const { analyzeProgram } = await import("../../transformer/index.js");
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-type-error-"));
+  const file = path.join(dir, "broken.ts");
+  fs.writeFileSync(file, HEAD + `export const out = a.join(b).mapValues(([l]) => l[0]);\nexport const oops: number = "not a number";\n`);
+  try {
+    const result = analyzeProgram(programOf([file]), {}, ts).find((r) => r.fileName === file)!;
+    expect(result.changed).toBe(false);
+    expect(result.warnings?.map((w) => w.code)).toEqual([90005]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
