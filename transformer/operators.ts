@@ -193,7 +193,8 @@ export const OPERATORS: Record<string, Operator> = {
   // ---------------------------------------------------------------- actions and introspection
   count: observesNothing("any"),
   isEmpty: observesNothing("any"),
-  getNumPartitions: observesNothing("any"),
+  // the partition count is a result: a broadcast join has the streamed side's partitions
+  getNumPartitions: { ...observesNothing("any"), partitionSensitive: true },
   explain: observesNothing("any"),
   toString: observesNothing("any"),
   describe: observesNothing("any"),
@@ -201,14 +202,17 @@ export const OPERATORS: Record<string, Operator> = {
   collect: whole("any"),
   take: whole("any", { partitionSensitive: true }),
   first: whole("any", { partitionSensitive: true }),
-  // reduce, fold and aggregate need commutative, associative functions (as in Spark): order is not a result
+  // reduce, fold and aggregate need commutative, associative functions (as in Spark), and the order in which
+  // collect returns rows or foreach visits them is not a result: a broadcast may change both
   reduce: whole("any"),
   fold: whole("any"),
   aggregate: whole("any"),
   foreach: whole("any"),
   countByValue: whole("any"),
-  saveAsTextFile: whole("any"),
-  collectAsMap: whole("pairs"),
+  // one file per partition: the layout follows partitioning
+  saveAsTextFile: whole("any", { partitionSensitive: true }),
+  // with duplicate keys the last value wins, and which is last depends on row order
+  collectAsMap: whole("pairs", { partitionSensitive: true }),
   lookup: whole("pairs"),
   // ---------------------------------------------------------------- the engine's own methods
   iterator: whole("any", { internal: true }),

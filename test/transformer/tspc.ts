@@ -16,6 +16,8 @@ export interface Variant {
   env?: Record<string, string>;
   /** Compile only these fixtures (default: all). */
   only?: string[];
+  /** Extra compilerOptions spread over the defaults (e.g. `strict: false`, `noUncheckedIndexedAccess: true`). */
+  compilerOptions?: Record<string, unknown>;
 }
 
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -102,6 +104,7 @@ export function createWorkspace(fixturesDir: string, fixtures: string[]): Worksp
           rootDir: sourceDir,
           outDir,
           plugins: variant.plugin ? [{ transform: "rddopt/transformer", ...variant.plugin }] : [],
+          ...variant.compilerOptions,
         },
         files: (variant.only ?? fixtures).map((f) => path.join(sourceDir, f)),
       };

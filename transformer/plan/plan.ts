@@ -14,7 +14,8 @@ import { DIAGNOSTIC_CODES } from "../diagnostics.js";
 import type { Optimization, TransformerWarning } from "../report/types.js";
 import { Forward } from "./forward.js";
 import { Edits } from "./edits.js";
-import { KEEP, composeShapes, describeShape, isKeep, projectionShape, tupleElements, type Mode, type Shape } from "./shape.js";
+import { KEEP, composeShapes, describeShape, isKeep, projectionShape, type Mode, type Shape } from "./shape.js";
+import { plainObjectProperties, tupleElements } from "../analyse/types.js";
 import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
 
@@ -185,6 +186,9 @@ function evaluate(fc: FileContext, analysis: PipelineAnalysis, rdd: RddCall, rol
   const pair = tupleElements(fc, row);
   if (!pair || pair.length !== 2) return "rows are not [key, value] pairs: only values are pruned";
   const valueType = pair[1];
+  if (!tupleElements(fc, valueType) && !plainObjectProperties(fc, valueType)) {
+    return `nothing to prune: the values are ${fc.checker.typeToString(valueType)}, not fixed tuples or plain objects`;
+  }
   const rowDemand = analysis.useDemand({ kind: "call", rdd, role, via: expression });
   const demand = part(rowDemand, "1");
   if (isAll(demand)) return `the ${label} value is observed whole: ${demand.reason}`;
