@@ -7,22 +7,42 @@ export interface FileContext {
   ts: TS;
   program: ts.Program;
   checker: ts.TypeChecker;
+  /** The file being planned: the only one whose code may be rewritten. */
   sourceFile: ts.SourceFile;
-  /** Identifier uses of each symbol in the file (declaration names excluded). */
+  /**
+   * Whether the analysis may read through functions declared in other files of the Program (never rewrite
+   * them). Off where a build re-emits only changed files (watch, incremental), which would leave a file's
+   * plan stale after an edit in a module it depends on.
+   */
+  crossFile: boolean;
+  /** Identifier uses of a symbol in the file declaring it (declaration names excluded). */
   references(symbol: ts.Symbol): readonly ts.Identifier[];
   /** The symbol an identifier use refers to (shorthand properties resolve to the value). */
   symbolOf(node: ts.Identifier): ts.Symbol | undefined;
-  /** Whether code outside this file can reach the symbol: exported by any form, or a global of a script. */
+  /** Whether code outside its file can reach the symbol: exported by any form, or a global of a script. */
   isExported(symbol: ts.Symbol): boolean;
+  /** Whether `node` belongs to the file being planned (so it may be rewritten). */
+  isLocal(node: ts.Node): boolean;
 }
 
 /** Thrown when the analysis meets something it cannot follow; the pipeline is then left untouched. */
 export class Unsupported extends Error {}
 
-export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.SourceFile): FileContext {
+/** Per source file: identifiers by text (resolved lazily), references per symbol, exported symbols. */
+interface FileIndex {
+  byText?: Map<string, ts.Identifier[]>;
+  resolved: Map<ts.Symbol, ts.Identifier[]>;
+  exported?: Set<ts.Symbol>;
+}
+
+export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, crossFile = false): FileContext {
   const checker = program.getTypeChecker();
-  let byText: Map<string, ts.Identifier[]> | undefined;
-  const resolved = new Map<ts.Symbol, ts.Identifier[]>();
+  const indices = new Map<ts.SourceFile, FileIndex>();
+  const indexOf = (file: ts.SourceFile): FileIndex => {
+    let index = indices.get(file);
+    if (!index) indices.set(file, (index = { resolved: new Map() }));
+    return index;
+  };
   const symbolOf = (node: ts.Identifier): ts.Symbol | undefined => {
     const parent = node.parent;
     if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) {
@@ -31,7 +51,7 @@ export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.So
     return checker.getSymbolAtLocation(node);
   };
   // Identifiers grouped by text without the checker; only names actually asked about get resolved.
-  const build = (): Map<string, ts.Identifier[]> => {
+  const build = (file: ts.SourceFile): Map<string, ts.Identifier[]> => {
     const map = new Map<string, ts.Identifier[]>();
     const visit = (node: ts.Node): void => {
       if (ts.isIdentifier(node) && !isDeclarationName(ts, node)) {
@@ -41,28 +61,38 @@ export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.So
       }
       ts.forEachChild(node, visit);
     };
-    visit(sourceFile);
+    visit(file);
     return map;
   };
-  let exported: Set<ts.Symbol> | undefined;
+  const declaringFile = (symbol: ts.Symbol): ts.SourceFile | undefined => {
+    const files = new Set((symbol.declarations ?? []).map((d) => d.getSourceFile()));
+    return files.size === 1 ? [...files][0] : undefined;
+  };
   return {
     ts,
     program,
     checker,
     sourceFile,
+    crossFile,
     symbolOf,
+    isLocal: (node) => node.getSourceFile() === sourceFile,
     isExported(symbol) {
-      exported ??= exportedSymbols(ts, checker, sourceFile);
-      if (exported.has(symbol)) return true;
+      const file = declaringFile(symbol);
+      if (!file) return true; // declared in several files (merged globals): others can reach it
+      const index = indexOf(file);
+      index.exported ??= exportedSymbols(ts, checker, file);
+      if (index.exported.has(symbol)) return true;
       // a script (no import/export) declares globals that every other file can use
-      return !exported.size && !ts.isExternalModule(sourceFile) && isTopLevel(ts, symbol, sourceFile);
+      return !index.exported.size && !ts.isExternalModule(file) && isTopLevel(ts, symbol, file);
     },
     references(symbol) {
-      const known = resolved.get(symbol);
+      const file = declaringFile(symbol) ?? sourceFile;
+      const index = indexOf(file);
+      const known = index.resolved.get(symbol);
       if (known) return known;
-      byText ??= build();
-      const refs = (byText.get(symbol.name) ?? []).filter((id) => symbolOf(id) === symbol);
-      resolved.set(symbol, refs);
+      index.byText ??= build(file);
+      const refs = (index.byText.get(symbol.name) ?? []).filter((id) => symbolOf(id) === symbol);
+      index.resolved.set(symbol, refs);
       return refs;
     },
   };

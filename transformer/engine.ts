@@ -10,7 +10,16 @@ import type { RddoptOptions } from "./report/types.js";
 const plans = new WeakMap<ts.Program, Map<string, FilePlan>>();
 
 export function normalizeOptions(config: RddoptOptions | undefined): PlanOptions {
-  return { prune: config?.prune !== false, broadcast: config?.broadcast !== false };
+  return { prune: config?.prune !== false, broadcast: config?.broadcast !== false, crossFile: config?.crossFile !== false };
+}
+
+/**
+ * Whether this build may read through other files' functions: not where only changed files are re-emitted
+ * (`--watch`, `incremental`, `composite`), since an edit there would leave a dependent file's plan stale.
+ */
+export function crossFileAllowed(program: ts.Program, options: PlanOptions): boolean {
+  const compiler = program.getCompilerOptions();
+  return options.crossFile && !compiler.watch && !compiler.incremental && !compiler.composite;
 }
 
 const reachesRddopt = new WeakMap<ts.Program, Map<string, boolean>>();
@@ -45,7 +54,7 @@ export function mentionsRddopt(ts: TS, program: ts.Program, sourceFile: ts.Sourc
 export function planFor(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, options: PlanOptions): FilePlan {
   let perProgram = plans.get(program);
   if (!perProgram) plans.set(program, (perProgram = new Map()));
-  const key = `${sourceFile.fileName}|${options.prune}|${options.broadcast}`;
+  const key = `${sourceFile.fileName}|${options.prune}|${options.broadcast}|${options.crossFile}`;
   const cached = perProgram.get(key);
   if (cached) return cached;
   const plan = computePlan(ts, program, sourceFile, options);
@@ -82,7 +91,7 @@ function computePlan(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, opt
     return plan;
   }
   try {
-    const fc = createFileContext(ts, program, sourceFile);
+    const fc = createFileContext(ts, program, sourceFile, crossFileAllowed(program, options));
     return planFile(fc, options, (node) => siteOf(program, sourceFile, node));
   } catch (error) {
     const plan = empty();

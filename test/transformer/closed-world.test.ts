@@ -149,3 +149,42 @@ export const out = o.map(([k, v]): [number, O] => [k, { a: v.a, b: v.b, c: v.c }
     expect(after).toContain("projectValues({ a: true })");
   });
 });
+
+describe("other files of the Program are read through, never rewritten", () => {
+  const LIB = `import type { RDD } from "rddopt";
+export interface Visit { page: string; ms: number; agent: string; referrer: string }
+export type Row = [number, string, number, boolean];
+export function describeVisit(v: Visit): string { return v.page + ":" + v.agent.length; }
+export function slow(r: RDD<[number, Visit]>): RDD<[number, Visit]> { return r.filter(([, v]) => v.ms > 100); }
+export const third = (row: Row): number => row[2];
+`;
+  const MAIN = `import { Context } from "rddopt";
+import { describeVisit, slow, third, type Visit, type Row } from "./lib.js";
+declare const ctx: Context;
+const visits = ctx.parallelize<[number, Visit]>([]);
+const users = ctx.parallelize<[number, { name: string; bio: string }]>([]);
+const rows = ctx.parallelize<[number, Row]>([]);
+export const described = await visits.join(users).mapValues(([v, u]) => describeVisit(v) + u.name).collect();
+export const slowOnes = await slow(visits.groupByKey().flatMapValues((vs) => vs)).mapValues((v) => v.page).collect();
+export const thirds = await rows.groupByKey().mapValues((rs) => rs.map(third)).collect();
+`;
+  const crossFile = analyzeSources({ lib: LIB, main: MAIN }, { broadcast: false });
+  const main = () => crossFile.get("main")!;
+
+  test("a callback in another file: its reads are the demand", () => {
+    expect(main().after).toContain("visits.projectValues({ page: true, agent: true }).join(users.projectValues({ name: true }))");
+  });
+  test("an RDD helper in another file: what it reads and what this call reads of its result", () => {
+    expect(main().after).toContain("visits.projectValues({ page: true, ms: true }).groupByKey()");
+  });
+  test("tuples read in another file keep their positions (that file is never rewritten)", () => {
+    expect(main().after).toContain("rows.projectValues([0, 1, 2]).groupByKey()");
+    expect(crossFile.get("lib")!.changed).toBe(false);
+  });
+  test("incremental and watch builds do not read other files (their plans would go stale)", () => {
+    const incremental = analyzeSources({ lib: LIB, main: MAIN }, { broadcast: false }, { incremental: true });
+    expect(incremental.get("main")!.after).not.toContain("visits.projectValues({ page: true, agent: true })");
+    const off = analyzeSources({ lib: LIB, main: MAIN }, { broadcast: false, crossFile: false });
+    expect(off.get("main")!.after).not.toContain("projectValues({ page: true, agent: true })");
+  });
+});

@@ -4,7 +4,7 @@
  */
 import type * as ts from "typescript";
 import type { FileContext } from "../context.js";
-import { rddUses, type RddUse } from "../find/graph.js";
+import { NO_TARGETS, rddUses, targetsKey, type RddUse, type ReturnTargets } from "../find/graph.js";
 import { operatorOf } from "../operators.js";
 import { all, unionAll, type Demand } from "./demand.js";
 import { ValueAnalysis } from "./values.js";
@@ -12,20 +12,24 @@ import { fieldwiseDemand } from "./fieldwise.js";
 
 export class PipelineAnalysis {
   readonly values: ValueAnalysis;
-  private readonly rowDemands = new Map<ts.Node, Demand | "pending">();
+  /** Per RDD expression and return context (helpers entered from different calls are separate). */
+  private readonly rowDemands = new Map<ts.Node, Map<string, Demand | "pending">>();
 
   constructor(private readonly fc: FileContext) {
     this.values = new ValueAnalysis(fc);
   }
 
   /** What every consumer of the RDD `expression` evaluates to can observe of its rows. */
-  rowDemand(expression: ts.Expression): Demand {
-    const known = this.rowDemands.get(expression);
+  rowDemand(expression: ts.Expression, returnTo: ReturnTargets = NO_TARGETS): Demand {
+    let byContext = this.rowDemands.get(expression);
+    if (!byContext) this.rowDemands.set(expression, (byContext = new Map()));
+    const key = targetsKey(returnTo);
+    const known = byContext.get(key);
     if (known === "pending") return all("the pipeline feeds back into itself");
     if (known !== undefined) return known;
-    this.rowDemands.set(expression, "pending");
-    const demand = unionAll(rddUses(this.fc, expression).map((use) => this.useDemand(use)));
-    this.rowDemands.set(expression, demand);
+    byContext.set(key, "pending");
+    const demand = unionAll(rddUses(this.fc, expression, false, undefined, returnTo).map((use) => this.useDemand(use)));
+    byContext.set(key, demand);
     return demand;
   }
 
@@ -39,7 +43,7 @@ export class PipelineAnalysis {
     return rule({
       role,
       arity: args.length,
-      out: () => this.rowDemand(rdd.call),
+      out: () => this.rowDemand(rdd.call, use.returnTo),
       fn: (arg, returned, parameter = 0) => (args[arg] ? this.values.parameterDemand(args[arg], parameter, returned) : all("missing function argument")),
       combiner: (arg, out, zeroArg) => fieldwiseDemand(this.fc, args[arg], out, rdd.method, zeroArg === undefined ? undefined : args[zeroArg]),
     });

@@ -327,13 +327,15 @@ function isNullish(fc: FileContext, node: ts.Expression): boolean {
 }
 
 export function short(fc: FileContext, node: ts.Node): string {
-  const text = node.getText(fc.sourceFile).replace(/\s+/g, " ");
+  const text = node.getText(node.getSourceFile()).replace(/\s+/g, " ");
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 export function position(fc: FileContext, node: ts.Node): string {
-  const { line, character } = fc.sourceFile.getLineAndCharacterOfPosition(node.getStart(fc.sourceFile));
-  return `${line + 1}:${character + 1}`;
+  const file = node.getSourceFile();
+  const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
+  const where = `${line + 1}:${character + 1}`;
+  return file === fc.sourceFile ? where : `${file.fileName.split(/[\\/]/).pop()}:${where}`;
 }
 
 /** Object literals whose members may read the literal through `this`: methods and accessors. */

@@ -13,10 +13,11 @@ export function functionOf(fc: FileContext, expression: ts.Expression): Function
   return declaredFunction(fc, fc.symbolOf(inner));
 }
 
-export function declaredFunction(fc: FileContext, symbol: ts.Symbol | undefined): FunctionLike | undefined {
+export function declaredFunction(fc: FileContext, named: ts.Symbol | undefined): FunctionLike | undefined {
   const { ts } = fc;
+  const symbol = named && named.flags & ts.SymbolFlags.Alias && fc.crossFile ? aliasTarget(fc, named) : named;
   const declaration = symbol?.valueDeclaration;
-  if (!declaration || declaration.getSourceFile() !== fc.sourceFile) return undefined;
+  if (!declaration || !isAnalysable(fc, declaration.getSourceFile())) return undefined;
   if (ts.isFunctionDeclaration(declaration) && declaration.body) {
     return symbol!.declarations?.length === 1 ? declaration : undefined;
   }
@@ -30,6 +31,24 @@ export function declaredFunction(fc: FileContext, symbol: ts.Symbol | undefined)
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
   }
   return undefined;
+}
+
+/** An imported name's declaration. */
+function aliasTarget(fc: FileContext, symbol: ts.Symbol): ts.Symbol | undefined {
+  try {
+    return fc.checker.getAliasedSymbol(symbol);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Files whose functions the analysis may read: the file being planned, and (cross-file mode) the other
+ * source files of the Program. Never declaration files or installed packages.
+ */
+function isAnalysable(fc: FileContext, file: ts.SourceFile): boolean {
+  if (file === fc.sourceFile) return true;
+  return fc.crossFile && !file.isDeclarationFile && !fc.program.isSourceFileFromExternalLibrary(file) && !/[\\/]node_modules[\\/]/.test(file.fileName);
 }
 
 /** The symbol naming a function (declaration name or the const it is assigned to). */

@@ -13,7 +13,7 @@ import { operatorOf, pairShape, type Role } from "../operators.js";
 import { literalKey, propertyKey } from "../analyse/values.js";
 import { KEEP, isKeep, keepsPositions, type Shape } from "./shape.js";
 import { fieldwiseCombiner, zeroFields } from "../analyse/fieldwise.js";
-import type { Edits } from "./edits.js";
+import type { Edit, Edits } from "./edits.js";
 
 /** A shuffle input that has its own projection: the forward pass records the shape reaching it and stops. */
 export type ProjectionSink = (rdd: RddCall, role: Role, arriving: Shape) => boolean;
@@ -24,6 +24,12 @@ export class Forward {
     private readonly edits: Edits,
     private readonly sink: ProjectionSink,
   ) {}
+
+  /** Records an edit; code in other files (read through in cross-file mode) is never rewritten. */
+  private edit(node: ts.Node, edit: Edit): void {
+    if (!this.fc.isLocal(node)) throw new Unsupported("the pruned value reaches code in another file, which is never rewritten");
+    this.edits.add(node, edit);
+  }
 
   /**
    * A shuffle whose inputs now carry values of `values(role)`: rewrite the shuffle's own functions that read
@@ -84,7 +90,7 @@ export class Forward {
       }
     }
     const keptKey = (key: string): boolean => (shape.kind === "tuple" ? shape.elements.some((e) => String(e.from) === key) : shape.properties.some((p) => p.name === key));
-    this.edits.add(combiner.literal, { kind: "pruneLiteral", shape });
+    this.edit(combiner.literal, { kind: "pruneLiteral", shape });
     for (const parameter of combiner.fn.parameters) {
       const symbol = this.fc.checker.getSymbolAtLocation(parameter.name as ts.Identifier);
       for (const ref of symbol ? this.fc.references(symbol) : []) {
@@ -95,7 +101,7 @@ export class Forward {
     if (zero) {
       const fields = zeroFields(this.fc, zero, combiner);
       if (typeof fields === "string") throw new Unsupported(fields);
-      this.edits.add(innerExpression(this.fc.ts, zero), { kind: "pruneLiteral", shape });
+      this.edit(innerExpression(this.fc.ts, zero), { kind: "pruneLiteral", shape });
     }
   }
 
@@ -203,7 +209,7 @@ export class Forward {
     for (let i = 0; i < original.length; i++) {
       if (!kept.includes(i) && isBound(ts, original[i])) throw new Unsupported("pattern binds a removed element");
     }
-    this.edits.add(pattern, { kind: "pattern", kept });
+    this.edit(pattern, { kind: "pattern", kept });
     shape.elements.forEach((element) => {
       const bound = original[element.from];
       if (bound && ts.isBindingElement(bound)) this.binding(bound.name, element.shape);
@@ -260,7 +266,7 @@ export class Forward {
     const position = shape.elements.findIndex((e) => String(e.from) === key);
     if (position < 0) throw new Unsupported(`reads removed element ${key}`);
     if (String(position) !== key) {
-      this.edits.add(access.argumentExpression, { kind: "index", position });
+      this.edit(access.argumentExpression, { kind: "index", position });
     }
     this.value(access, shape.elements[position].shape);
   }

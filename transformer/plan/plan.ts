@@ -6,7 +6,7 @@ import type * as ts from "typescript";
 import { Unsupported, innerExpression, type FileContext } from "../context.js";
 import { findRddCalls, rddCallOf, type RddCall } from "../find/rdd-calls.js";
 import { operatorOf, type Role } from "../operators.js";
-import { downstreamCalls } from "../find/graph.js";
+import { NO_TARGETS, downstreamCalls } from "../find/graph.js";
 import { functionOf } from "../find/functions.js";
 import { PipelineAnalysis } from "../analyse/rdd-demand.js";
 import { describe, firstReason, isAll, part, type Demand } from "../analyse/demand.js";
@@ -22,6 +22,8 @@ import { broadcastEdit } from "./broadcast.js";
 export interface PlanOptions {
   prune: boolean;
   broadcast: boolean;
+  /** Read through functions of other files of the Program (never rewriting them), where the build allows. */
+  crossFile: boolean;
 }
 
 export interface FilePlan {
@@ -189,7 +191,7 @@ function evaluate(fc: FileContext, analysis: PipelineAnalysis, rdd: RddCall, rol
   if (!tupleElements(fc, valueType) && !plainObjectProperties(fc, valueType)) {
     return `nothing to prune: the values are ${fc.checker.typeToString(valueType)}, not fixed tuples or plain objects`;
   }
-  const rowDemand = analysis.useDemand({ kind: "call", rdd, role, via: expression });
+  const rowDemand = analysis.useDemand({ kind: "call", rdd, role, via: expression, returnTo: NO_TARGETS });
   const demand = part(rowDemand, "1");
   if (isAll(demand)) return `the ${label} value is observed whole: ${demand.reason}`;
   const compact = projectionShape(fc, valueType, demand, "compact");

@@ -6,6 +6,12 @@ export interface RddoptOptions {
   /** Give joins written without a strategy `strategy: "auto"` and a site id (default true). */
   broadcast?: boolean;
   /**
+   * Read through helper functions and callbacks declared in other files of the Program (default true; they
+   * are never rewritten). Always off under `--watch`, `incremental` and `composite`, whose rebuilds re-emit
+   * only changed files and would leave a dependent file's plan stale.
+   */
+  crossFile?: boolean;
+  /**
    * How warnings (codes 90001-90099) are reported under ts-patch: "diagnostic" (default) adds them to the
    * compiler's diagnostics, which makes tsc exit with status 2 ("diagnostics present, outputs generated")
    * although every file was emitted; "stderr" prints them instead and leaves the exit status alone.
