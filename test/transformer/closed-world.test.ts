@@ -184,6 +184,8 @@ export const thirds = await rows.groupByKey().mapValues((rs) => rs.map(third)).c
   test("incremental and watch builds do not read other files (their plans would go stale)", () => {
     const incremental = analyzeSources({ lib: LIB, main: MAIN }, { broadcast: false }, { incremental: true });
     expect(incremental.get("main")!.after).not.toContain("visits.projectValues({ page: true, agent: true })");
+    const watch = analyzeSources({ lib: LIB, main: MAIN }, { broadcast: false }, { watch: true });
+    expect(watch.get("main")!.after).not.toContain("visits.projectValues({ page: true, agent: true })");
     const off = analyzeSources({ lib: LIB, main: MAIN }, { broadcast: false, crossFile: false });
     expect(off.get("main")!.after).not.toContain("projectValues({ page: true, agent: true })");
   });
