@@ -2,12 +2,43 @@
 
 export type JoinStrategyTaken = "shuffle" | "broadcast-left" | "broadcast-right" | "co-partitioned";
 
+/**
+ * What a join's decision learnt about one side. Bytes are the shuffle codec's
+ * encoded bytes (what a shuffle would write, what a broadcast holds).
+ */
+export interface JoinSideEstimate {
+  /**
+   * The side's size as the decision saw it: exact when `actualBytes` is set; else extrapolated
+   * from the partitions measured, or the size known up front (`source: "known"`); absent when nothing is known.
+   */
+  estimatedBytes?: number;
+  /** Exact encoded bytes of the whole side: set when every partition was computed and encoded (always for a broadcast side). */
+  actualBytes?: number;
+  /** Partitions the decision computed and measured (they are handed on to the join, never computed again). */
+  partitionsMeasured: number;
+  /** The side's partition count. */
+  partitions: number;
+  /**
+   * Where `estimatedBytes` comes from:
+   *  - "measured": every partition computed and encoded (`actualBytes` is set);
+   *  - "extrapolated": some partitions computed, the rest extrapolated from them (or one measured from a sample of its rows);
+   *  - "known": known without computing anything (a parallelized collection's sample, persisted blocks, a shuffle's written bytes);
+   *  - "none": not looked at (a side the join type cannot broadcast and the decision did not need).
+   */
+  source: "measured" | "extrapolated" | "known" | "none";
+}
+
 export interface JoinDecision {
   /** The transformer's site id (file:line:column) when the join was written into user code. */
   site?: string;
   strategy: JoinStrategyTaken;
   reason: string;
+  /** Kept for compatibility: the broadcast side's exact bytes, or (shuffle) the smaller estimate of a side that could have been broadcast. */
   estimatedBytes?: number;
+  /** What "auto" and "broadcast" learnt about the left side (absent when no size was looked at: "shuffle", co-partitioned, autoBroadcast off, full outer). */
+  left?: JoinSideEstimate;
+  /** As `left`, for the right side. */
+  right?: JoinSideEstimate;
 }
 
 export interface JobMetrics {

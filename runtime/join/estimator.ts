@@ -10,11 +10,22 @@
 import type { RDD } from "../rdd/rdd.js";
 import type { Codec } from "../shuffle/codec.js";
 import { ParallelCollectionRDD, RangeRDD } from "../rdd/sources.js";
+import { ProjectedRDD } from "../rdd/narrow.js";
 import { ShuffledRDD } from "../rdd/shuffled.js";
 import { ShuffleDependency } from "../rdd/dependency.js";
 import { StorageLevel } from "../storage/level.js";
+import { SerializationError } from "../errors.js";
 
 export const SAMPLE_ROWS = 256;
+
+/** A strided sample of at most SAMPLE_ROWS rows (all of them when there are fewer). */
+function sampleRows(rows: readonly unknown[]): unknown[] {
+  if (rows.length <= SAMPLE_ROWS) return [...rows];
+  const sample: unknown[] = [];
+  const stride = rows.length / SAMPLE_ROWS;
+  for (let i = 0; i < SAMPLE_ROWS; i++) sample.push(rows[Math.floor(i * stride)]);
+  return sample;
+}
 
 /** Encoded bytes of `rows`, measured on a strided sample of at most SAMPLE_ROWS rows. */
 export function estimateRowsBytes(rows: readonly unknown[], codec: Codec): number {
@@ -35,8 +46,34 @@ export interface SizeHint {
 
 /** A size known without computing the RDD, or undefined. */
 export function knownSize(rdd: RDD<unknown>, codec: Codec): SizeHint | undefined {
+  // A pruning projection keeps its input's size known: a parallelized input is sampled through it, and any
+  // other known size bounds the projected one from above (a projection only drops parts), a safe estimate.
+  if (rdd instanceof ProjectedRDD) {
+    const parent = rdd.parent as RDD<unknown>;
+    if (parent instanceof ParallelCollectionRDD) {
+      const project = rdd.project;
+      const projected = sampleRows(parent.data).map((row) => (Array.isArray(row) && row.length === 2 ? [row[0], project(row[1])] : row));
+      try {
+        const bytes = projected.length ? Math.ceil((codec.encode(projected).byteLength / projected.length) * parent.data.length) : 0;
+        return { bytes, source: `parallelized collection of ${parent.data.length} rows, sampled through its projection` };
+      } catch (e) {
+        if (e instanceof SerializationError) return undefined;
+        throw e;
+      }
+    }
+    const upper = knownSize(parent, codec);
+    return upper && { bytes: upper.bytes, source: `${upper.source}, before its projection (an upper bound)` };
+  }
   if (rdd instanceof ParallelCollectionRDD) {
-    return { bytes: estimateRowsBytes(rdd.data, codec), source: `parallelized collection of ${rdd.data.length} rows, sampled` };
+    let bytes: number;
+    try {
+      bytes = estimateRowsBytes(rdd.data, codec);
+    } catch (e) {
+      // A value the codec rejects: no size is known, so the side is computed in a task, whose encode fails it as a shuffle's would.
+      if (e instanceof SerializationError) return undefined;
+      throw e;
+    }
+    return { bytes, source: `parallelized collection of ${rdd.data.length} rows, sampled` };
   }
   if (rdd instanceof RangeRDD) return { bytes: rdd.length * 8, source: `range of ${rdd.length} numbers` };
   if (rdd.storageLevel !== StorageLevel.NONE) {

@@ -11,15 +11,24 @@ export type Joined = [unknown, [unknown, unknown]];
  * dense ids from a {@link KeyIndex}; a key's values are a chain of row
  * numbers (head/tail per key, next per row, in insertion order) over one
  * array of values; `matched` marks keys a stream row found (outer joins).
+ *
+ * Keys match by value ({@link KeyIndex}: SameValueZero, element-wise for
+ * tuples, a hole in a tuple equal to `undefined`), so rows of one key id may
+ * hold keys that are equal but not identical (`0` and `-0`, `[1, , 2]` and
+ * `[1, undefined, 2]`). Each row keeps its own key, so which key a joined row
+ * carries never depends on which side was the table or which row came first:
+ * a joined row carries the left row's key, an unmatched row its own key
+ * (exactly what a shuffle join and a broadcast join of either side emit).
  */
 export class HashTable {
   rows = 0;
   private readonly index: KeyIndex;
-  private readonly keys: unknown[] = []; // per key id: the first key seen (emitted for unmatched rows)
+  private keyIds = 0;
   private head: Int32Array;
   private tail: Int32Array;
   private matchedIds: Uint8Array;
   private readonly values: unknown[] = []; // per row
+  private readonly rowKeys: unknown[] = []; // per row: its own key
   private next: Int32Array; // per row: the key's next row, or -1
 
   constructor(expectedRows = 0) {
@@ -35,12 +44,14 @@ export class HashTable {
     if (!isPair(row)) throw notAPair("join", row);
     const r = this.rows++;
     if (r === this.next.length) this.next = grow(this.next);
+    const key = row[0];
     this.values.push(row[1]);
+    this.rowKeys.push(key);
     this.next[r] = -1;
-    const id = this.index.intern(row[0]);
-    if (id === this.keys.length) {
+    const id = this.index.intern(key);
+    if (id === this.keyIds) {
       if (id === this.head.length) this.growKeys();
-      this.keys.push(row[0]);
+      this.keyIds++;
       this.head[id] = r;
     } else {
       this.next[this.tail[id]!] = r;
@@ -66,15 +77,20 @@ export class HashTable {
     return this.values[r];
   }
 
+  /** The key of build row r, as that row held it. */
+  keyOf(r: number): unknown {
+    return this.rowKeys[r];
+  }
+
   markMatched(id: number): void {
     this.matchedIds[id] = 1;
   }
 
   /** Calls f for every build row of a key no stream row matched. */
   forEachUnmatched(f: (key: unknown, value: unknown) => void): void {
-    for (let id = 0; id < this.keys.length; id++) {
+    for (let id = 0; id < this.keyIds; id++) {
       if (this.matchedIds[id] === 1) continue;
-      for (let r = this.head[id]!; r !== -1; r = this.next[r]!) f(this.keys[id], this.values[r]);
+      for (let r = this.head[id]!; r !== -1; r = this.next[r]!) f(this.rowKeys[r], this.values[r]);
     }
   }
 
@@ -95,8 +111,9 @@ function grow(a: Int32Array): Int32Array {
 
 /**
  * Streams `stream` rows through a table built from the other side.
- * `buildIsRight` says which side the table holds, so output stays [key, [left, right]].
- * `keepUnmatchedStream` emits stream rows with no match (the outer side).
+ * `buildIsRight` says which side the table holds, so output stays [key, [left, right]]
+ * with the left row's key (the stream row's when the table holds the right side, the build row's otherwise).
+ * `keepUnmatchedStream` emits stream rows with no match (the outer side), with their own keys.
  */
 export function probe(table: HashTable, buildIsRight: boolean, keepUnmatchedStream: boolean, trackMatches: boolean, emit: Emit<Joined>): Emit<unknown> {
   return (row) => {
@@ -107,7 +124,7 @@ export function probe(table: HashTable, buildIsRight: boolean, keepUnmatchedStre
     if (id !== -1) {
       if (trackMatches) table.markMatched(id);
       for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {
-        emit(buildIsRight ? [key, [value, table.valueOf(r)]] : [key, [table.valueOf(r), value]]);
+        emit(buildIsRight ? [key, [value, table.valueOf(r)]] : [table.keyOf(r), [table.valueOf(r), value]]);
       }
     } else if (keepUnmatchedStream) {
       emit(buildIsRight ? [key, [value, undefined]] : [key, [undefined, value]]);

@@ -14,12 +14,13 @@ import { KeyedInput } from "../rdd/shuffled.js";
 import { PrematerializedRDD } from "../rdd/narrow.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
-import type { JoinDecision } from "../metrics.js";
+import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
+import type { Context } from "../context.js";
 import { InvalidArgumentError, requirePositiveInt } from "../errors.js";
 import { kinds } from "../rdd/registry.js";
 import { HashTable, emitUnmatched, joinPartition, probe, type JoinType, type Joined, type Pair } from "./hash-join.js";
 import { planInputOf, type PlanInput } from "../explain.js";
-import { estimateRowsBytes, formatBytes, knownSize, spreadOrder } from "./estimator.js";
+import { estimateRowsBytes, formatBytes, knownSize, spreadOrder, type SizeHint } from "./estimator.js";
 
 type Side = "left" | "right";
 
@@ -48,27 +49,110 @@ export function broadcastableSides(type: JoinType): Side[] {
   }
 }
 
-/** What the estimator learnt about one side while deciding. */
+/** What the decision learnt about one side. */
 class SideState {
+  /** Computed partitions' rows: handed on to the stream or the shuffle (PrematerializedRDD), never computed twice. */
   readonly computed = new Map<number, Pair[]>();
+  /** The codec's blocks of computed partitions measured exactly: a broadcast table is built by decoding them (no second encode). */
+  readonly blocks = new Map<number, Uint8Array>();
+  /** Computed partitions measured only from a sample of their rows (their estimated bytes): encoded only if the side is about to win. */
+  readonly sampled = new Map<number, number>();
+  /** Encoded bytes of the computed partitions (exact but for sampled ones). */
   bytes = 0;
   rejected: string | undefined;
-  /** Size known without computing anything (undefined if none); a side rejected up front still reports it. */
-  knownBytes: number | undefined;
+  /** Size known without computing anything (a side rejected up front still reports it). */
+  known: SizeHint | undefined;
+  private readonly order: number[];
 
   constructor(
     readonly name: Side,
     readonly rdd: RDD<Pair>,
-  ) {}
+    /** The join type may broadcast this side. */
+    readonly candidate: boolean,
+  ) {
+    this.order = spreadOrder(rdd.numPartitions);
+  }
 
   get done(): boolean {
     return this.computed.size === this.rdd.numPartitions;
   }
 
-  /** Bytes extrapolated from the partitions computed so far. */
-  get estimate(): number {
-    return this.computed.size === 0 ? (this.knownBytes ?? 0) : Math.ceil((this.bytes / this.computed.size) * this.rdd.numPartitions);
+  /** Still in the running: may be broadcast. */
+  get open(): boolean {
+    return this.candidate && !this.rejected;
   }
+
+  /**
+   * What the side weighs as far as the decision knows, the figure the fair rule compares: exact once done;
+   * before, the bytes measured so far, or the size known up front when that is more.
+   */
+  get weight(): number {
+    return this.done ? this.bytes : Math.max(this.bytes, this.known?.bytes ?? 0);
+  }
+
+  /** Bytes extrapolated from the partitions computed so far (exact when done); else the size known up front. */
+  get estimate(): number | undefined {
+    if (this.done) return this.bytes;
+    if (this.computed.size === 0) return this.known?.bytes;
+    return Math.ceil((this.bytes / this.computed.size) * this.rdd.numPartitions);
+  }
+
+  /** The next partition to compute: spread over the RDD, so an extrapolation sees more than its start. */
+  nextPartition(): number {
+    return this.order.find((p) => !this.computed.has(p))!;
+  }
+
+  describe(): string {
+    const n = this.rdd.numPartitions;
+    if (this.done) return formatBytes(this.bytes);
+    if (this.computed.size > 0) return `>= ${formatBytes(this.bytes)} after ${this.computed.size} of ${n} partitions`;
+    if (this.known) return `${formatBytes(this.known.bytes)}, ${this.known.source}`;
+    return "not measured";
+  }
+
+  report(): JoinSideEstimate {
+    const estimatedBytes = this.estimate;
+    const exact = this.done && this.sampled.size === 0;
+    return {
+      ...(estimatedBytes !== undefined ? { estimatedBytes } : {}),
+      ...(exact ? { actualBytes: this.bytes } : {}),
+      partitionsMeasured: this.computed.size,
+      partitions: this.rdd.numPartitions,
+      source: exact ? "measured" : this.computed.size > 0 ? "extrapolated" : this.known ? "known" : "none",
+    };
+  }
+}
+
+/** The executor that runs the job, as far as the decision's cost model cares. */
+interface ExecutorShape {
+  kind: "in-process" | "workers";
+  /** Copies of a broadcast table the job needs: one per process (thread) running tasks. */
+  copies: number;
+}
+
+function executorOf(ctx: Context): ExecutorShape {
+  // The Context does not expose its executor today (tasks run in process); a worker pool (the design notes'
+  // `workers` option) would be read here.
+  const workers = (ctx as unknown as { workers?: unknown }).workers;
+  return typeof workers === "number" && workers > 1 ? { kind: "workers", copies: workers } : { kind: "in-process", copies: 1 };
+}
+
+/**
+ * Whether broadcasting a side of `build` bytes (already within the limit) is cheaper than shuffling both sides,
+ * `other` being what is known of the other side.
+ *
+ * In process, the only executor today: the broadcast builds one table, by decoding blocks the decision already
+ * encoded, and streams the other side through it in place; a shuffle encodes, stores and decodes both sides and
+ * builds a table per partition. So a side within the limit is always the cheaper plan.
+ *
+ * A pool of W workers would change this: every worker needs its own copy of the table (W copies of `build` bytes
+ * sent, decoded and built), while a shuffle moves build + other bytes once. Broadcast then pays only while
+ * W x build < build + other, so the other side would have to be measured that far, past (W - 1) x build, before
+ * choosing (the fair rule measures it only up to `build`); an unmeasured other side means shuffle.
+ */
+export function broadcastPays(executor: ExecutorShape, build: number, other: number | undefined): boolean {
+  if (executor.copies <= 1) return true;
+  return other !== undefined && executor.copies * build < build + other;
 }
 
 export class JoinRDD<K> extends RDD<Joined> {
@@ -196,26 +280,38 @@ export class JoinRDD<K> extends RDD<Joined> {
 
     const limit = strategy === "auto" ? this.ctx.broadcastThreshold : this.ctx.maxBroadcastBytes;
     const limitName = strategy === "auto" ? "broadcastThreshold" : "maxBroadcastBytes";
-    const states = { left: new SideState("left", this.left), right: new SideState("right", this.right) };
-    const chosen = await this.findSmallSide(sides.map((s) => states[s]), limit, limitName, strategy === "auto");
+    const states = {
+      left: new SideState("left", this.left, sides.includes("left")),
+      right: new SideState("right", this.right, sides.includes("right")),
+    };
+    const chosen = await this.findSmallSide(states, limit, limitName, strategy === "auto");
     const notes = sides.map((s) => states[s].rejected).filter((r): r is string => !!r);
     if (chosen) {
-      const built = this.buildTable(chosen);
+      const other = states[chosen.name === "left" ? "right" : "left"];
+      const executor = executorOf(this.ctx);
+      // An explicit "broadcast" is the caller's hint; "auto" broadcasts where that is the cheaper plan.
+      const otherSeen = other.done || other.computed.size > 0 || other.known ? other.weight : undefined;
+      const pays = strategy === "broadcast" || broadcastPays(executor, chosen.bytes, otherSeen);
+      if (!pays) notes.push(`${chosen.name} side ${formatBytes(chosen.bytes)}: a copy per worker (${executor.copies}) would cost more than the shuffle`);
+      const reports = this.sideReports(states); // before the table takes the build side's rows
+      const built = pays ? this.buildTable(chosen) : undefined;
       if (built) {
-        const other = states[chosen.name === "left" ? "right" : "left"];
         this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream: this.withComputed(other) };
+        const versus = other.candidate && !other.rejected ? `, no larger than the ${other.name} side (${other.describe()})` : "";
         this.decision = {
           site,
           strategy: chosen.name === "left" ? "broadcast-left" : "broadcast-right",
-          reason: `${strategy}: ${chosen.name} side ${formatBytes(built.bytes)} <= ${limitName} ${formatBytes(limit)}${notes.length ? `; ${notes.join("; ")}` : ""}`,
-          estimatedBytes: chosen.bytes,
+          reason: `${strategy}: ${chosen.name} side ${formatBytes(built.bytes)} <= ${limitName} ${formatBytes(limit)}${versus}${notes.length ? `; ${notes.join("; ")}` : ""}`,
+          estimatedBytes: built.bytes,
+          ...reports,
         };
+        this.release(states);
         this.ctx.recordBroadcast(built.bytes);
         return;
       }
-      notes.push(chosen.rejected!);
+      if (chosen.rejected) notes.push(chosen.rejected);
     }
-    const estimates = sides.map((s) => states[s].estimate).filter((b) => b > 0);
+    const estimates = sides.map((s) => states[s].estimate).filter((b): b is number => b !== undefined && b > 0);
     this.useShuffle(
       target,
       "shuffle",
@@ -240,80 +336,166 @@ export class JoinRDD<K> extends RDD<Joined> {
       right: new KeyedInput(right, target, this.ctx.codec),
       partitioner: target,
     };
-    this.decision = { site: this.options.site, strategy: kind, reason, ...(estimatedBytes !== undefined ? { estimatedBytes } : {}) };
+    this.decision = {
+      site: this.options.site,
+      strategy: kind,
+      reason,
+      ...(estimatedBytes !== undefined ? { estimatedBytes } : {}),
+      ...(states ? this.sideReports(states) : {}),
+    };
+    if (states) this.release(states);
   }
 
-  /** The side itself, or a wrapper handing out the partitions the estimator already computed. */
+  private sideReports(states: { left: SideState; right: SideState }): { left: JoinSideEstimate; right: JoinSideEstimate } {
+    return { left: states.left.report(), right: states.right.report() };
+  }
+
+  /** Drops the encoded blocks once decided (the rows the plan reads stay). */
+  private release(states: { left: SideState; right: SideState }): void {
+    states.left.blocks.clear();
+    states.right.blocks.clear();
+  }
+
+  /** The side itself, or a wrapper handing out the partitions the decision already computed. */
   private withComputed(state: SideState): RDD<Pair> {
     return state.computed.size ? new PrematerializedRDD(state.rdd, state.computed) : state.rdd;
   }
 
   /**
-   * Computes candidate sides a partition at a time (spread across the RDD),
-   * measuring each, until one is complete under `limit`. A side is dropped as
-   * soon as its measured bytes pass the limit or, when `extrapolate`, its
-   * extrapolated size is clearly over it. Sides with a size known up front
-   * go first; one known to be too big is never computed here.
+   * Finds the side to broadcast, measuring both fairly, by bytes rather than by partitions. Sizes known up
+   * front count as measured. Each step computes one partition of the open side that weighs least so far
+   * (ties, as between two equal known sizes: the side already under way, else the right side, so one side
+   * completes and the other need not be computed), until a side is complete and weighs no more
+   * than the other: the other's measured (or known) bytes already reach it, or the other is complete and
+   * larger, or out. So:
+   *  - a side known smaller than the other's known size is computed and wins; the other is never computed;
+   *  - against a known side, an unknown one is computed only until its bytes pass the known size, or until
+   *    it completes smaller;
+   *  - with nothing known, the smaller side wins whatever the partition counts: the larger is computed only
+   *    until its bytes pass the smaller's total (and those partitions are handed on, not computed again).
+   * A side is out once its bytes pass `limit` (or, when `extrapolate`, its extrapolated size is clearly
+   * over it); one known to be over is never computed. Only the join type's broadcastable sides are computed.
+   * A winner's bytes are exact: partitions measured from a sample only are encoded before it is taken.
    */
-  private async findSmallSide(candidates: SideState[], limit: number, limitName: string, extrapolate: boolean): Promise<SideState | undefined> {
-    const known: [SideState, number][] = [];
-    const unknown: SideState[] = [];
-    for (const c of candidates) {
-      const hint = knownSize(c.rdd as RDD<unknown>, this.ctx.codec);
-      c.knownBytes = hint?.bytes;
-      if (hint && hint.bytes > limit) c.rejected = `${c.name} side ${formatBytes(hint.bytes)} (${hint.source}) > ${limitName} ${formatBytes(limit)}`;
-      else if (hint) known.push([c, hint.bytes]);
-      else unknown.push(c);
-    }
-    const open = [...known.sort((a, b) => a[1] - b[1]).map(([c]) => c), ...unknown];
-    const orders = new Map(open.map((c) => [c, spreadOrder(c.rdd.numPartitions)]));
-    while (open.length > 0) {
-      // One partition of the first open side; with no size known, sides take turns, so the smaller finishes first.
-      const c = open[0]!;
-      if (c.done) return c;
-      const p = orders.get(c)!.find((q) => !c.computed.has(q))!;
-      const [rows] = await this.ctx.runJob(
-        c.rdd,
-        `estimate ${c.name} side of ${this.opName}`,
-        (split, tc) => {
-          const out: Pair[] = [];
-          c.rdd.iterator(split, tc, (row) => out.push(row));
-          return out;
-        },
-        [p],
-      );
-      c.computed.set(p, rows!);
-      const sampled = estimateRowsBytes(rows!, this.ctx.codec);
-      if (c.bytes + sampled > limit) c.bytes += sampled;
-      else {
-        // Still a candidate: measure the partition exactly (a broadcast needs its real size anyway), so a
-        // side whose sample looks small but whose rows are large is caught here, at the limit.
-        c.bytes += rows!.length ? this.ctx.codec.encode(rows!).byteLength : 0;
-      }
-      const n = c.rdd.numPartitions;
-      if (c.bytes > limit || (extrapolate && c.computed.size >= 2 && c.estimate > 2 * limit)) {
-        c.rejected = `${c.name} side over ${limitName} ${formatBytes(limit)} after ${c.computed.size} of ${n} partitions (estimated ${formatBytes(c.estimate)})`;
-        open.shift();
-      } else if (c.done) {
-        return c;
-      } else if (c.knownBytes === undefined && open.length > 1) {
-        open.push(open.shift()!);
+  private async findSmallSide(
+    states: { left: SideState; right: SideState },
+    limit: number,
+    limitName: string,
+    extrapolate: boolean,
+  ): Promise<SideState | undefined> {
+    const all = [states.left, states.right];
+    for (const c of all) {
+      c.known = knownSize(c.rdd as RDD<unknown>, this.ctx.codec);
+      if (c.candidate && c.known && c.known.bytes > limit) {
+        c.rejected = `${c.name} side ${formatBytes(c.known.bytes)} (${c.known.source}) > ${limitName} ${formatBytes(limit)}`;
       }
     }
-    return undefined;
+    const otherOf = (c: SideState) => (c === states.left ? states.right : states.left);
+    for (;;) {
+      const open = all.filter((c) => c.open);
+      if (open.length === 0) return undefined;
+      // Right first: of two complete sides of equal size, the right one is built (Spark's default build side).
+      const winner = [...open].reverse().find((c) => c.done && (!otherOf(c).open || c.bytes <= otherOf(c).weight));
+      if (winner && winner.sampled.size === 0) return winner;
+      if (winner) {
+        await this.measureExactly(winner, limit, limitName);
+        continue;
+      }
+      const next = open
+        .filter((c) => !c.done)
+        .sort((a, b) => a.weight - b.weight || b.computed.size - a.computed.size || (a.name === "right" ? -1 : 1))[0]!;
+      await this.measurePartition(next, otherOf(next), limit, limitName, extrapolate);
+    }
   }
 
-  /** Builds the table of a side found small; its bytes were measured exactly, partition by partition, while deciding. */
+  /**
+   * Computes and measures one more partition of `c`. Both happen in the task, so a value the codec rejects
+   * fails the job with a JobFailedError naming the operation, stage and partition, as a shuffle's map task would.
+   */
+  private async measurePartition(c: SideState, other: SideState, limit: number, limitName: string, extrapolate: boolean): Promise<void> {
+    const p = c.nextPartition();
+    const n = c.rdd.numPartitions;
+    const codec = this.ctx.codec;
+    const before = c.bytes;
+    const k = c.computed.size + 1;
+    const otherEstimate = other.open ? other.estimate : undefined;
+    const [m] = await this.ctx.runJob(
+      c.rdd,
+      `estimate ${c.name} side of ${this.opName}`,
+      (split, tc) => {
+        const rows: Pair[] = [];
+        c.rdd.iterator(split, tc, (row) => rows.push(row));
+        // A strided sample first: when it puts the side out of the running (over the limit) or makes it unlikely
+        // to win (already twice the other side's estimate), an exact encode would most likely be wasted: the
+        // partition keeps its sampled size, and is encoded only if the side comes to win after all (measureExactly).
+        const sampled = estimateRowsBytes(rows, codec);
+        const total = before + sampled;
+        const loses = total > limit || (extrapolate && k >= 2 && (total / k) * n > 2 * limit) || (otherEstimate !== undefined && total > 2 * otherEstimate);
+        if (loses || rows.length === 0) return { rows, bytes: sampled, block: undefined };
+        // Still in the running: measure exactly (a side whose sample looks small but whose rows are large stops
+        // at the limit) and keep the block, which a broadcast decodes instead of encoding again.
+        const block = codec.encode(rows);
+        return { rows, bytes: block.byteLength, block };
+      },
+      [p],
+    );
+    c.computed.set(p, m!.rows);
+    c.bytes += m!.bytes;
+    if (m!.block) c.blocks.set(p, m!.block);
+    else if (m!.rows.length > 0) c.sampled.set(p, m!.bytes);
+    this.checkLimit(c, limit, limitName, extrapolate);
+  }
+
+  private checkLimit(c: SideState, limit: number, limitName: string, extrapolate: boolean): void {
+    const estimate = c.estimate!;
+    if (c.bytes > limit || (extrapolate && !c.done && c.computed.size >= 2 && estimate > 2 * limit)) {
+      c.rejected = `${c.name} side over ${limitName} ${formatBytes(limit)} after ${c.computed.size} of ${c.rdd.numPartitions} partitions (estimated ${formatBytes(estimate)})`;
+      c.blocks.clear();
+    }
+  }
+
+  /**
+   * Encodes, in tasks, the partitions of `c` measured only from a sample (see measurePartition), so a side
+   * about to win has exact bytes and blocks; its bytes are corrected, and may now put it over the limit or
+   * over the other side.
+   */
+  private async measureExactly(c: SideState, limit: number, limitName: string): Promise<void> {
+    const parts = [...c.sampled.keys()];
+    const codec = this.ctx.codec;
+    const blocks = await this.ctx.runJob(c.rdd, `measure ${c.name} side of ${this.opName}`, (split) => codec.encode(c.computed.get(split)!), parts);
+    parts.forEach((p, i) => {
+      c.bytes += blocks[i]!.byteLength - c.sampled.get(p)!;
+      c.blocks.set(p, blocks[i]!);
+    });
+    c.sampled.clear();
+    this.checkLimit(c, limit, limitName, false);
+  }
+
+  /**
+   * Builds the table of the side chosen from its rows as the shuffle codec delivers them (Spark broadcasts
+   * serialized values too): the blocks encoded while deciding are decoded, so a broadcast join sees the same
+   * values a shuffle join would. Its bytes were measured exactly, partition by partition, while deciding.
+   */
   private buildTable(side: SideState): { table: HashTable; bytes: number } | undefined {
     const cap = this.ctx.maxBroadcastBytes;
     if (side.bytes > cap) {
       side.rejected = `${side.name} side ${formatBytes(side.bytes)} passed maxBroadcastBytes ${formatBytes(cap)}; fell back to shuffle`;
       return undefined;
     }
+    const codec = this.ctx.codec;
+    const decoded: Pair[][] = [];
     let rowCount = 0;
-    for (const rows of side.computed.values()) rowCount += rows.length;
+    for (let p = 0; p < side.rdd.numPartitions; p++) {
+      const rows = side.computed.get(p)!;
+      if (rows.length === 0) continue;
+      // Every non-empty partition of the winner was encoded while deciding (measurePartition, measureExactly).
+      const values = codec.decode(side.blocks.get(p)!) as Pair[];
+      decoded.push(values);
+      rowCount += values.length;
+    }
     const table = new HashTable(rowCount);
-    for (const rows of side.computed.values()) for (const row of rows) table.add(row);
+    for (const rows of decoded) for (const row of rows) table.add(row);
+    side.computed.clear(); // the build side is not read again: its rows live in the table
     return { table, bytes: side.bytes };
   }
 }

@@ -6,8 +6,21 @@
  * objects, numbers, strings, booleans, optional values) and writes it
  * column by column into typed arrays; batches it cannot describe go to
  * msgpackr, or to `v8.serialize` where only that is exact (`-0`, `Set`, lone
- * surrogates). Values no codec can carry (functions, symbols, class
- * instances) fail with a {@link SerializationError} instead of being corrupted.
+ * surrogates, holes, extra array properties, and null prototypes, which v8
+ * needs a fix-up for). Values no codec can carry (functions, symbols, class
+ * instances, Array subclasses) fail with a {@link SerializationError} instead
+ * of being corrupted.
+ *
+ * One value semantics, whatever the path: decode(encode(rows)) gives back
+ * each row exactly (holes stay holes, own enumerable properties and their
+ * order, prototypes, -0, NaN, undefined vs absent), and what a value decodes
+ * to never depends on which other values share its batch. A path takes a
+ * batch only if it reproduces every row of it exactly: the columnar writer
+ * turns down (and so sends to the general path) any array that is not
+ * ordinary and dense, and any object whose prototype is not Object.prototype.
+ * Not carried by any path, alike: non-enumerable and symbol-keyed properties
+ * (as with a structured clone) and the identity of shared sub-values outside
+ * the v8 path.
  */
 import v8 from "node:v8";
 import { Packr } from "msgpackr";
@@ -37,6 +50,7 @@ export function encodeEachPartition(codec: Codec, rows: readonly unknown[], part
 const TAG_COLUMNAR = 0x43; // 'C'
 const TAG_MSGPACK = 0x4d; // 'M'
 const TAG_V8 = 0x56; // 'V'
+const TAG_V8_PROTO = 0x50; // 'P': v8 with null prototypes restored (see encodeV8)
 
 // ---------------------------------------------------------------- shapes
 
@@ -53,9 +67,20 @@ type Shape =
 const MAX_TUPLE = 64;
 const MAX_DEPTH = 8;
 
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+/**
+ * An array the columnar path rebuilds exactly with an array literal: the
+ * ordinary prototype, and own enumerable keys exactly `0 .. length - 1` (no
+ * holes, no extra properties such as a RegExpMatchArray's `index`).
+ * Object.keys lists indices in ascending order before any other key, so
+ * `length` keys ending with the last index are exactly the indices. The
+ * compiled writers make the same check inline on every array of a batch
+ * (there is no cheaper way to see an array's extra properties); objects need
+ * none, as their writer already lists their keys.
+ */
+function isExactArray(a: unknown[], n: number): boolean {
+  if (Object.getPrototypeOf(a) !== Array.prototype) return false;
+  const keys = Object.keys(a);
+  return keys.length === n && (n === 0 || keys[n - 1] === String(n - 1));
 }
 
 function inferShape(v: unknown, depth = 0): Shape | undefined {
@@ -72,17 +97,16 @@ function inferShape(v: unknown, depth = 0): Shape | undefined {
     case "object": {
       if (v === null) return { k: "null" };
       if (Array.isArray(v)) {
-        if (v.length > MAX_TUPLE) return undefined;
+        if (v.length > MAX_TUPLE || !isExactArray(v, v.length)) return undefined; // holes, extra properties or another prototype
         const items: Shape[] = [];
         for (let i = 0; i < v.length; i++) {
-          if (!(i in v)) return undefined; // a hole
           const s = inferShape(v[i], depth + 1);
           if (!s) return undefined;
           items.push(s);
         }
         return { k: "tuple", items };
       }
-      if (!isPlainObject(v)) return undefined;
+      if (Object.getPrototypeOf(v) !== Object.prototype) return undefined; // a null prototype (or a class) needs the general path
       const keys: string[] = [];
       const items: Shape[] = [];
       for (const key in v) {
@@ -210,6 +234,9 @@ function compiled(shape: Shape): CompiledShape {
  * column before its inner columns) by both generators, which is also the
  * block layout's order.
  */
+/** The expression naming the row in compiled writers. */
+const ROW = "rows[i]";
+
 function compileShape(shape: Shape): CompiledShape {
   const counts: ColumnCounts = { nums: 0, strs: 0, bools: 0, tags: 0 };
   let vars = 0;
@@ -245,7 +272,15 @@ function compileShape(shape: Shape): CompiledShape {
       case "tuple": {
         const a = `v${vars++}`;
         const parts = s.items.map((item, j) => writer(item, `${a}_${j}`));
-        const code = [`const ${a} = ${v};`, `if (!Array.isArray(${a}) || ${a}.length !== ${s.items.length}) ${fail}`];
+        const n = s.items.length;
+        const code = [
+          `const ${a} = ${v};`,
+          `if (!Array.isArray(${a}) || ${a}.length !== ${n} || getPrototypeOf(${a}) !== ArrayPrototype) ${fail}`,
+        ];
+        // A row's own [key, value] array is the engine's, not a value: joins, groupings and projections build
+        // new rows, so under every join strategy alike only its key and value reach the user. Its holes and
+        // extra properties are not carried (README, "Runtime semantics"); values' arrays are checked exactly.
+        if (v !== ROW) code.push(`{ const k = objectKeys(${a}); if (k.length !== ${n}${n === 0 ? "" : ` || k[${n - 1}] !== "${n - 1}"`}) ${fail} }`);
         parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${j}];`, p.code));
         return { code: code.join("\n"), fill: parts.map((p) => p.fill).join(" ") };
       }
@@ -256,7 +291,7 @@ function compileShape(shape: Shape): CompiledShape {
         // Same own keys in the same order: decoding rebuilds exactly this object (getters are read, as a structured clone does).
         const code = [
           `const ${a} = ${v};`,
-          `if (typeof ${a} !== "object" || ${a} === null || Array.isArray(${a}) || !isPlainObject(${a})) ${fail}`,
+          `if (typeof ${a} !== "object" || ${a} === null || getPrototypeOf(${a}) !== ObjectPrototype) ${fail}`,
           `{ let j = 0; for (const key in ${a}) { switch (j++) { ${names.map((n, j) => `case ${j}: if (key !== ${n}) ${fail} break;`).join(" ")} default: ${fail} } } if (j !== ${names.length}) ${fail} }`,
         ];
         parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${names[j]}];`, p.code));
@@ -266,14 +301,17 @@ function compileShape(shape: Shape): CompiledShape {
         throw new SerializationError(`Corrupt block: unknown column shape ${JSON.stringify(s)}.`);
     }
   };
-  const body = writer(shape, "rows[i]").code;
+  const body = writer(shape, ROW).code;
   const writeCounts = { ...counts };
   const unpack = (kind: keyof ColumnCounts, prefix: string, n: number) =>
     Array.from({ length: n }, (_, j) => `const ${prefix}${j} = cols.${kind}[${j}];`).join("\n");
   // Two variants of one loop: rows stored in order, or each row i stored at dest[i] (see encodePartitioned).
   const makeWriter = (destination: string) =>
     new Function(
-      "isPlainObject",
+      "objectKeys",
+      "getPrototypeOf",
+      "ObjectPrototype",
+      "ArrayPrototype",
       `return function write(rows, n, cols, dest) {
 ${unpack("nums", "n", counts.nums)}
 ${unpack("strs", "s", counts.strs)}
@@ -285,7 +323,7 @@ ${body}
 }
 return n;
 };`,
-    )(isPlainObject) as BatchWriter;
+    )(Object.keys, Object.getPrototypeOf, Object.prototype, Array.prototype) as BatchWriter;
   const write = makeWriter("i");
   const writeScattered = makeWriter("dest[i]");
 
@@ -377,6 +415,12 @@ function allocateColumns(counts: ColumnCounts, n: number, fresh: boolean): Colum
 
 // ---------------------------------------------------------------- columnar block layout
 // u8 tag | u8[3] 0 | u32 rows | u32 header length | header JSON | pad to 8 | columns, each padded to 8
+//
+// A string column is n + 1 u32 offsets, then the UTF-8 of its strings back to back. In a column of short
+// strings (none over SHORT_STRING code units) the offsets count UTF-16 code units: the column is encoded in
+// one loop (no call into Buffer per string) and decoded with one call, each row's string cut from the decoded
+// column (V8 copies substrings this short, so a row kept alive does not keep its block's whole column alive).
+// Otherwise the offsets count bytes and each string is written and decoded on its own.
 
 const align8 = (n: number) => (n + 7) & ~7;
 
@@ -384,6 +428,74 @@ interface Header {
   shape: Shape;
   num: ("f64" | "i32")[];
   str: number[]; // byte length of each string column's UTF-8 data
+  short?: (0 | 1)[]; // per string column: 1 when its offsets count UTF-16 code units (short strings)
+}
+
+/** Longest string (in UTF-16 code units) of a column cut from one decoded string; V8 copies substrings up to 12. */
+const SHORT_STRING = 12;
+
+interface StringColumn {
+  bytes: number;
+  short: boolean;
+}
+
+/**
+ * UTF-8 size of a column's first n strings, and whether all are short. A
+ * short column is measured and written here, a code unit at a time, which
+ * costs less than a call into Buffer per (short) string. The writer has
+ * checked the strings are well formed: every surrogate is half of a pair.
+ */
+function measureStrings(col: string[], n: number): StringColumn {
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const s = col[i]!;
+    const len = s.length;
+    if (len > SHORT_STRING) return { bytes: longStringsBytes(col, n), short: false };
+    bytes += len;
+    for (let j = 0; j < len; j++) {
+      const c = s.charCodeAt(j);
+      if (c >= 0x80) bytes += c < 0x800 || (c & 0xf800) === 0xd800 ? 1 : 2; // 2 bytes; a surrogate pair's 4; else 3
+    }
+  }
+  return { bytes, short: true };
+}
+
+function longStringsBytes(col: string[], n: number): number {
+  let bytes = 0;
+  for (let i = 0; i < n; i++) bytes += Buffer.byteLength(col[i]!, "utf8");
+  return bytes;
+}
+
+/** Writes a short column's strings back to back as UTF-8 at `at`, and their offsets in UTF-16 code units; returns the bytes written. */
+function writeShortStrings(col: string[], n: number, out: Uint8Array, at: number, offsets: Uint32Array): number {
+  let p = at;
+  let units = 0;
+  for (let i = 0; i < n; i++) {
+    const s = col[i]!;
+    const len = s.length;
+    offsets[i] = units;
+    units += len;
+    for (let j = 0; j < len; j++) {
+      const c = s.charCodeAt(j);
+      if (c < 0x80) out[p++] = c;
+      else if (c < 0x800) {
+        out[p++] = 0xc0 | (c >> 6);
+        out[p++] = 0x80 | (c & 0x3f);
+      } else if ((c & 0xfc00) === 0xd800) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++j) - 0xdc00);
+        out[p++] = 0xf0 | (cp >> 18);
+        out[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        out[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        out[p++] = 0x80 | (cp & 0x3f);
+      } else {
+        out[p++] = 0xe0 | (c >> 12);
+        out[p++] = 0x80 | ((c >> 6) & 0x3f);
+        out[p++] = 0x80 | (c & 0x3f);
+      }
+    }
+  }
+  offsets[n] = units;
+  return p - at;
 }
 
 function fitsInt32(col: Float64Array): boolean {
@@ -464,12 +576,10 @@ function sliceColumns(cols: Columns, from: number, to: number): Columns {
 
 function layoutColumnar(shape: Shape, cols: Columns, n: number): Uint8Array {
   const numKinds = cols.nums.map((c) => (fitsInt32(c) ? "i32" : "f64") as "i32" | "f64");
-  const strBytes = cols.strs.map((c) => {
-    let total = 0;
-    for (let i = 0; i < n; i++) total += Buffer.byteLength(c[i]!, "utf8");
-    return total;
-  });
-  const header = Buffer.from(JSON.stringify({ shape, num: numKinds, str: strBytes } satisfies Header), "utf8");
+  const strCols = cols.strs.map((c) => measureStrings(c, n));
+  const strBytes = strCols.map((c) => c.bytes);
+  const short = strCols.map((c) => (c.short ? 1 : 0) as 0 | 1);
+  const header = Buffer.from(JSON.stringify({ shape, num: numKinds, str: strBytes, short } satisfies Header), "utf8");
   let size = align8(12 + header.length);
   numKinds.forEach((kind) => (size += align8(n * (kind === "i32" ? 4 : 8))));
   strBytes.forEach((b) => (size += align8(4 * (n + 1)) + align8(b)));
@@ -491,12 +601,17 @@ function layoutColumnar(shape: Shape, cols: Columns, n: number): Uint8Array {
   cols.strs.forEach((col, j) => {
     const offsets = new Uint32Array(out.buffer, out.byteOffset + at, n + 1);
     at += align8(4 * (n + 1));
-    let pos = 0;
-    for (let i = 0; i < n; i++) {
-      offsets[i] = pos;
-      pos += out.write(col[i]!, at + pos, "utf8");
+    if (strCols[j]!.short) {
+      // Well-formed strings back to back: UTF-8 and back gives exactly the same code units.
+      if (writeShortStrings(col, n, out, at, offsets) !== strBytes[j]) throw new SerializationError("Internal error: a string column's size changed while it was written.");
+    } else {
+      let pos = 0;
+      for (let i = 0; i < n; i++) {
+        offsets[i] = pos;
+        pos += out.write(col[i]!, at + pos, "utf8");
+      }
+      offsets[n] = pos;
     }
-    offsets[n] = pos;
     at += align8(strBytes[j]!);
   });
   for (const col of [...cols.bools, ...cols.tags]) {
@@ -520,11 +635,15 @@ function decodeColumnar(bytes: Uint8Array): unknown[] {
     at += align8(n * (kind === "i32" ? 4 : 8));
     return col;
   });
-  const strs = header.str.map((byteLength) => {
+  const strs = header.str.map((byteLength, j) => {
     const offsets = new Uint32Array(bytes.buffer, base + at, n + 1);
     at += align8(4 * (n + 1));
     const start = at;
     at += align8(byteLength);
+    if (header.short?.[j] === 1) {
+      const column = buf.toString("utf8", start, start + byteLength);
+      return (i: number) => column.slice(offsets[i]!, offsets[i + 1]!);
+    }
     return (i: number) => buf.toString("utf8", start + offsets[i]!, start + offsets[i + 1]!);
   });
   const counts = { bools: 0, tags: 0 };
@@ -548,16 +667,51 @@ function countFlagColumns(shape: Shape, counts: { bools: number; tags: number })
 
 interface Needs {
   exact: boolean; // something msgpackr would not round-trip exactly
+  nullPrototypes: boolean; // a null-prototype object or array: v8.serialize keeps it only with the fix-ups below
+}
+
+/** Typed arrays, DataView and Buffer: v8 brings each back as what it was (a subclass of one of these would come back as its base). */
+const VIEW_PROTOTYPES = new Set<unknown>(
+  [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView, Buffer].map(
+    (c) => c.prototype,
+  ),
+);
+
+const isArrayIndex = (key: string) => String(Number(key) >>> 0) === key && key !== "4294967295";
+
+// Path segments of the value being checked: an array index, an own property name, or one of these. Made into
+// text (see pathText) only for an error message, so checking a value allocates nothing per element.
+const MAP_KEY = { text: "<key>" };
+const MAP_VALUE = { text: ".get(…)" };
+const SET_ELEMENT = { text: "<element>" };
+type Segment = number | string | { text: string };
+
+interface Walk {
+  needs: Needs;
+  /** path[0 .. depth): where the current value is in its row. */
+  path: Segment[];
+  depth: number;
+  /** The objects enclosing the current value, outermost first, to notice a cycle (rows are shallow: a scan beats a Set). */
+  ancestors: object[];
+}
+
+function pathText(walk: Walk, depth = walk.depth): string {
+  let out = "";
+  for (let i = 0; i < depth; i++) {
+    const s = walk.path[i]!;
+    out += typeof s === "number" ? `[${s}]` : typeof s === "string" ? `.${s}` : s.text;
+  }
+  return out || "a row";
 }
 
 /** Walks a value and throws on what no codec can carry; notes what only v8.serialize keeps exactly. */
-function validate(v: unknown, path: string, needs: Needs, seen: Set<object>): void {
+function validate(v: unknown, walk: Walk): void {
   switch (typeof v) {
     case "number":
-      if (v === 0 && 1 / v < 0) needs.exact = true;
+      if (v === 0 && 1 / v < 0) walk.needs.exact = true;
       return;
     case "string":
-      if (!(v as unknown as { isWellFormed(): boolean }).isWellFormed()) needs.exact = true;
+      if (!(v as unknown as { isWellFormed(): boolean }).isWellFormed()) walk.needs.exact = true;
       return;
     case "boolean":
     case "bigint":
@@ -565,61 +719,209 @@ function validate(v: unknown, path: string, needs: Needs, seen: Set<object>): vo
       return;
     case "function":
       throw new SerializationError(
-        `Cannot serialize ${path || "a row"}: it is a function. Shuffled, broadcast and serialized-cached rows must be data; ` +
+        `Cannot serialize ${pathText(walk)}: it is a function. Shuffled, broadcast and serialized-cached rows must be data; ` +
           `compute the value before the shuffle or keep functions out of RDD rows.`,
       );
     case "symbol":
-      throw new SerializationError(`Cannot serialize ${path || "a row"}: it is a symbol. Use a string instead.`);
+      throw new SerializationError(`Cannot serialize ${pathText(walk)}: it is a symbol. Use a string instead.`);
   }
   if (v === null) return;
   const o = v as object;
-  if (seen.has(o)) {
+  const { needs, path, ancestors } = walk;
+  if (ancestors.includes(o)) {
     needs.exact = true; // a cycle: only the structured clone keeps it
     return;
   }
-  seen.add(o);
+  ancestors.push(o);
+  const depth = walk.depth;
+  walk.depth = depth + 1; // while the children are checked, path[depth] says which
   if (Array.isArray(o)) {
-    for (let i = 0; i < o.length; i++) validate(o[i], `${path}[${i}]`, needs, seen);
-  } else if (o instanceof Date || ArrayBuffer.isView(o)) {
-    needs.exact ||= !(o instanceof Date) && !(o instanceof Uint8Array);
-  } else if (o instanceof Map) {
-    // msgpackr decodes every map alike: a Map and a plain object in one batch cannot both come back as they were.
-    needs.exact = true;
-    for (const [k, val] of o) {
-      validate(k, `${path}<key>`, needs, seen);
-      validate(val, `${path}.get(…)`, needs, seen);
+    const proto = Object.getPrototypeOf(o);
+    if (proto !== Array.prototype) {
+      if (proto !== null) {
+        throw new SerializationError(
+          `Cannot serialize ${pathText(walk, depth)}: it is an array of class ${proto?.constructor?.name ?? "unknown"} (an Array subclass), which would come back as a plain array without its methods. ` +
+            `Copy it into a plain array (Array.from(value)) before the shuffle, or persist with a deserialized storage level.`,
+        );
+      }
+      needs.exact = needs.nullPrototypes = true;
     }
-  } else if (o instanceof Set) {
-    needs.exact = true;
-    for (const val of o) validate(val, `${path}<element>`, needs, seen);
-  } else if (isPlainObject(o)) {
-    if (Object.prototype.hasOwnProperty.call(o, "__proto__")) needs.exact = true; // msgpackr renames this key
-    for (const key of Object.keys(o)) {
-      if (!(key as unknown as { isWellFormed(): boolean }).isWellFormed()) needs.exact = true; // msgpackr would mangle a lone surrogate in a key
-      validate((o as Record<string, unknown>)[key], `${path}.${key}`, needs, seen);
+    const n = o.length;
+    let holes = 0;
+    for (let i = 0; i < n; i++) {
+      const x = o[i];
+      if (x === undefined && !(i in o)) holes++;
+      else {
+        path[depth] = i;
+        validate(x, walk);
+      }
+    }
+    // Own enumerable values beyond the elements are extra properties (a RegExpMatchArray's index/input/groups).
+    // Object.values, unlike Object.keys, makes no string per index: on long arrays it is several times faster.
+    if (holes > 0 || Object.values(o).length !== n) {
+      needs.exact = true; // holes and extra properties: only v8.serialize keeps them
+      for (const key of Object.keys(o)) {
+        if (isArrayIndex(key)) continue;
+        path[depth] = key;
+        validate((o as unknown as Record<string, unknown>)[key], walk);
+      }
     }
   } else {
-    const name = Object.getPrototypeOf(o)?.constructor?.name ?? "unknown";
-    throw new SerializationError(
-      `Cannot serialize ${path || "a row"}: it is an instance of class ${name}, which would come back as a plain object without its methods. ` +
-        `Map it to a plain object or tuple before the shuffle (and rebuild the instance after it), or persist with a deserialized storage level.`,
-    );
+    const proto = Object.getPrototypeOf(o);
+    if (proto === Object.prototype || proto === null) {
+      if (proto === null) needs.exact = needs.nullPrototypes = true; // msgpackr and v8 give it Object.prototype
+      if (Object.prototype.hasOwnProperty.call(o, "__proto__")) needs.exact = true; // msgpackr renames this key
+      for (const key in o) {
+        // (for-in lists own keys only here: Object.prototype has no enumerable properties, and this object has no other prototype.)
+        if (!(key as unknown as { isWellFormed(): boolean }).isWellFormed()) needs.exact = true; // msgpackr would mangle a lone surrogate in a key
+        path[depth] = key;
+        validate((o as Record<string, unknown>)[key], walk);
+      }
+    } else if (proto === Date.prototype) {
+      // msgpackr's timestamp and v8 both keep a Date (invalid ones too)
+    } else if (VIEW_PROTOTYPES.has(proto)) {
+      needs.exact ||= proto !== Uint8Array.prototype; // msgpackr keeps a plain Uint8Array only (a Buffer would come back as one)
+    } else if (proto === Map.prototype) {
+      // msgpackr decodes every map alike: a Map and a plain object in one batch cannot both come back as they were.
+      needs.exact = true;
+      for (const [k, val] of o as Map<unknown, unknown>) {
+        path[depth] = MAP_KEY;
+        validate(k, walk);
+        path[depth] = MAP_VALUE;
+        validate(val, walk);
+      }
+    } else if (proto === Set.prototype) {
+      needs.exact = true;
+      path[depth] = SET_ELEMENT;
+      for (const val of o as Set<unknown>) validate(val, walk);
+    } else {
+      // A class instance; or a subclass of Date, Map, Set or a typed array, which would come back as the base class.
+      const name = proto?.constructor?.name ?? "unknown";
+      throw new SerializationError(
+        `Cannot serialize ${pathText(walk, depth)}: it is an instance of class ${name}, which would come back as a plain object without its methods. ` +
+          `Map it to a plain object or tuple before the shuffle (and rebuild the instance after it), or persist with a deserialized storage level.`,
+      );
+    }
   }
-  seen.delete(o);
+  walk.depth = depth;
+  ancestors.pop();
 }
 
 // Maps go to v8 (see validate), so msgpack maps always decode as plain objects, which rows hold far more often.
-const packr = new Packr({ useRecords: false, useBigIntExtension: true, mapsAsObjects: true });
+// copyBuffers: a decoded Uint8Array owns its bytes, instead of being a view into the block (which a serialized
+// cache keeps and decodes again: writing to one decoded value must not change the next).
+const packr = new Packr({ useRecords: false, useBigIntExtension: true, mapsAsObjects: true, copyBuffers: true });
+
+function validateRows(rows: readonly unknown[], needs: Needs): void {
+  const walk: Walk = { needs, path: [], depth: 0, ancestors: [] };
+  for (let i = 0; i < rows.length; i++) validate(rows[i], walk);
+}
 
 function encodeGeneral(rows: readonly unknown[]): Uint8Array {
-  const needs: Needs = { exact: false };
-  const seen = new Set<object>();
-  for (let i = 0; i < rows.length; i++) validate(rows[i], "", needs, seen);
-  const payload = needs.exact ? v8.serialize(rows) : packr.pack(rows);
+  const needs: Needs = { exact: false, nullPrototypes: false };
+  validateRows(rows, needs);
+  if (needs.exact) return encodeV8(rows, needs);
+  const payload = packr.pack(rows);
   const out = new Uint8Array(payload.length + 1);
-  out[0] = needs.exact ? TAG_V8 : TAG_MSGPACK;
+  out[0] = TAG_MSGPACK;
   out.set(payload, 1);
   return out;
+}
+
+/**
+ * Calls `f` on every object reachable from `root` once, in one fixed order
+ * (depth first; array elements and extra properties in Object.keys order,
+ * object properties in Object.keys order, map keys then values, set elements),
+ * numbering them from 0. A value and its structured clone are walked alike,
+ * object for object: the clone keeps key order, shared references and cycles.
+ */
+function forEachObject(root: unknown, f: (o: object, ordinal: number) => void): void {
+  const seen = new Set<object>();
+  const visit = (v: unknown): void => {
+    if (typeof v !== "object" || v === null || seen.has(v)) return;
+    f(v, seen.size);
+    seen.add(v);
+    if (v instanceof Map) {
+      for (const [k, x] of v) {
+        visit(k);
+        visit(x);
+      }
+    } else if (v instanceof Set) {
+      for (const x of v) visit(x);
+    } else if (!(v instanceof Date) && !ArrayBuffer.isView(v)) {
+      for (const key of Object.keys(v)) visit((v as Record<string, unknown>)[key]);
+    }
+  };
+  visit(root);
+}
+
+/**
+ * `v8.serialize` keeps holes, extra array properties, -0, lone surrogates,
+ * Maps, Sets and cycles, but gives null-prototype objects (a
+ * RegExpMatchArray's `groups`, `Object.create(null)`) Object.prototype. Such
+ * a block lists those objects by their {@link forEachObject} number, and
+ * decoding sets their prototype back to null.
+ *
+ * Layout: u8 TAG_V8 | v8 payload; or u8 TAG_V8_PROTO | u8[3] 0 | u32 count | u32[count] object numbers | v8 payload.
+ */
+function encodeV8(rows: readonly unknown[], needs: Needs): Uint8Array {
+  const payload = v8.serialize(rows);
+  if (!needs.nullPrototypes) {
+    const out = new Uint8Array(payload.length + 1);
+    out[0] = TAG_V8;
+    out.set(payload, 1);
+    return out;
+  }
+  const ordinals: number[] = [];
+  forEachObject(rows, (o, ordinal) => {
+    if (Object.getPrototypeOf(o) === null) ordinals.push(ordinal);
+  });
+  const head = 8 + 4 * ordinals.length;
+  const out = new Uint8Array(head + payload.length);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out[0] = TAG_V8_PROTO;
+  view.setUint32(4, ordinals.length, true);
+  ordinals.forEach((ordinal, j) => view.setUint32(8 + 4 * j, ordinal, true));
+  out.set(payload, head);
+  return out;
+}
+
+/**
+ * v8.deserialize of a copy: Node's deserializer makes typed arrays views into the bytes it reads, and a block
+ * can be decoded again (a serialized cache keeps it), so writing to one decoded value must not reach the block.
+ */
+function deserializeOwned(payload: Uint8Array): unknown[] {
+  return v8.deserialize(new Uint8Array(payload)) as unknown[];
+}
+
+function decodeV8Proto(bytes: Uint8Array): unknown[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint32(4, true);
+  const rows = deserializeOwned(bytes.subarray(8 + 4 * count));
+  let next = 0;
+  forEachObject(rows, (o, ordinal) => {
+    if (next < count && ordinal === view.getUint32(8 + 4 * next, true)) {
+      Object.setPrototypeOf(o, null);
+      next++;
+    }
+  });
+  if (next !== count) throw new SerializationError("Corrupt block: a serialized block's prototype fix-ups do not match its values. The shuffle or spill file was damaged; rerun the job.");
+  return rows;
+}
+
+function decodeAny(bytes: Uint8Array): unknown[] {
+  switch (bytes[0]) {
+    case TAG_COLUMNAR:
+      return decodeColumnar(bytes);
+    case TAG_MSGPACK:
+      return packr.unpack(bytes.subarray(1)) as unknown[];
+    case TAG_V8:
+      return deserializeOwned(bytes.subarray(1));
+    case TAG_V8_PROTO:
+      return decodeV8Proto(bytes);
+    default:
+      throw new SerializationError(`Corrupt block: unknown codec tag ${bytes[0]}. The shuffle or spill file was damaged; rerun the job.`);
+  }
 }
 
 // ---------------------------------------------------------------- codecs
@@ -639,16 +941,7 @@ export class AdaptiveCodec implements Codec {
   }
 
   decode(bytes: Uint8Array): unknown[] {
-    switch (bytes[0]) {
-      case TAG_COLUMNAR:
-        return decodeColumnar(bytes);
-      case TAG_MSGPACK:
-        return packr.unpack(bytes.subarray(1)) as unknown[];
-      case TAG_V8:
-        return v8.deserialize(bytes.subarray(1)) as unknown[];
-      default:
-        throw new SerializationError(`Corrupt block: unknown codec tag ${bytes[0]}. The shuffle or spill file was damaged; rerun the job.`);
-    }
+    return decodeAny(bytes);
   }
 }
 
@@ -659,7 +952,7 @@ export class MsgpackCodec implements Codec {
     return encodeGeneral(rows);
   }
   decode(bytes: Uint8Array): unknown[] {
-    return new AdaptiveCodec().decode(bytes);
+    return decodeAny(bytes);
   }
 }
 
@@ -667,15 +960,12 @@ export class MsgpackCodec implements Codec {
 export class V8Codec implements Codec {
   readonly name = "v8";
   encode(rows: readonly unknown[]): Uint8Array {
-    validate(rows, "", { exact: true }, new Set());
-    const payload = v8.serialize(rows);
-    const out = new Uint8Array(payload.length + 1);
-    out[0] = TAG_V8;
-    out.set(payload, 1);
-    return out;
+    const needs: Needs = { exact: true, nullPrototypes: false };
+    validateRows(rows, needs);
+    return encodeV8(rows, needs);
   }
   decode(bytes: Uint8Array): unknown[] {
-    return v8.deserialize(bytes.subarray(1)) as unknown[];
+    return decodeAny(bytes);
   }
 }
 

@@ -4,6 +4,16 @@
  * `NaN`. Strings, booleans, bigints, `null` and `undefined` are keys as they
  * are; arrays/tuples of keys are composite keys compared element by element.
  * Objects, functions and symbols cannot be keys: they fail with a clear error.
+ *
+ * Holes: a composite key compares by its elements as `key[i]` reads them, so
+ * a hole is the same key element as `undefined` (`[1, , "a"]` and
+ * `[1, undefined, "a"]` are one key) in every function here: hashing (the
+ * shuffle's partitioning), equality, ordering and the hash tables of shuffle
+ * and broadcast joins alike. The codec keeps holes, so a key reads the same
+ * before and after a shuffle; and a broadcast table built from decoded rows
+ * matches raw streamed rows exactly as a shuffle join would. Only the
+ * elements `0 .. length - 1` make a key: extra own properties of a key array
+ * (a RegExpMatchArray's `index`, say) take no part in comparing it.
  */
 import { RddError } from "../errors.js";
 
@@ -92,7 +102,12 @@ function encodePart(k: Key): string {
       return "u";
     case "object":
       if (k === null) return "z";
-      if (Array.isArray(k)) return "[" + k.map(encodePart).join(",") + "]";
+      if (Array.isArray(k)) {
+        // Not k.map(): map skips holes, which would tell [1, , 2] from [1, undefined, 2] (see the note on holes above).
+        let out = "[";
+        for (let i = 0; i < k.length; i++) out += (i === 0 ? "" : ",") + encodePart(k[i]);
+        return out + "]";
+      }
   }
   throw unhashable(k);
 }

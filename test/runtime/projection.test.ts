@@ -81,3 +81,28 @@ describe("rdd.projectValues", () => {
     }
   });
 });
+
+describe("a projection keeps its input's size known", () => {
+  test("an auto join of a projected parallelized side decides from a sample, without computing partitions", async () => {
+    const ctx = new Context({ defaultParallelism: 4, progress: false, broadcastThreshold: 1 << 20 });
+    try {
+      let mapped = 0;
+      const big = ctx.parallelize(Array.from({ length: 20_000 }, (_, i): [number, [number, string]] => [i % 100, [i, "x".repeat(20)]])).map((row) => {
+        mapped++;
+        return row;
+      });
+      const small = ctx.parallelize(Array.from({ length: 100 }, (_, i): [number, [number, string, string]] => [i, [i, "long text ".repeat(20), "y"]])).projectValues<number, [number, string, string], [number]>([0]);
+      const n = await big.join(small, { strategy: "auto" }).count();
+      expect(n).toBe(20_000);
+      const decision = ctx.lastJob!.joins[0]!;
+      expect(decision.strategy).toBe("broadcast-right");
+      expect(decision.reason).toMatch(/right side/);
+      // the unknown big side is measured only until it passes the small side's known (projected) size
+      expect(decision.left?.partitionsMeasured ?? 0).toBeLessThanOrEqual(1);
+      expect(decision.right?.partitionsMeasured).toBe(decision.right?.partitions);
+      expect(mapped).toBe(20_000); // the big side was streamed once, never computed to estimate it
+    } finally {
+      await ctx.stop();
+    }
+  });
+});
