@@ -36,7 +36,28 @@ export interface Codec {
    * must decode as `encode` of those rows would. Without it the shuffle
    * gathers each partition's rows and calls `encode`.
    */
-  encodePartitioned?(rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number): Uint8Array[];
+  encodePartitioned?(rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number, hints?: EncodeHints): Uint8Array[];
+  /**
+   * Optional: like encodePartitioned of `rows.map(view)`, where `view` keeps elements `pick` of each row's
+   * value (a flat tuple projection, rdd.projectValues), read straight from the original rows with no
+   * projected arrays built; undefined when the rows do not fit (the caller then projects and encodes).
+   */
+  encodePartitionedPicked?(
+    rows: readonly unknown[],
+    partitionIds: ArrayLike<number>,
+    numPartitions: number,
+    pick: readonly number[],
+    view: (row: unknown) => unknown,
+  ): Uint8Array[] | undefined;
+}
+
+/** What the writer of a batch knows about its rows, so the codec can skip checks that cannot fail. */
+export interface EncodeHints {
+  /**
+   * Every row's value (element 1) that is an array was built just now by a tuple projection (rdd.projectValues):
+   * it has the ordinary prototype, no holes and no extra properties, so the per-array exactness check is skipped.
+   */
+  freshValueArrays?: boolean;
 }
 
 /** Encodes each partition's rows on its own: what a codec without `encodePartitioned` gets. */
@@ -126,6 +147,8 @@ function inferShape(v: unknown, depth = 0): Shape | undefined {
 }
 
 const isNullish = (s: Shape) => s.k === "undef" || s.k === "null";
+/** A batch of [key, value] rows (the first variable the writer binds is the row, `v0`; its element 1 is VALUE). */
+const isPairShape = (s: Shape): boolean => s.k === "tuple" && s.items.length === 2;
 
 /** The least shape describing both, or undefined when none does. */
 function mergeShapes(a: Shape, b: Shape): Shape | undefined {
@@ -218,12 +241,21 @@ interface CompiledShape {
 const compiledShapes = new Map<string, CompiledShape>();
 const MAX_COMPILED_SHAPES = 512;
 
-function compiled(shape: Shape): CompiledShape {
-  const key = JSON.stringify(shape);
+/**
+ * How a writer reads row values: `fresh` skips the exactness check of value arrays a projection just built;
+ * `pick` reads element j of the value as the original value's element pick[j] (a fused tuple projection).
+ */
+interface ValueMode {
+  fresh?: boolean;
+  pick?: readonly number[];
+}
+
+function compiled(shape: Shape, mode: ValueMode = {}): CompiledShape {
+  const key = `${mode.fresh ? "fresh:" : ""}${mode.pick ? `pick${mode.pick.join(",")}:` : ""}${JSON.stringify(shape)}`;
   let c = compiledShapes.get(key);
   if (!c) {
     if (compiledShapes.size >= MAX_COMPILED_SHAPES) compiledShapes.clear();
-    c = compileShape(shape);
+    c = compileShape(shape, mode);
     compiledShapes.set(key, c);
   }
   return c;
@@ -234,10 +266,11 @@ function compiled(shape: Shape): CompiledShape {
  * column before its inner columns) by both generators, which is also the
  * block layout's order.
  */
-/** The expression naming the row in compiled writers. */
+/** The expressions naming the row, and its value (element 1 of the row's tuple, `v0`), in compiled writers. */
 const ROW = "rows[i]";
+const VALUE = "v0_1";
 
-function compileShape(shape: Shape): CompiledShape {
+function compileShape(shape: Shape, mode: ValueMode): CompiledShape {
   const counts: ColumnCounts = { nums: 0, strs: 0, bools: 0, tags: 0 };
   let vars = 0;
   const fail = "return i;";
@@ -273,6 +306,13 @@ function compileShape(shape: Shape): CompiledShape {
         const a = `v${vars++}`;
         const parts = s.items.map((item, j) => writer(item, `${a}_${j}`));
         const n = s.items.length;
+        if (mode.pick && v === VALUE) {
+          // A fused projection: the projected value is a fresh array of the picked elements of a plain value
+          // (projectValues hands anything else on whole, which this writer leaves to the general path).
+          const code = [`const ${a} = ${v};`, `if (${a} === null || typeof ${a} !== "object" || !(Array.isArray(${a}) || getPrototypeOf(${a}) === ObjectPrototype)) ${fail}`];
+          parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${mode.pick![j]}];`, p.code));
+          return { code: code.join("\n"), fill: parts.map((p) => p.fill).join(" ") };
+        }
         const code = [
           `const ${a} = ${v};`,
           `if (!Array.isArray(${a}) || ${a}.length !== ${n} || getPrototypeOf(${a}) !== ArrayPrototype) ${fail}`,
@@ -280,7 +320,7 @@ function compileShape(shape: Shape): CompiledShape {
         // A row's own [key, value] array is the engine's, not a value: joins, groupings and projections build
         // new rows, so under every join strategy alike only its key and value reach the user. Its holes and
         // extra properties are not carried (README, "Runtime semantics"); values' arrays are checked exactly.
-        if (v !== ROW) code.push(`{ const k = objectKeys(${a}); if (k.length !== ${n}${n === 0 ? "" : ` || k[${n - 1}] !== "${n - 1}"`}) ${fail} }`);
+        if (v !== ROW && !(mode.fresh && v === VALUE)) code.push(`{ const k = objectKeys(${a}); if (k.length !== ${n}${n === 0 ? "" : ` || k[${n - 1}] !== "${n - 1}"`}) ${fail} }`);
         parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${j}];`, p.code));
         return { code: code.join("\n"), fill: parts.map((p) => p.fill).join(" ") };
       }
@@ -533,11 +573,19 @@ function scatterOf(partitionIds: ArrayLike<number>, numPartitions: number): Scat
  * gathering each partition's rows and encoding those) reads memory
  * sequentially; on large rows that is several times faster.
  */
-function encodeColumnarBlocks(rows: readonly unknown[], scatter?: Scatter): Uint8Array[] | undefined {
+function encodeColumnarBlocks(
+  rows: readonly unknown[],
+  scatter?: Scatter,
+  hints?: EncodeHints,
+  picked?: { pick: readonly number[]; view: (row: unknown) => unknown },
+): Uint8Array[] | undefined {
   const n = rows.length;
-  let shape = n > 0 ? inferShape(rows[0]) : { k: "null" as const };
+  const view = picked?.view ?? ((row: unknown) => row);
+  let shape = n > 0 ? inferShape(view(rows[0])) : { k: "null" as const };
   for (let attempt = 0; shape && attempt < 4; attempt++) {
-    const { counts, write, writeScattered } = compiled(shape);
+    if (picked && !pickable(shape, picked.pick.length)) return undefined;
+    const mode: ValueMode = picked ? { pick: picked.pick } : { fresh: hints?.freshValueArrays === true && isPairShape(shape) };
+    const { counts, write, writeScattered } = compiled(shape, mode);
     // A getter on a row could re-enter encode() while the scratch columns are in use: then use fresh ones.
     const reentrant = scratchInUse;
     scratchInUse = true;
@@ -559,10 +607,18 @@ function encodeColumnarBlocks(rows: readonly unknown[], scatter?: Scatter): Uint
       scratchInUse = reentrant;
       if (!reentrant) releaseLargeScratch();
     }
-    const other = inferShape(rows[i]);
+    const other = inferShape(view(rows[i]));
     shape = other && mergeShapes(shape, other);
   }
   return undefined;
+}
+
+/** A pair shape whose value is a tuple of `n` elements (or an optional one): what a fused pick can write. */
+function pickable(shape: Shape, n: number): boolean {
+  if (shape.k !== "tuple" || shape.items.length !== 2) return false;
+  const value = shape.items[1]!;
+  const tuple = value.k === "opt" ? value.inner : value;
+  return tuple.k === "tuple" && tuple.items.length === n;
 }
 
 function sliceColumns(cols: Columns, from: number, to: number): Columns {
@@ -934,10 +990,21 @@ export class AdaptiveCodec implements Codec {
     return encodeColumnar(rows) ?? encodeGeneral(rows);
   }
 
-  encodePartitioned(rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number): Uint8Array[] {
+  encodePartitioned(rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number, hints?: EncodeHints): Uint8Array[] {
     if (rows.length === 0) return Array.from({ length: numPartitions }, () => new Uint8Array(0));
     // One shape for the whole map output; when there is none, each partition is encoded on its own (columnar where it can).
-    return encodeColumnarBlocks(rows, scatterOf(partitionIds, numPartitions)) ?? encodeEachPartition(this, rows, partitionIds, numPartitions);
+    return encodeColumnarBlocks(rows, scatterOf(partitionIds, numPartitions), hints) ?? encodeEachPartition(this, rows, partitionIds, numPartitions);
+  }
+
+  encodePartitionedPicked(
+    rows: readonly unknown[],
+    partitionIds: ArrayLike<number>,
+    numPartitions: number,
+    pick: readonly number[],
+    view: (row: unknown) => unknown,
+  ): Uint8Array[] | undefined {
+    if (rows.length === 0) return Array.from({ length: numPartitions }, () => new Uint8Array(0));
+    return encodeColumnarBlocks(rows, scatterOf(partitionIds, numPartitions), undefined, { pick, view });
   }
 
   decode(bytes: Uint8Array): unknown[] {

@@ -6,7 +6,9 @@
  * decodes it.
  */
 import type { ShuffleDependency } from "../rdd/dependency.js";
-import { isPair, notAPair } from "../rdd/rdd.js";
+import { isPair, notAPair, type RDD } from "../rdd/rdd.js";
+import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
+import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { KeyMap } from "./keys.js";
 import { encodeEachPartition } from "./codec.js";
@@ -17,7 +19,21 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
   const rows: unknown[] = [];
   const partitionIds: number[] = [];
   const agg = dep.aggregator;
-  if (agg && dep.mapSideCombine) {
+  const n = partitioner.numPartitions;
+  const codec = dep.codec;
+  const fused = !(agg && dep.mapSideCombine) && codec.encodePartitionedPicked ? fusedPick(dep.rdd) : undefined;
+  let blocks: Uint8Array[] | undefined;
+  if (fused) {
+    // A flat tuple projection right before the shuffle: the codec reads the kept elements straight from the
+    // original rows, so no projected array is built per row. Rows it cannot take are projected and encoded.
+    fused.source.iterator(split, tc, (row) => {
+      if (!isPair(row)) throw notAPair("a shuffle", row);
+      partitionIds.push(partitioner.getPartition(row[0]));
+      rows.push(row);
+    });
+    blocks = codec.encodePartitionedPicked!(rows, partitionIds, n, fused.pick, fused.view);
+    if (!blocks) for (let i = 0; i < rows.length; i++) rows[i] = fused.view(rows[i]);
+  } else if (agg && dep.mapSideCombine) {
     const combined = new KeyMap<[unknown, unknown]>();
     dep.rdd.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
@@ -36,14 +52,38 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
       rows.push(row);
     });
   }
-  const n = partitioner.numPartitions;
-  const codec = dep.codec;
-  const blocks = codec.encodePartitioned ? codec.encodePartitioned(rows, partitionIds, n) : encodeEachPartition(codec, rows, partitionIds, n);
+  if (!blocks) {
+    // Values a tuple projection just built are fresh arrays: the codec need not check them for holes or extra properties.
+    const hints = fused || (!(agg && dep.mapSideCombine) && producesFreshValueArrays(dep.rdd)) ? { freshValueArrays: true } : undefined;
+    blocks = codec.encodePartitioned ? codec.encodePartitioned(rows, partitionIds, n, hints) : encodeEachPartition(codec, rows, partitionIds, n);
+  }
   let bytes = 0;
   for (const block of blocks) bytes += block.byteLength;
   tc.metrics.shuffleBytesWritten += bytes;
   tc.metrics.shuffleRecordsWritten += rows.length;
   tc.metrics.spillBytes += tc.ctx.shuffleStore.putMapOutput(dep.shuffleId, split, blocks);
+}
+
+/**
+ * A projection the shuffle writer may fuse: a ProjectedRDD (not persisted: its cache would be bypassed) whose
+ * projection is a flat list of indices. `view` is what the ProjectedRDD would emit for a row.
+ */
+function fusedPick(rdd: RDD<unknown>): { source: RDD<unknown>; pick: readonly number[]; view: (row: unknown) => unknown } | undefined {
+  if (!(rdd instanceof ProjectedRDD) || rdd.storageLevel !== StorageLevel.NONE) return undefined;
+  const spec = rdd.projection;
+  if (!Array.isArray(spec) || !spec.every((e): e is number => typeof e === "number")) return undefined;
+  const project = rdd.project;
+  return {
+    source: rdd.parent as RDD<unknown>,
+    pick: spec,
+    view: (row) => (Array.isArray(row) && row.length === 2 ? [row[0], project(row[1])] : row),
+  };
+}
+
+/** Whether every array value of `rdd`'s rows is built by a tuple projection (ProjectedRDD, possibly prematerialized). */
+function producesFreshValueArrays(rdd: RDD<unknown>): boolean {
+  const inner = rdd instanceof PrematerializedRDD ? (rdd.parent as RDD<unknown>) : rdd;
+  return inner instanceof ProjectedRDD && Array.isArray(inner.projection);
 }
 
 /** Pushes every row the map side wrote for reduce partition `split`. */
