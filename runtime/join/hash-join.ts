@@ -115,12 +115,24 @@ function grow(a: Int32Array): Int32Array {
  * with the left row's key (the stream row's when the table holds the right side, the build row's otherwise).
  * `keepUnmatchedStream` emits stream rows with no match (the outer side), with their own keys.
  */
-export function probe(table: HashTable, buildIsRight: boolean, keepUnmatchedStream: boolean, trackMatches: boolean, emit: Emit<Joined>): Emit<unknown> {
+/**
+ * Streams rows through a build table. `project` (a pruning projection of the stream side, fused here) is
+ * applied to a stream value only when the row is emitted: unmatched rows of an inner join are never projected.
+ */
+export function probe(
+  table: HashTable,
+  buildIsRight: boolean,
+  keepUnmatchedStream: boolean,
+  trackMatches: boolean,
+  emit: Emit<Joined>,
+  project?: (value: unknown) => unknown,
+): Emit<unknown> {
   return (row) => {
     if (!isPair(row)) throw notAPair("join", row);
     const key = row[0];
-    const value = row[1];
     const id = table.find(key);
+    if (id === -1 && !keepUnmatchedStream) return;
+    const value = project ? project(row[1]) : row[1];
     if (id !== -1) {
       if (trackMatches) table.markMatched(id);
       for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {

@@ -11,7 +11,8 @@
 import { RDD, type Emit, type JoinOptions } from "../rdd/rdd.js";
 import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
-import { PrematerializedRDD } from "../rdd/narrow.js";
+import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
+import { StorageLevel } from "../storage/level.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
@@ -246,7 +247,15 @@ export class JoinRDD<K> extends RDD<Joined> {
     if (plan.kind === "broadcast") {
       const buildIsRight = plan.side === "right";
       const keepStream = buildIsRight ? this.type === "leftOuter" : this.type === "rightOuter";
-      plan.stream.iterator(split, tc, probe(plan.table, buildIsRight, keepStream, false, emit));
+      // A pruning projection of the streamed side saves nothing here (no shuffle): one that keeps positions is
+      // skipped (the code after the join reads the same from whole values), any other is fused into the probe.
+      const stream = plan.stream;
+      if (stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE) {
+        const project = stream.keepsPositions ? undefined : stream.project;
+        (stream.parent as RDD<Pair>).iterator(split, tc, probe(plan.table, buildIsRight, keepStream, false, emit, project));
+      } else {
+        stream.iterator(split, tc, probe(plan.table, buildIsRight, keepStream, false, emit));
+      }
       return;
     }
     joinPartition(

@@ -4,7 +4,7 @@ import { NarrowDependency, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
 import { kinds } from "./registry.js";
-import type { ValueProjection } from "./projection.js";
+import { keepsPositions, type ValueProjection } from "./projection.js";
 
 /** A per-row operation (map, filter, flatMap, mapValues, ...): wraps the downstream `emit`. */
 export class PipelinedRDD<T, U> extends RDD<U> {
@@ -44,6 +44,9 @@ export class PipelinedRDD<T, U> extends RDD<U> {
  * through it (a side's size estimate, explain). Non-pair rows pass unchanged.
  */
 export class ProjectedRDD<K, V, U> extends PipelinedRDD<[K, V], [K, U]> {
+  /** Code downstream reads the same from unprojected values (see keepsPositions in projection.ts). */
+  readonly keepsPositions: boolean;
+
   constructor(
     parent: RDD<[K, V]>,
     readonly projection: ValueProjection,
@@ -58,6 +61,7 @@ export class ProjectedRDD<K, V, U> extends PipelinedRDD<[K, V], [K, U]> {
       },
       true,
     );
+    this.keepsPositions = keepsPositions(projection);
   }
 
   override describe(): string {

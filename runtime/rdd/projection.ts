@@ -74,3 +74,17 @@ function invalid(entry: unknown): InvalidArgumentError {
     `projectValues: ${JSON.stringify(entry) ?? String(entry)} is not a projection entry. A tuple projection lists indices, [index, projection] or null; an object projection maps property names to true or a projection.`,
   );
 }
+
+/**
+ * Whether every part a projection keeps stays where it was (tuple entries j at position j, any object
+ * projection): code reading the projected value then reads the same from the unprojected one, since it reads
+ * only kept parts. A broadcast join streams such a side unprojected: projecting it would save nothing.
+ */
+export function keepsPositions(projection: ValueProjection): boolean {
+  if (Array.isArray(projection)) {
+    return (projection as readonly unknown[]).every(
+      (entry, j) => entry === null || entry === j || (Array.isArray(entry) && entry[0] === j && keepsPositions(entry[1] as ValueProjection)),
+    );
+  }
+  return Object.values(projection).every((entry) => entry === true || keepsPositions(entry as ValueProjection));
+}

@@ -489,10 +489,12 @@ export abstract class RDD<T> {
   }
 
   /**
-   * Keeps only the parts of each value that `projection` names (see ValueProjection); the rddopt transformer
-   * inserts this before shuffles whose consumers read less than the whole value. Rows that are not pairs,
-   * and values that are not plain arrays or objects, pass unchanged: the next operation sees them as it
-   * would without the projection. The static type is the caller's to state (`U`).
+   * Keeps at least the parts of each value that `projection` names (see ValueProjection); the rddopt
+   * transformer inserts this before shuffles whose consumers read only those parts. Before a shuffle the
+   * value is projected exactly; a broadcast join that streams this side (no shuffle) hands on the whole
+   * value when the projection keeps positions, since reading the named parts gives the same. Rows that are
+   * not pairs, and values that are not plain arrays or objects, pass unchanged. Code that must see exactly
+   * the projected value should use `mapValues`. The static type is the caller's to state (`U`).
    */
   projectValues<K, V, U = V>(this: RDD<[K, V]>, projection: ValueProjection): RDD<[K, U]> {
     const project = compileProjection(projection);

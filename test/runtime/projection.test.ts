@@ -154,3 +154,28 @@ describe("a fused projection in the shuffle writer", () => {
     });
   }
 });
+
+describe("a projected side streamed by a broadcast join", () => {
+  test("reads of the kept parts are the same whether the projection ran or not", async () => {
+    const ctx = new Context({ defaultParallelism: 3, progress: false, broadcastThreshold: 1 << 20 });
+    try {
+      const big = Array.from({ length: 5000 }, (_, i): [number, [number, string, number]] => [i % 50, [i, `s${i}`, i * 2]]);
+      const small = Array.from({ length: 50 }, (_, i): [number, [number, string]] => [i, [i, `k${i}`]]);
+      const read = async (strategy: "broadcast" | "shuffle", projection: [number] | [number, number]) =>
+        (
+          await ctx
+            .parallelize(big)
+            .projectValues<number, [number, string, number], number[]>(projection)
+            .join(ctx.parallelize(small), { strategy })
+            .mapValues(([l, r]) => `${l[0]}/${l[projection.length - 1]}/${r[1]}`)
+            .collect()
+        ).sort();
+      // [0] keeps positions (the stream is not projected); [2, 0] does not (projected in the probe)
+      expect(await read("broadcast", [0])).toEqual(await read("shuffle", [0]));
+      expect(await read("broadcast", [2, 0])).toEqual(await read("shuffle", [2, 0]));
+      expect(ctx.lastJob!.joins[0]!.strategy).toBe("shuffle");
+    } finally {
+      await ctx.stop();
+    }
+  });
+});
