@@ -13,6 +13,6 @@ export { Broadcast } from "./storage/broadcast.js";
 export { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "./shuffle/codec.js";
 export { hashKey, keysEqual, compareKeys } from "./shuffle/keys.js";
 export { RddError, InvalidArgumentError, SerializationError, JobFailedError } from "./errors.js";
-export type { JobMetrics, JoinDecision, JoinStrategyTaken, Listener, JobStartEvent, JobEndEvent, StageEvent, TaskEvent, TaskEndEvent } from "./metrics.js";
+export type { JobMetrics, JoinDecision, JoinSideEstimate, JoinStrategyTaken, Listener, JobStartEvent, JobEndEvent, StageEvent, TaskEvent, TaskEndEvent } from "./metrics.js";
 export type { Executor, Task, TaskContext } from "./scheduler/task.js";
 export { InProcessExecutor } from "./scheduler/task.js";
