@@ -13,6 +13,7 @@ import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
+import { serializableChecker } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
@@ -250,12 +251,21 @@ export class JoinRDD<K> extends RDD<Joined> {
       // A pruning projection of the streamed side saves nothing here (no shuffle): one that keeps positions is
       // skipped (the code after the join reads the same from whole values), any other is fused into the probe.
       const stream = plan.stream;
-      if (stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE) {
-        const project = stream.keepsPositions ? undefined : stream.project;
-        (stream.parent as RDD<Pair>).iterator(split, tc, probe(plan.table, buildIsRight, keepStream, false, emit, project));
-      } else {
-        stream.iterator(split, tc, probe(plan.table, buildIsRight, keepStream, false, emit));
+      const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? stream : undefined;
+      const project = fused && !fused.keepsPositions ? fused.project : undefined;
+      let sink = probe(plan.table, buildIsRight, keepStream, false, emit, project);
+      // "auto" promises a shuffle's results: streamed rows (never serialized here) are checked as a shuffle's
+      // codec would check them, so a row a shuffle rejects fails the job under a broadcast too. An explicit
+      // "broadcast" streams rows as they are (as Spark does).
+      if ((this.options.strategy ?? "shuffle") === "auto") {
+        const probeRow = sink;
+        const check = serializableChecker();
+        sink = (row) => {
+          check(row);
+          probeRow(row);
+        };
       }
+      (fused ? (fused.parent as RDD<Pair>) : stream).iterator(split, tc, sink);
       return;
     }
     joinPartition(

@@ -6,9 +6,10 @@
  * `[index, projection]` keeps it projected, and `null` is a position kept empty (`undefined`). An object
  * projection maps each kept property to `true` (whole) or to a projection of it.
  *
- * Every level is guarded: a value that is `null`/`undefined`, or not a plain array / plain object (a class
- * instance behind an interface type, a null-prototype object), is handed on unchanged, so it meets the
- * shuffle's codec exactly as it would without the projection, and a projection never throws.
+ * Every level is guarded: a value that is `null`/`undefined`, or not an array or a plain object (a class
+ * instance behind an interface type), is handed on unchanged, so it meets the shuffle's codec exactly as it
+ * would without the projection (which rejects it), and a projection never throws. Null-prototype objects
+ * are plain data: they are projected (the result has the ordinary prototype, which no modelled read sees).
  */
 import { InvalidArgumentError } from "../errors.js";
 
@@ -37,7 +38,7 @@ export function compileProjection(projection: ValueProjection): (value: unknown)
         }
         throw invalid(entry);
       });
-      return `(${bind}${t} == null || !(Array.isArray(${t}) || getPrototypeOf(${t}) === objectPrototype) ? ${t} : [${parts.join(", ")}])`;
+      return `(${bind}${t} == null || !(Array.isArray(${t}) || isPlainObject(${t})) ? ${t} : [${parts.join(", ")}])`;
     }
     if (!isProjection(spec)) throw invalid(spec);
     const parts = Object.entries(spec).map(([name, entry]) => {
@@ -47,18 +48,23 @@ export function compileProjection(projection: ValueProjection): (value: unknown)
       if (isProjection(entry)) return `${target}: ${gen(entry, `${t}[${key}]`, level + 1)}`;
       throw invalid(entry);
     });
-    return `(${bind}${t} == null || getPrototypeOf(${t}) !== objectPrototype ? ${t} : {${parts.join(", ")}})`;
+    return `(${bind}${t} == null || !isPlainObject(${t}) ? ${t} : {${parts.join(", ")}})`;
   };
   const body = gen(projection, "v", 0);
   for (let i = 1; i <= depth; i++) temps.push(`t${i}`);
   const source = `${temps.length ? `let ${temps.join(", ")};\n` : ""}return ${body};`;
-  const make = new Function("getPrototypeOf", "objectPrototype", `return function projectValue(v) {\n${source}\n};`) as (
-    getPrototypeOf: (o: unknown) => unknown,
-    objectPrototype: object,
+  const make = new Function("isPlainObject", `return function projectValue(v) {\n${source}\n};`) as (
+    isPlainObject: (o: object) => boolean,
   ) => (value: unknown) => unknown;
-  const fn = make(Object.getPrototypeOf, Object.prototype);
+  const fn = make(isPlainObject);
   compiled.set(projection, fn);
   return fn;
+}
+
+/** Plain data objects: Object.prototype or no prototype at all (both are what the codec carries as data). */
+export function isPlainObject(o: object): boolean {
+  const proto = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
 }
 
 function isIndex(value: unknown): value is number {

@@ -309,7 +309,7 @@ function compileShape(shape: Shape, mode: ValueMode): CompiledShape {
         if (mode.pick && v === VALUE) {
           // A fused projection: the projected value is a fresh array of the picked elements of a plain value
           // (projectValues hands anything else on whole, which this writer leaves to the general path).
-          const code = [`const ${a} = ${v};`, `if (${a} === null || typeof ${a} !== "object" || !(Array.isArray(${a}) || getPrototypeOf(${a}) === ObjectPrototype)) ${fail}`];
+          const code = [`const ${a} = ${v};`, `if (${a} === null || typeof ${a} !== "object" || !(Array.isArray(${a}) || getPrototypeOf(${a}) === ObjectPrototype || getPrototypeOf(${a}) === null)) ${fail}`];
           parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${mode.pick![j]}];`, p.code));
           return { code: code.join("\n"), fill: parts.map((p) => p.fill).join(" ") };
         }
@@ -867,6 +867,92 @@ function validate(v: unknown, walk: Walk): void {
 // copyBuffers: a decoded Uint8Array owns its bytes, instead of being a view into the block (which a serialized
 // cache keeps and decodes again: writing to one decoded value must not change the next).
 const packr = new Packr({ useRecords: false, useBigIntExtension: true, mapsAsObjects: true, copyBuffers: true });
+
+/**
+ * Throws the SerializationError the shuffle's codec would throw for `row` (a function, a symbol, a class
+ * instance, an Array subclass, ...), or returns: what a join streaming rows in place checks so that it
+ * rejects exactly what a shuffle join rejects.
+ */
+export function assertSerializable(row: unknown): void {
+  // The fast check passes plain data (by far the most rows); anything else gets the codec's full check,
+  // which throws its exact error (or accepts what it can carry: a Date, a Map, a cycle, ...).
+  if (!isPlainData(row, 0)) validate(row, { needs: { exact: false, nullPrototypes: false }, path: [], depth: 0, ancestors: [] });
+}
+
+/**
+ * A checker for a stream of rows: the shape of the first row compiles into one specialised test (as the
+ * columnar writer does), so rows of that shape cost a few type checks; the others take assertSerializable.
+ */
+export function serializableChecker(): (row: unknown) => void {
+  let check: ((row: unknown) => boolean) | undefined;
+  let tried = false;
+  return (row) => {
+    if (!tried) {
+      tried = true;
+      const shape = inferShape(row);
+      if (shape) check = compileCheck(shape);
+    }
+    if (!check || !check(row)) assertSerializable(row);
+  };
+}
+
+function compileCheck(shape: Shape): (row: unknown) => boolean {
+  let vars = 0;
+  const test = (s: Shape, v: string): string => {
+    switch (s.k) {
+      case "num":
+        return `typeof ${v} === "number"`;
+      case "str":
+        return `typeof ${v} === "string"`;
+      case "bool":
+        return `typeof ${v} === "boolean"`;
+      case "undef":
+        return `${v} === undefined`;
+      case "null":
+        return `${v} === null`;
+      case "opt":
+        return `(${v} == null || ${test(s.inner, v)})`;
+      case "tuple": {
+        const a = `a${vars++}`;
+        return `((${a} = ${v}), Array.isArray(${a}) && ${a}.length === ${s.items.length} && getPrototypeOf(${a}) === ArrayPrototype${s.items.map((item, j) => ` && ${test(item, `${a}[${j}]`)}`).join("")})`;
+      }
+      case "obj": {
+        const a = `a${vars++}`;
+        // the listed keys hold data; other own keys would need the full check, so their count must match
+        return `((${a} = ${v}), typeof ${a} === "object" && ${a} !== null && getPrototypeOf(${a}) === ObjectPrototype${s.items.map((item, j) => ` && ${test(item, `${a}[${JSON.stringify(s.keys[j])}]`)}`).join("")} && keyCount(${a}) === ${s.keys.length})`;
+      }
+    }
+  };
+  const body = test(shape, "row");
+  const locals = Array.from({ length: vars }, (_, i) => `a${i}`);
+  return new Function(
+    "getPrototypeOf",
+    "ArrayPrototype",
+    "ObjectPrototype",
+    "keyCount",
+    `return function check(row) { ${locals.length ? `let ${locals.join(", ")};` : ""} return ${body}; };`,
+  )(Object.getPrototypeOf, Array.prototype, Object.prototype, (o: object) => {
+    let n = 0;
+    for (const _ in o) n++;
+    return n;
+  }) as (row: unknown) => boolean;
+}
+
+/** Primitives, and arrays / plain objects of them, a few levels deep: what a shuffle carries without question. */
+function isPlainData(v: unknown, depth: number): boolean {
+  const t = typeof v;
+  if (t !== "object") return t !== "function" && t !== "symbol";
+  if (v === null) return true;
+  if (depth > 8) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!isPlainData(v[i], depth + 1)) return false;
+    return true; // (extra properties holding functions are left to the shuffle that never happens here)
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const key in v) if (!isPlainData((v as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
 
 function validateRows(rows: readonly unknown[], needs: Needs): void {
   const walk: Walk = { needs, path: [], depth: 0, ancestors: [] };

@@ -372,3 +372,33 @@ describe("broadcast values are serialized, as a shuffle's are", () => {
     }
   });
 });
+
+describe('"auto" promises a shuffle\'s results', () => {
+  it("a streamed row a shuffle would reject fails the job under a broadcast too; an explicit broadcast streams it", async () => {
+    class Box {
+      constructor(readonly a: number) {}
+    }
+    const { Context, JobFailedError } = await import("../../runtime/index.js");
+    const ctx = new Context({ defaultParallelism: 2, progress: false });
+    try {
+      const big = ctx.parallelize<[number, { a: number }]>([[1, new Box(1)], [2, { a: 2 }]], 2);
+      const small = ctx.parallelize<[number, string]>([[1, "x"]], 1);
+      const messageOf = async (strategy: "shuffle" | "auto") => {
+        try {
+          await big.join(small, { strategy }).collect();
+          return "no error";
+        } catch (e) {
+          expect(e).toBeInstanceOf(JobFailedError);
+          return String((e as Error).message).replace(/stage \d+/, "stage N");
+        }
+      };
+      const shuffled = await messageOf("shuffle");
+      expect(shuffled).toMatch(/instance of class Box/);
+      expect(await messageOf("auto")).toBe(shuffled);
+      expect(ctx.lastJob?.joins[0]?.strategy ?? "broadcast-right").toMatch(/broadcast/);
+      expect(await big.join(small, { strategy: "broadcast" }).count()).toBe(1);
+    } finally {
+      await ctx.stop();
+    }
+  });
+});

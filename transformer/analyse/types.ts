@@ -41,3 +41,31 @@ export function plainObjectProperties(fc: FileContext, type: ts.Type): readonly 
   }
   return properties;
 }
+
+/** Standard-library types the shuffle's codec carries as data. */
+const LIB_DATA = new Set(["Map", "ReadonlyMap", "Set", "ReadonlySet", "Date", "Array", "ReadonlyArray", "ArrayBuffer", "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Uint8ClampedArray"]);
+
+/**
+ * Whether every value of `type` is data the shuffle's codec carries (primitives, tuples, arrays, plain
+ * objects and the standard collections of such). A part whose type is not (functions, class instances,
+ * symbols, `any`/`unknown`, type parameters) makes the job fail at the shuffle without the plugin, so
+ * pruning must not drop it (the job would then succeed).
+ */
+export function isDataType(fc: FileContext, type: ts.Type, seen = new Set<ts.Type>()): boolean {
+  const { ts, checker } = fc;
+  if (seen.has(type)) return true;
+  seen.add(type);
+  const f = type.flags;
+  if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.TypeParameter | ts.TypeFlags.Never | ts.TypeFlags.NonPrimitive | ts.TypeFlags.Index | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Conditional | ts.TypeFlags.Substitution)) {
+    return false;
+  }
+  if (f & (ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)) return true;
+  if (type.isUnion() || type.isIntersection()) return type.types.every((t) => isDataType(fc, t, seen));
+  if (checker.isTupleType(type) || checker.isArrayType(type)) return checker.getTypeArguments(type as ts.TypeReference).every((t) => isDataType(fc, t, seen));
+  const symbol = type.getSymbol();
+  if (symbol && LIB_DATA.has(symbol.name) && symbol.declarations?.some((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()))) {
+    return (type as ts.TypeReference).typeArguments?.every((t) => isDataType(fc, t, seen)) ?? true;
+  }
+  const properties = plainObjectProperties(fc, type);
+  return !!properties && properties.every((p) => isDataType(fc, checker.getTypeOfSymbol(p), seen));
+}

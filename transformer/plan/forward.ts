@@ -16,7 +16,7 @@ import { fieldwiseCombiner, zeroFields } from "../analyse/fieldwise.js";
 import type { Edit, Edits } from "./edits.js";
 
 /** A shuffle input that has its own projection: the forward pass records the shape reaching it and stops. */
-export type ProjectionSink = (rdd: RddCall, role: Role, arriving: Shape) => boolean;
+export type ProjectionSink = (rdd: RddCall, role: Role, arriving: Shape | undefined) => boolean;
 
 export class Forward {
   constructor(
@@ -46,6 +46,11 @@ export class Forward {
       if (use.kind === "escape") throw new Unsupported(`a pruned RDD escapes: ${use.reason}`);
       if (operatorOf(use.rdd.method)?.rows !== "any" && !keyIntact(shape)) {
         throw new Unsupported(`rows reaching \`${use.rdd.method}\` are no longer [key, value] pairs`);
+      }
+      // a projection waiting here reads [key, value] rows: rows whose key moved (a compacted pair value after
+      // `.values()`) are not what it reads, so upstream keeps positions instead
+      if (!keyIntact(shape) && this.sink(use.rdd, use.role, undefined)) {
+        throw new Unsupported(`rows reaching the pruned \`${use.rdd.method}\` are no longer [key, value] pairs`);
       }
       if (this.sink(use.rdd, use.role, valueOf(shape))) continue;
       this.follow(use.rdd, use.role, (role) => (role === use.role ? shape : KEEP));

@@ -217,9 +217,10 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
   for (let round = 0; round <= limit; round++) {
     const edits = new Edits();
     const arriving = new Map<Candidate, Shape>();
-    const sink = (rdd: RddCall, role: Role, shape: Shape): boolean => {
+    const sink = (rdd: RddCall, role: Role, shape: Shape | undefined): boolean => {
       const target = candidates.find((c) => c.rdd.call === rdd.call && c.role === role && !isKeep(shapeOf(fc, c)));
       if (!target) return false;
+      if (!shape) return true; // only asked whether a projection waits here
       const previous = arriving.get(target);
       if (previous && JSON.stringify(previous) !== JSON.stringify(shape)) throw new Unsupported("values of different shapes meet");
       arriving.set(target, shape);

@@ -6,7 +6,7 @@
 import type * as ts from "typescript";
 import { Unsupported, type FileContext } from "../context.js";
 import { isAll, type All, type Demand, type Fields } from "../analyse/demand.js";
-import { plainObjectProperties, tupleElements } from "../analyse/types.js";
+import { isDataType, plainObjectProperties, tupleElements } from "../analyse/types.js";
 
 export { tupleElements } from "../analyse/types.js";
 
@@ -44,6 +44,8 @@ function tupleShape(fc: FileContext, elements: readonly ts.Type[], demand: Exclu
   indices.sort((a, b) => a - b);
   const kept =
     mode === "compact" ? indices : indices.length ? Array.from({ length: indices[indices.length - 1] + 1 }, (_, i) => i) : [];
+  // a dropped part that may not be data would make the job succeed where it fails at the shuffle without the plugin
+  if (elements.some((type, i) => !kept.includes(i) && !isDataType(fc, type))) return KEEP;
   const shape: Shape = {
     kind: "tuple",
     length: elements.length,
@@ -60,6 +62,7 @@ function objectShape(fc: FileContext, properties: readonly ts.Symbol[], demand: 
   const names = new Set(properties.map((p) => p.name));
   for (const key of wanted.keys()) if (!names.has(key)) return KEEP;
   const kept = properties.filter((p) => wanted.has(p.name));
+  if (properties.some((p) => !wanted.has(p.name) && !isDataType(fc, fc.checker.getTypeOfSymbol(p)))) return KEEP;
   const shape: Shape = {
     kind: "object",
     total: properties.length,
