@@ -36,7 +36,8 @@ function printerFor(tsi: TypeScript): ts.Printer {
 
 function unchanged(tsi: TypeScript, program: ts.Program, file: string): FileResult {
   const source = program.getSourceFile(file);
-  const text = source ? printerFor(tsi).printFile(source) : "";
+  // as analyzeProgram reports files: the source as written (the printer's view only in the fallback below)
+  const text = source ? (loaded.analyzeProgram ? source.text : printerFor(tsi).printFile(source)) : "";
   return { fileName: file, before: text, after: text, changed: false, optimizations: [] };
 }
 

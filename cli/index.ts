@@ -12,6 +12,15 @@ import { displayPath, fileReport, summarize, type Report } from "./report.js";
 import { renderHtml } from "./render-html.js";
 import { renderText } from "./render-text.js";
 import { loadTypeScript } from "./typescript.js";
+import { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } from "./rewrite.js";
+
+interface RewriteFlags {
+  project: string;
+  out: string;
+  prune: boolean;
+  broadcast: boolean;
+  typescript?: string;
+}
 
 interface ReportFlags {
   project: string;
@@ -40,15 +49,65 @@ function wantsColor(flags: ReportFlags): boolean {
   return Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true;
 }
 
-async function report(files: string[], flags: ReportFlags, command: Command): Promise<number> {
-  const configPath = resolveConfigPath(flags.project);
-  const { ts, from } = await loadTypeScript(path.dirname(configPath), flags.typescript);
-  const project = loadProject(ts, configPath, files);
-  const configured = pluginOptions(project.program.getCompilerOptions());
-  const options = {
+/** prune/broadcast: a flag given on the command line wins over the tsconfig's plugin entry. */
+function optionsFor(compilerOptions: object, flags: { prune: boolean; broadcast: boolean }, command: Command): { prune: boolean; broadcast: boolean } {
+  const configured = pluginOptions(compilerOptions);
+  return {
     prune: command.getOptionValueSource("prune") === "cli" ? flags.prune : configured.prune,
     broadcast: command.getOptionValueSource("broadcast") === "cli" ? flags.broadcast : configured.broadcast,
   };
+}
+
+async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
+  const configPath = resolveConfigPath(flags.project);
+  checkOutput(path.dirname(configPath), flags.out); // early, before the compiler loads; again below with the exact base
+  const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
+  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const project = loadProject(ts, configPath, []);
+  const options = optionsFor(project.program.getCompilerOptions(), flags, command);
+  const out = path.resolve(flags.out);
+  // an earlier rewrite inside the project is output, not input
+  const files = project.files.filter((f) => path.relative(out, f).startsWith(".."));
+  const base = projectBase(configPath, files);
+  checkOutput(base, out);
+  const result = rewriteProgram(ts, project.program, files, options, (file) => outputPath(base, out, file));
+  const outDir = project.program.getCompilerOptions().outDir;
+  const written = writeOutput(base, out, result, outDir ? [outDir] : []);
+
+  const lines: string[] = [];
+  for (const file of result.files) {
+    const applied = file.optimizations.filter((o) => o.status === "applied").length;
+    const typing =
+      file.typing === "nocheck"
+        ? `; types not checked (// @ts-nocheck): ${file.typeError ?? "errors remained"}`
+        : file.typing === "patterns"
+          ? "; renumbered destructuring patterns typed any"
+          : "";
+    lines.push(`  ${displayPath(file.fileName)}  ${applied ? `${applied} optimization${applied === 1 ? "" : "s"} applied` : "not optimized"}${typing}`);
+  }
+  for (const warning of result.warnings) lines.push(`  ${displayPath(warning.file)}  TS${warning.code} ${warning.message}`);
+  for (const [file, error] of result.remainingErrors) {
+    if (!result.files.some((f) => f.fileName === file && f.typing === "nocheck")) lines.push(`  ${displayPath(file)}  still has a type error: ${error}`);
+  }
+  const optimized = result.files.filter((f) => f.optimizations.some((o) => o.status === "applied")).length;
+  process.stdout.write(
+    [
+      `rddopt: wrote ${displayPath(out)}: ${optimized} of ${files.length} file${files.length === 1 ? "" : "s"} rewritten (each with a .map beside it), ${written.copied} other file${written.copied === 1 ? "" : "s"} copied` +
+        (written.linkedNodeModules ? "; node_modules linked to the project's" : ""),
+      ...lines,
+      `build it with any compiler, e.g. tsc -p ${displayPath(path.join(out, path.relative(base, configPath)))}`,
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}
+
+async function report(files: string[], flags: ReportFlags, command: Command): Promise<number> {
+  const configPath = resolveConfigPath(flags.project);
+  const { ts, from, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
+  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const project = loadProject(ts, configPath, files);
+  const options = optionsFor(project.program.getCompilerOptions(), flags, command);
   const fileReports = analyze(ts, project.program, options, project.files).map((r) => fileReport(r));
   const result: Report = {
     project: displayPath(configPath),
@@ -106,6 +165,36 @@ export function buildProgram(): Command {
     )
     .action(async (files: string[], flags: ReportFlags, command: Command) => {
       process.exitCode = await report(files, flags, command);
+    });
+  program
+    .command("rewrite")
+    .exitOverride((error) => {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
+      process.exit(2);
+    })
+    .description("write the project's optimized TypeScript sources (with source maps) to a directory, for any compiler to build")
+    .requiredOption("--out <dir>", "the directory to write (created; replaced when an earlier rewrite wrote it)")
+    .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
+    .option("--no-prune", "rewrite with field pruning off (default: the tsconfig plugin entry, else on)")
+    .option("--no-broadcast", "rewrite with broadcast joins off (default: the tsconfig plugin entry, else on)")
+    .option("--typescript <dir>", "analyse with the TypeScript in this directory instead of the project's")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The output mirrors the project's directory (node_modules and .git excepted): rewritten .ts files, a",
+        ".map beside each leading back to the original, every other file copied. At the sites rddopt changes,",
+        "static types are erased to any, so the output type-checks; see docs/entry-points.md.",
+        "",
+        "Examples:",
+        "  rddopt rewrite --out .rddopt                  then: tsc -p .rddopt (TypeScript 7 works)",
+        "  rddopt rewrite -p app/tsconfig.json --out build/optimized",
+        "",
+        "Exit status: 0 done, 2 error.",
+      ].join("\n"),
+    )
+    .action(async (flags: RewriteFlags, command: Command) => {
+      process.exitCode = await rewrite(flags, command);
     });
   return program;
 }

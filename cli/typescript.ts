@@ -1,7 +1,12 @@
 /**
- * Loads the TypeScript compiler the user's project builds with (resolved from the project
- * directory), falling back to the one installed next to rddopt. TypeScript 7 is the native
- * compiler and has no transformer API, so it is refused with an explanation.
+ * The one place rddopt's commands (`report`, `rewrite`) and the development loader (`rddopt/register`) get a
+ * TypeScript compiler API from. The analysis needs the classic API (a `ts.Program`, its checker and
+ * `ts.transform`), which TypeScript 5.9 and 6.0 have and TypeScript 7 (the native compiler) does not.
+ *
+ * Order: `--typescript <dir>` when given; else the project's own compiler when it has that API; else
+ * (a TypeScript 7 project, or none at all) the TypeScript 6 that rddopt depends on
+ * (`@typescript/typescript6`, Microsoft's side-by-side package). When TypeScript 7's own API
+ * (`typescript/unstable/sync`) is stable, it slots in here.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -15,12 +20,16 @@ export interface LoadedTypeScript {
   ts: TypeScript;
   /** Where it was loaded from (a file path), for messages. */
   from: string;
+  /** Set when rddopt uses its bundled TypeScript 6 instead of the project's compiler: why, for the user. */
+  note?: string;
 }
 
-/** The typescript entry file resolved from `dir`, or undefined when none is reachable. */
-function resolveFrom(dir: string): string | undefined {
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** `specifier`'s entry file resolved from `dir`, or undefined when none is reachable. */
+function resolveFrom(dir: string, specifier = "typescript"): string | undefined {
   try {
-    return createRequire(path.join(path.resolve(dir), "__rddopt__.js")).resolve("typescript");
+    return createRequire(path.join(path.resolve(dir), "__rddopt__.js")).resolve(specifier);
   } catch {
     return undefined;
   }
@@ -30,35 +39,66 @@ function majorVersion(version: string): number {
   return Number.parseInt(version.split(".")[0] ?? "0", 10);
 }
 
+/** Whether `loaded` has the compiler API the analysis needs (TypeScript 7's package has none). */
+function hasCompilerApi(loaded: Partial<TypeScript>): loaded is TypeScript {
+  const version = typeof loaded.version === "string" ? loaded.version : "0";
+  return majorVersion(version) < 7 && typeof loaded.transform === "function" && typeof loaded.createProgram === "function";
+}
+
+async function importTypeScript(file: string): Promise<Partial<TypeScript>> {
+  const mod = (await import(pathToFileURL(file).href)) as { default?: TypeScript } & Partial<TypeScript>;
+  return (mod.default ?? mod) as Partial<TypeScript>;
+}
+
+function versionOf(loaded: Partial<TypeScript>): string {
+  return typeof loaded.version === "string" ? loaded.version : "unknown";
+}
+
 export function typescript7Message(version: string, from: string): string {
   return [
-    `TypeScript ${version} (${from}) is the native compiler (TypeScript 7+), which has no transformer API:`,
-    "the rddopt plugin cannot run inside its tsc, and this report cannot ask it what the plugin would change.",
-    "What to do:",
-    "  - build with TypeScript 5.9 or 6.0 and ts-patch (`tspc`) to get the optimized output, or",
-    "  - keep TypeScript 7 for type checking and run the report with a 6.0 compiler to see the optimizer's edits:",
-    "      npm install --no-save typescript@6.0.3 --prefix /tmp/ts6",
-    "      rddopt report --typescript /tmp/ts6 -p tsconfig.json",
-    "    then apply the edits the diff shows to your source by hand.",
+    `TypeScript ${version} (${from}) is the native compiler (TypeScript 7+), which has no compiler API for rddopt to analyse with.`,
+    "Leave out --typescript to use the TypeScript 6 bundled with rddopt (@typescript/typescript6), or point --typescript at a 5.9 or 6.0 install.",
   ].join("\n");
 }
 
+/** The TypeScript 6 rddopt depends on: `@typescript/typescript6`, else a `typescript` reachable from rddopt itself. */
+export function bundledTypeScriptPath(): string | undefined {
+  return resolveFrom(here, "@typescript/typescript6") ?? resolveFrom(here, "typescript");
+}
+
 /**
- * Loads TypeScript for `projectDir`. `override` (a directory or a module path) wins over the
- * project's own copy; the copy bundled with rddopt is the last resort.
+ * Loads TypeScript for `projectDir`. `override` (a directory or a module path) wins over the project's own
+ * copy; a project whose compiler has no API (TypeScript 7), or that has none, gets rddopt's TypeScript 6.
  */
 export async function loadTypeScript(projectDir: string, override?: string): Promise<LoadedTypeScript> {
-  const resolved = override ? resolveFrom(override) ?? resolveModulePath(override) : resolveFrom(projectDir);
-  if (override && !resolved) throw new CliError(`cannot find a typescript package from --typescript ${override}`);
-  const from = resolved ?? resolveFrom(path.dirname(fileURLToPath(import.meta.url)));
-  if (!from) throw new CliError("cannot find the typescript package: install typescript@6 in your project (npm install -D typescript@6).");
-  const mod = (await import(pathToFileURL(from).href)) as { default?: TypeScript } & Partial<TypeScript>;
-  const loaded = (mod.default ?? mod) as TypeScript;
-  const version = typeof loaded.version === "string" ? loaded.version : "unknown";
-  if (majorVersion(version) >= 7 || typeof loaded.transform !== "function" || typeof loaded.createProgram !== "function") {
-    throw new CliError(typescript7Message(version, from));
+  if (override) {
+    const resolved = resolveFrom(override) ?? resolveModulePath(override);
+    if (!resolved) throw new CliError(`cannot find a typescript package from --typescript ${override}`);
+    const loaded = await importTypeScript(resolved);
+    if (!hasCompilerApi(loaded)) throw new CliError(typescript7Message(versionOf(loaded), resolved));
+    return { ts: loaded, from: resolved };
   }
-  return { ts: loaded, from };
+  const own = resolveFrom(projectDir);
+  let ownVersion: string | undefined;
+  if (own) {
+    const loaded = await importTypeScript(own);
+    if (hasCompilerApi(loaded)) return { ts: loaded, from: own };
+    ownVersion = versionOf(loaded);
+  }
+  const bundled = bundledTypeScriptPath();
+  if (!bundled || bundled === own) {
+    throw new CliError(
+      ownVersion
+        ? `the project's TypeScript ${ownVersion} has no compiler API and rddopt's own TypeScript 6 (@typescript/typescript6) is missing: reinstall rddopt.`
+        : "cannot find the typescript package: install typescript@6 in your project (npm install -D typescript@6), or reinstall rddopt.",
+    );
+  }
+  const loaded = await importTypeScript(bundled);
+  if (!hasCompilerApi(loaded)) throw new CliError(typescript7Message(versionOf(loaded), bundled));
+  const note = ownVersion
+    ? `the project's TypeScript ${ownVersion} (the native compiler) has no compiler API: rddopt analyses with its bundled TypeScript ${loaded.version}`
+    : undefined;
+  return { ts: loaded, from: bundled, note };
 }
 
 function resolveModulePath(file: string): string | undefined {

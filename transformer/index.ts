@@ -14,7 +14,7 @@ import { applyEdits } from "./rewrite/apply.js";
 import { toDiagnostic } from "./report/diagnostic.js";
 
 export type { RddoptOptions, Optimization, FileResult, OptimizationKind, TransformerWarning } from "./report/types.js";
-export { analyzeProgram } from "./report/analyze.js";
+export { analyzeProgram, type AnalyzeOptions } from "./report/analyze.js";
 export { DIAGNOSTIC_CODES } from "./diagnostics.js";
 import { DIAGNOSTIC_CODES, MIN_TYPESCRIPT } from "./diagnostics.js";
 

@@ -1,5 +1,5 @@
 /**
- * Golden tests: test/golden/<case>/input.ts through the transformer must print exactly like expected.ts
+ * Golden tests: test/golden/<case>/input.ts through the transformer (the ts.factory path, `output: "printer"`) must print exactly like expected.ts
  * (both printed by the same TypeScript printer). options.json (optional) holds the plugin options; the
  * default is { broadcast: false } so the cases show pruning alone. UPDATE_GOLDEN=1 rewrites expected.ts.
  */
@@ -32,7 +32,7 @@ function analyseAll(): Map<string, FileResult> {
     const program = programOf(files);
     const errors = userErrors(program);
     if (errors.length) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => GOLDEN, getNewLine: () => "\n" }));
-    for (const result of analyzeProgram(program, JSON.parse(key) as RddoptOptions, ts)) {
+    for (const result of analyzeProgram(program, JSON.parse(key) as RddoptOptions, ts, { output: "printer" })) {
       results.set(path.basename(path.dirname(result.fileName)), result);
     }
   }

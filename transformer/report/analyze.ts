@@ -1,13 +1,26 @@
-/** The transformer's plan as data for `rddopt report`: each file before and after (same printer) plus its decisions. */
+/**
+ * The transformer's plan as data for `rddopt report`: each file before and after, plus its decisions.
+ *
+ * By default `before` is the user's source as written and `after` the same text with the plan's edits
+ * applied in place (rewrite/text.ts), so a diff shows the user's own lines, line numbers and formatting.
+ * `output: "printer"` prints both sides with the TypeScript printer after the ts.factory rewrite instead
+ * (what the transformer emits; the golden tests compare that).
+ */
 import type * as ts from "typescript";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { TS } from "../context.js";
 import { mentionsRddopt, normalizeOptions, planFor } from "../engine.js";
 import { applyEdits } from "../rewrite/apply.js";
+import { applyTextEdits } from "../rewrite/text.js";
 import type { FileResult, RddoptOptions } from "./types.js";
 
-export function analyzeProgram(program: ts.Program, options: RddoptOptions = {}, typescript?: TS): FileResult[] {
+export interface AnalyzeOptions {
+  /** "text" (default): the original text and the text-edited one. "printer": both printed after the factory rewrite. */
+  output?: "text" | "printer";
+}
+
+export function analyzeProgram(program: ts.Program, options: RddoptOptions = {}, typescript?: TS, analyze: AnalyzeOptions = {}): FileResult[] {
   const tsi = typescript ?? (createRequire(path.join(process.cwd(), "noop.js"))("typescript") as TS);
   const planOptions = normalizeOptions(options);
   const printer = tsi.createPrinter({ newLine: tsi.NewLineKind.LineFeed });
@@ -15,14 +28,28 @@ export function analyzeProgram(program: ts.Program, options: RddoptOptions = {},
   for (const sourceFile of program.getSourceFiles()) {
     if (!mentionsRddopt(tsi, program, sourceFile) || program.isSourceFileFromExternalLibrary(sourceFile) || sourceFile.fileName.includes("/node_modules/")) continue;
     const plan = planFor(tsi, program, sourceFile, planOptions);
-    const before = printer.printFile(sourceFile);
-    let after = before;
-    if (plan.edits.size > 0) {
+    const printed = (): { before: string; after: string } => {
+      const before = printer.printFile(sourceFile);
+      if (plan.edits.size === 0) return { before, after: before };
       const result = tsi.transform(sourceFile, [(context) => (file) => applyEdits(tsi, context, file, plan.edits)]);
-      after = printer.printFile(result.transformed[0]);
-      result.dispose();
+      try {
+        return { before, after: printer.printFile(result.transformed[0]) };
+      } finally {
+        result.dispose();
+      }
+    };
+    let sides: { before: string; after: string };
+    if (analyze.output === "printer") {
+      sides = printed();
+    } else {
+      try {
+        sides = { before: sourceFile.text, after: applyTextEdits(tsi, sourceFile, plan.edits).code };
+      } catch {
+        // an edit the text path cannot place (it keeps source order): show the printer's view of both sides
+        sides = printed();
+      }
     }
-    results.push({ fileName: sourceFile.fileName, before, after, changed: before !== after, optimizations: plan.optimizations, warnings: plan.warnings });
+    results.push({ fileName: sourceFile.fileName, ...sides, changed: sides.before !== sides.after, optimizations: plan.optimizations, warnings: plan.warnings });
   }
   return results;
 }

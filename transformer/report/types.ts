@@ -53,9 +53,9 @@ export interface TransformerWarning {
 
 export interface FileResult {
   fileName: string;
-  /** The source printed by the TypeScript printer, before the transformer. */
+  /** The source as written (with `output: "printer"`: printed by the TypeScript printer), before the transformer. */
   before: string;
-  /** The same printer's output after the transformer. Equal to `before` when nothing changed. */
+  /** The same text with the transformer's edits applied in place (or the printer's output after it). Equal to `before` when nothing changed. */
   after: string;
   changed: boolean;
   optimizations: Optimization[];
