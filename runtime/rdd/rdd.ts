@@ -467,13 +467,14 @@ export abstract class RDD<T> {
     fs.mkdirSync(dir, { recursive: true });
     await this.ctx.runJob(this, "saveAsTextFile", (split, tc) => {
       const lines: string[] = [];
-      this.iterator(split, tc, (row) => lines.push(String(row)));
+      this.iterator(split, tc, (row) => lines.push(textLine(row)));
       fs.writeFileSync(path.join(dir, `part-${String(split).padStart(5, "0")}`), lines.length ? lines.join("\n") + "\n" : "");
     });
     fs.writeFileSync(path.join(dir, "_SUCCESS"), "");
   }
 
   // ------------------------------------------------------------ pair transformations (RDD<[K, V]> only)
+
 
   mapValues<K, V, U>(this: RDD<[K, V]>, f: (value: V) => U): RDD<[K, U]> {
     const g = guard("mapValues", f);
@@ -780,4 +781,32 @@ function poisson(mean: number, rand: () => number): number {
     p *= rand();
   } while (p > l);
   return k - 1;
+}
+
+/**
+ * One line of saveAsTextFile: a string as it is, anything else as JSON (a `String()` would lose data:
+ * `[object Object]`, `b,2,3`). A value JSON cannot write faithfully (a function, undefined, a symbol, a
+ * bigint, a cycle, NaN or Infinity) is a clear error instead.
+ */
+function textLine(row: unknown): string {
+  if (typeof row === "string") return row;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(row, (_key, v: unknown) => {
+      if (typeof v === "bigint" || typeof v === "function" || typeof v === "symbol" || (typeof v === "number" && !Number.isFinite(v))) {
+        throw new InvalidArgumentError(`saveAsTextFile cannot write ${typeof v === "number" ? String(v) : `a ${typeof v}`} as JSON in row ${describeRow(row)}. Map rows to strings first (rdd.map(r => ...)).`);
+      }
+      return v;
+    });
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw e;
+    throw new InvalidArgumentError(`saveAsTextFile cannot write row ${describeRow(row)} as JSON (${e instanceof Error ? e.message : String(e)}). Map rows to strings first (rdd.map(r => ...)).`);
+  }
+  if (json === undefined) throw new InvalidArgumentError(`saveAsTextFile cannot write ${describeRow(row)} as JSON. Map rows to strings first (rdd.map(r => ...)).`);
+  return json;
+}
+
+function describeRow(row: unknown): string {
+  const text = typeof row === "object" && row !== null ? Object.prototype.toString.call(row) : String(row);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -91,4 +91,14 @@ describe("saveAsTextFile", () => {
     expect(await ctx.textFile(out).map(Number).collect()).toEqual([1, 2.5, 0]);
     await expect(ctx.parallelize([1]).saveAsTextFile(out)).rejects.toThrow(/already exists/);
   });
+
+  it("writes rows that are not strings as JSON, never as a lossy String(); what JSON cannot carry is an error", async () => {
+    const ctx = testContext();
+    const out = path.join(scratch(), "json");
+    const rows: unknown[] = [{ a: 1, b: "x" }, ["b", [2, 3]], null, true];
+    await ctx.parallelize(rows, 2).saveAsTextFile(out);
+    expect((await ctx.textFile(out).collect()).map((l) => JSON.parse(l) as unknown)).toEqual(rows);
+    await expect(ctx.parallelize([[1, () => 2]]).saveAsTextFile(path.join(scratch(), "fn"))).rejects.toThrow(/cannot write a function as JSON/);
+    await expect(ctx.parallelize([[1, NaN]]).saveAsTextFile(path.join(scratch(), "nan"))).rejects.toThrow(/cannot write NaN/);
+  });
 });
