@@ -313,12 +313,13 @@ export abstract class RDD<T> {
   }
 
   repartition(numPartitions: number): RDD<T> {
+    requirePositiveInt("repartition numPartitions", numPartitions); // errors name the method the user called
     return this.coalesce(numPartitions, true);
   }
 
   distinct(numPartitions?: number): RDD<T> {
     const pairs = this.map((row) => [row, null] as [T, null]);
-    return new kinds.ShuffledRDD<T, null, null>(pairs, this.resolvePartitioner(numPartitions), {
+    return new kinds.ShuffledRDD<T, null, null>(pairs, this.resolvePartitioner(numPartitions, "distinct"), {
       opName: "distinct",
       aggregator: { createCombiner: (v) => v, mergeValue: (c) => c, mergeCombiners: (c) => c },
       mapSideCombine: true,
@@ -326,6 +327,7 @@ export abstract class RDD<T> {
   }
 
   sortBy<K>(f: (row: T) => K, ascending = true, numPartitions?: number): RDD<T> {
+    requirePositiveInt("sortBy numPartitions", numPartitions);
     return this.keyBy(guard("sortBy", f)).sortByKey(ascending, numPartitions).values(); // errors name sortBy, the user's call
   }
 
@@ -616,7 +618,7 @@ export abstract class RDD<T> {
   }
 
   subtractByKey<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, V]> {
-    return new kinds.SubtractedRDD<K, V, W>(this, other, this.resolvePartitioner(numPartitions));
+    return new kinds.SubtractedRDD<K, V, W>(this, other, this.resolvePartitioner(numPartitions, "subtractByKey"));
   }
 
   cogroup<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, partitioner?: PartitionSpec): RDD<[K, [V[], W[]]]>;
@@ -709,7 +711,7 @@ export abstract class RDD<T> {
     mapSideCombine: boolean,
   ): RDD<[K, C]> {
     const self = this as unknown as RDD<[K, V]>;
-    const partitioner = this.resolvePartitioner(spec);
+    const partitioner = this.resolvePartitioner(spec, opName);
     if (!partitioner.equals(this.partitioner)) {
       return new kinds.ShuffledRDD<K, V, C>(self, partitioner, { opName, aggregator, mapSideCombine });
     }
@@ -734,10 +736,10 @@ export abstract class RDD<T> {
   }
 
   /** A Partitioner from a number, a Partitioner, or this RDD's own (or the default parallelism). */
-  protected resolvePartitioner(spec: PartitionSpec): Partitioner {
+  protected resolvePartitioner(spec: PartitionSpec, method?: string): Partitioner {
     if (spec === undefined) return this.partitioner ?? new HashPartitioner(this.ctx.defaultParallelism);
     if (typeof spec === "number") {
-      requirePositiveInt("numPartitions", spec);
+      requirePositiveInt(method ? `${method} numPartitions` : "numPartitions", spec);
       return new HashPartitioner(spec);
     }
     return spec;

@@ -69,9 +69,17 @@ export function hashKey(key: Key): number {
 }
 
 export function unhashable(key: unknown): RddError {
-  const what = key === null ? "null" : typeof key === "object" ? (Object.getPrototypeOf(key)?.constructor?.name ?? "Object") + " object" : typeof key;
+  const proto = typeof key === "object" && key !== null ? (Object.getPrototypeOf(key) as { constructor?: { name?: string } } | null) : undefined;
+  const what =
+    key === null
+      ? "null"
+      : typeof key !== "object"
+        ? `a ${typeof key}`
+        : proto === Object.prototype || proto === null
+          ? "a plain object"
+          : `an instance of ${proto?.constructor?.name || "a class"}`;
   return new RddError(
-    `A key of type ${what} cannot be hashed or compared by value. ` +
+    `A key that is ${what} cannot be hashed or compared by value. ` +
       `Use a number, string, boolean, bigint, undefined/null, or a tuple of these (for example [a.id, a.region]) as the key.`,
   );
 }

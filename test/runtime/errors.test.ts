@@ -243,3 +243,19 @@ describe("wrong arguments and wrong rows", () => {
     expect(() => ctx.textFile(".", 0)).toThrow(InvalidArgumentError);
   });
 });
+
+describe("errors name the method the user called", () => {
+  it("repartition, sortBy and reduceByKey name themselves; object keys say what they are", async () => {
+    const { Context } = await import("../../runtime/index.js");
+    const ctx = new Context({ progress: false });
+    try {
+      const pairs = ctx.parallelize<[number, number]>([[1, 2]]);
+      expect(() => pairs.repartition(0)).toThrow(/^repartition numPartitions/);
+      expect(() => pairs.sortBy((x) => x[0], true, 0)).toThrow(/^sortBy numPartitions/);
+      expect(() => pairs.reduceByKey((a, b) => a + b, 0)).toThrow(/^reduceByKey numPartitions/);
+      await expect(ctx.parallelize([[{ a: 1 }, 2] as [object, number]]).groupByKey().collect()).rejects.toThrow(/A key that is a plain object cannot be hashed/);
+    } finally {
+      await ctx.stop();
+    }
+  });
+});
