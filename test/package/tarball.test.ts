@@ -45,11 +45,11 @@ await ctx.stop();
     );
     const out = JSON.parse(await runNode(project, "main.mjs")) as { rows: string[][]; partitioner: string; level: string };
     const expected = "1=ann:10,1=ann:5,2=bob:20";
-    expect(out.rows).toEqual([
-      ["shuffle", expected, "shuffle"],
-      ["broadcast", expected, "broadcast-right"],
-      ["auto", expected, "broadcast-right"],
-    ]);
+    // both sides are a few bytes: the one measured smaller is broadcast (the same side for "broadcast" and "auto")
+    expect(out.rows.map(([strategy, rows]) => [strategy, rows])).toEqual([["shuffle", expected], ["broadcast", expected], ["auto", expected]]);
+    expect(out.rows[0]![2]).toBe("shuffle");
+    expect(out.rows[1]![2]).toMatch(/^broadcast-(left|right)$/);
+    expect(out.rows[2]![2]).toBe(out.rows[1]![2]);
     expect(out).toMatchObject({ partitioner: "hashpartitioning(2)", level: "DISK_ONLY" });
   });
 
