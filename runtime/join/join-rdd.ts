@@ -257,7 +257,9 @@ export class JoinRDD<K> extends RDD<Joined> {
       // "auto" promises a shuffle's results: streamed rows (never serialized here) are checked as a shuffle's
       // codec would check them, so a row a shuffle rejects fails the job under a broadcast too. An explicit
       // "broadcast" streams rows as they are (as Spark does).
-      if ((this.options.strategy ?? "shuffle") === "auto") {
+      const streamSide = plan.side === "right" ? this.left : this.right;
+      // (a side a shuffle join would read in place, already placed by its partitioner, is never serialized either)
+      if ((this.options.strategy ?? "shuffle") === "auto" && !this.target().equals(streamSide.partitioner)) {
         const probeRow = sink;
         const check = serializableChecker();
         sink = (row) => {
@@ -294,8 +296,14 @@ export class JoinRDD<K> extends RDD<Joined> {
     }
     if (strategy === "shuffle") return this.useShuffle(target, "shuffle", site ? "strategy shuffle" : "strategy shuffle (the default)");
     if (strategy === "auto" && !this.ctx.autoBroadcast) return this.useShuffle(target, "shuffle", "auto: autoBroadcast is off");
-    const sides = broadcastableSides(this.type);
-    if (sides.length === 0) return this.useShuffle(target, "shuffle", "auto: a full outer join cannot broadcast");
+    // "auto" promises a shuffle's results: a side already placed by the target partitioner is read in place by a
+    // shuffle join (never serialized), so it is not broadcast (a broadcast serializes its build side).
+    const inPlace = (side: Side) => strategy === "auto" && target.equals((side === "left" ? this.left : this.right).partitioner);
+    const sides = broadcastableSides(this.type).filter((side) => !inPlace(side));
+    if (sides.length === 0) {
+      const why = broadcastableSides(this.type).length ? "the side it could broadcast is already partitioned for this join (read in place)" : "a full outer join cannot broadcast";
+      return this.useShuffle(target, "shuffle", `auto: ${why}`);
+    }
 
     const limit = strategy === "auto" ? this.ctx.broadcastThreshold : this.ctx.maxBroadcastBytes;
     const limitName = strategy === "auto" ? "broadcastThreshold" : "maxBroadcastBytes";
