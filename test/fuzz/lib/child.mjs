@@ -14,8 +14,37 @@ const PROGRAM_TIMEOUT_MS = Number(process.env.FUZZ_PROGRAM_TIMEOUT_MS ?? 20_000)
 const HEAP_MB = Number(process.env.FUZZ_PROGRAM_HEAP_MB ?? 768);
 export const RESOURCE_LIMIT = "ResourceLimit";
 
-/** A stable serialisation that keeps -0, NaN, undefined, holes, absent vs undefined properties and key order apart. */
+/**
+ * An error's text as compared between builds: class and message, with what differs between builds of one
+ * program masked (stage numbers, partitions and the RDD being computed, with its id and call site: the
+ * plugin inserts RDDs and moves positions in the emitted JavaScript).
+ */
+export function normaliseError(text) {
+  return String(text)
+    .replace(/ in stage -?\d+, partition -?\d+ \(computing .*?\): /g, ": ")
+    .replace(/\bstage -?\d+\b/g, "stage #")
+    .replace(/\bpartition -?\d+\b/g, "partition #")
+    .replace(/(file:\/\/)?\/[^\s:)]+\.m?js:\d+:\d+/g, "<file>");
+}
+
+/** A result row that is a failed result (the program's attempt() caught an error computing it). */
+function errorRow(v) {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0] === "!error" && typeof v["!error"] === "string" ? v["!error"] : undefined;
+}
+
+/**
+ * A stable serialisation that keeps -0, NaN, undefined, holes, extra array properties, absent vs
+ * undefined properties, key order and prototypes (plain, null, a class) apart.
+ */
 export function serialise(v) {
+  const failed = errorRow(v);
+  if (failed !== undefined) return `<error ${normaliseError(failed)}>`;
+  return canonical(v);
+}
+
+function canonical(v) {
   switch (typeof v) {
     case "number":
       return Object.is(v, -0) ? "-0" : String(v);
@@ -31,14 +60,19 @@ export function serialise(v) {
       if (v === null) return "null";
       if (Array.isArray(v)) {
         const parts = [];
-        for (let i = 0; i < v.length; i++) parts.push(i in v ? serialise(v[i]) : "<hole>");
-        return `[${parts.join(",")}]`;
+        for (let i = 0; i < v.length; i++) parts.push(i in v ? canonical(v[i]) : "<hole>");
+        const extra = Object.keys(v).filter((k) => !/^(0|[1-9]\d*)$/.test(k));
+        const proto = Object.getPrototypeOf(v) === Array.prototype ? "" : "<not Array.prototype>";
+        return `${proto}[${parts.join(",")}${extra.length ? `;${extra.map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}` : ""}]`;
       }
       const proto = Object.getPrototypeOf(v);
-      const cls = proto === Object.prototype || proto === null ? "" : (proto?.constructor?.name ?? "?");
-      if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${serialise(k)}=>${serialise(x)}`).sort().join(",")}}`;
-      return `${cls}{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${serialise(v[k])}`).join(",")}}`;
+      const cls = proto === Object.prototype ? "" : proto === null ? "null-proto" : (proto?.constructor?.name ?? "?");
+      if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${canonical(k)}=>${canonical(x)}`).sort().join(",")}}`;
+      if (v instanceof Set) return `Set{${[...v].map((x) => canonical(x)).sort().join(",")}}`;
+      return `${cls}{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
     }
+    case "function":
+      return `<function ${v.name}>`;
     default:
       return `<${typeof v}>`;
   }
@@ -46,13 +80,16 @@ export function serialise(v) {
 
 async function runOne({ file, seed }) {
   try {
+    // Modules of a program with several read their data seed at load time (prelude.ts).
+    globalThis.fuzzSeed = seed;
     const mod = await import(pathToFileURL(file).href);
     const outputs = await mod.main(seed);
     return { ok: true, outputs: outputs.map((rows) => rows.map(serialise).sort()) };
   } catch (e) {
     const name = e?.name ?? typeof e;
     const cause = e?.cause ? ` (cause: ${e.cause?.name ?? ""}: ${String(e.cause?.message ?? e.cause).slice(0, 200)})` : "";
-    return { ok: false, error: `${name}: ${String(e?.message ?? e).slice(0, 400)}${cause}` };
+    // Masked before it is shortened: the masked parts differ in length between builds.
+    return { ok: false, error: `${name}: ${normaliseError(String(e?.message ?? e)).slice(0, 400)}${cause}` };
   }
 }
 

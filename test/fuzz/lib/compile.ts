@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import ts from "typescript";
+import type { TsVariant } from "./types.js";
 
 export type Variant = "plain" | "prune" | "all";
 
@@ -75,6 +76,14 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   noEmitOnError: false,
 };
 
+/** The tsconfig variants batches are compiled under (spread over COMPILER_OPTIONS). */
+export const TS_VARIANT_OPTIONS: Record<TsVariant, ts.CompilerOptions> = {
+  strict: {},
+  loose: { strict: false },
+  unchecked: { noUncheckedIndexedAccess: true },
+  exact: { exactOptionalPropertyTypes: true },
+};
+
 /** A compiler host that keeps parsed library and declaration files across batches. */
 export function cachingHost(options: ts.CompilerOptions, isBatchFile: (f: string) => boolean): ts.CompilerHost {
   const host = ts.createCompilerHost(options, true);
@@ -126,16 +135,17 @@ function describeError(e: unknown): string {
  */
 export const FAST_OPTIONS: ts.CompilerOptions = { ...COMPILER_OPTIONS, noCheck: true, verbatimModuleSyntax: true };
 
-/** Type-checks `files` (unless `fast`) and emits each variant in memory. */
+/** Type-checks `files` (unless `fast`) under the tsconfig variant and emits each variant in memory. */
 export function compileBatch(
   files: readonly string[],
   transformer: ProgramTransformer,
   host: ts.CompilerHost,
   oldProgram?: ts.Program,
   fast = false,
+  tsVariant: TsVariant = "strict",
 ): CompiledBatch & { program: ts.Program } {
   const start = performance.now();
-  const options = fast ? FAST_OPTIONS : COMPILER_OPTIONS;
+  const options = { ...(fast ? FAST_OPTIONS : COMPILER_OPTIONS), ...TS_VARIANT_OPTIONS[tsVariant] };
   const program = ts.createProgram({ rootNames: files, options, host, ...(oldProgram ? { oldProgram } : {}) });
   const typeErrors = new Map<string, string[]>();
   for (const d of fast ? [] : ts.getPreEmitDiagnostics(program)) {
@@ -181,14 +191,18 @@ export function compileBatch(
   return { program, typeErrors, js, crashes, diagnostics, compileMs: performance.now() - start, checkMs: checkedAt - start, emitMs };
 }
 
-/** Writes each variant's JavaScript next to the sources: `<dir>/<variant>/<name>.js`. */
+/**
+ * Writes each variant's JavaScript next to the sources: `<dir>/<variant>/<path under dir/src>.js`
+ * (a program's modules stay together in their folder, so relative imports resolve).
+ */
 export function writeVariants(dir: string, batch: CompiledBatch): Record<Variant, Map<string, string>> {
   const out = { plain: new Map<string, string>(), prune: new Map<string, string>(), all: new Map<string, string>() };
+  const src = path.resolve(dir, "src");
   for (const variant of Object.keys(VARIANTS) as Variant[]) {
     const vdir = path.join(dir, variant);
-    fs.mkdirSync(vdir, { recursive: true });
     for (const [file, text] of batch.js[variant]) {
-      const target = path.join(vdir, path.basename(file).replace(/\.ts$/, ".js"));
+      const target = path.join(vdir, path.relative(src, path.resolve(file)).replace(/\.ts$/, ".js"));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, text);
       out[variant].set(file, target);
     }

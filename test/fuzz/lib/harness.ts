@@ -10,8 +10,9 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import fc from "fast-check";
 import type ts from "typescript";
-import { generateProgram } from "./program.js";
+import { generateProgram, type GeneratedFile } from "./program.js";
 import { cachingHost, compileBatch, COMPILER_OPTIONS, loadTransformer, VARIANTS, writeVariants, type ProgramTransformer, type Variant } from "./compile.js";
+import type { TsVariant } from "./types.js";
 
 export interface FuzzCase {
   /** The generator's choice sequence (see chooser.ts). */
@@ -30,9 +31,24 @@ const BUILD_MISSING = /Cannot find (module|package)|ERR_MODULE_NOT_FOUND|child p
 
 type Outcome = { ok: true; outputs: string[][] } | { ok: false; error: string };
 
+/** A program to compile and run: its main module, its other modules, and its data seed. */
+export interface SourceProgram {
+  source: string;
+  /** The main module's file name (default main.ts); regression files keep theirs. */
+  mainName?: string;
+  /** Other modules, written next to the main module. */
+  files?: GeneratedFile[];
+  ops: string[];
+  case: FuzzCase;
+}
+
 export interface CaseResult {
   case: FuzzCase;
+  /** The main module. */
   source: string;
+  files?: GeneratedFile[];
+  /** The tsconfig variant it was generated for and compiled under. */
+  tsVariant: TsVariant;
   ops: string[];
   /** "skipped": a variant ran out of time or heap (inconclusive, see child.mjs). */
   status: "ok" | "mismatch" | "crash" | "type-error" | "error-everywhere" | "skipped";
@@ -41,6 +57,8 @@ export interface CaseResult {
   /** Variants whose emitted JavaScript differs from the plain emit. */
   changedBy: Variant[];
   outcomes?: Partial<Record<Variant, Outcome>>;
+  /** Results of the plain program that are errors (attempt() caught one: the same error is expected everywhere). */
+  errorResults?: number;
 }
 
 export interface BatchResult {
@@ -81,44 +99,62 @@ export class Harness {
     fs.mkdirSync(work, { recursive: true });
   }
 
-  /** Generates, compiles and runs one program per case. */
-  runBatch(cases: readonly FuzzCase[]): Promise<BatchResult> {
-    return this.runSources(cases.map((c) => ({ ...generateProgram(c.choices), case: c })));
+  /** Generates, compiles and runs one program per case, for and under one tsconfig variant. */
+  runBatch(cases: readonly FuzzCase[], tsVariant: TsVariant = "strict"): Promise<BatchResult> {
+    return this.runSources(
+      cases.map((c) => ({ ...generateProgram(c.choices, { variant: tsVariant }), case: c })),
+      tsVariant,
+    );
   }
 
   /** Compiles and runs given sources (regression files) on their seeds. */
-  async runSources(programs: readonly { source: string; ops: string[]; case: FuzzCase }[]): Promise<BatchResult> {
+  async runSources(programs: readonly SourceProgram[], tsVariant: TsVariant = "strict"): Promise<BatchResult> {
     const cases = programs.map((p) => p.case);
     const dir = path.join(this.options.workDir, `batch-${process.pid}-${this.batchNo++}`);
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(path.join(dir, "src"), { recursive: true });
     const generated = programs.map((program, i) => {
-      const file = path.resolve(dir, "src", `p${i}.ts`);
+      // Each program in its own folder: its modules import each other as "./lib.js".
+      const folder = path.resolve(dir, "src", `p${i}`);
+      fs.mkdirSync(folder, { recursive: true });
+      const file = path.join(folder, program.mainName ?? "main.ts");
       fs.writeFileSync(file, program.source);
-      return { ...program, file };
+      const others = (program.files ?? []).map((f) => {
+        const other = path.join(folder, f.name);
+        fs.writeFileSync(other, f.source);
+        return other;
+      });
+      return { ...program, file, all: [file, ...others] };
     });
     await waitForBuild(this.options.root);
     this.transformer ??= loadTransformer(this.options.root, this.options.transformerFrom ?? "dist", path.dirname(this.options.workDir));
-    const compiled = compileBatch(generated.map((g) => g.file), this.transformer, this.host, this.oldProgram, this.options.fast);
+    const compiled = compileBatch(
+      generated.flatMap((g) => g.all),
+      this.transformer,
+      this.host,
+      this.oldProgram,
+      this.options.fast,
+      tsVariant,
+    );
     this.oldProgram = compiled.program;
     const written = writeVariants(dir, compiled);
     const runStart = performance.now();
     const outcomes = await Promise.all(
       (Object.keys(VARIANTS) as Variant[]).map(async (v) => {
-        const jobs = generated.map((g, i) => ({ file: written[v].get(g.file), seed: cases[i]!.seed }));
+        const jobs = generated.map((g, i) => ({ file: g.all.every((f) => written[v].has(f)) ? written[v].get(g.file) : undefined, seed: cases[i]!.seed }));
         return [v, await this.runChildRetrying(dir, v, jobs)] as const;
       }),
     );
     const byVariant = Object.fromEntries(outcomes) as Record<Variant, Outcome[]>;
     const runMs = performance.now() - runStart;
     const results = generated.map((g, i): CaseResult => {
-      const base = { case: cases[i]!, source: g.source, ops: g.ops };
-      const changedBy = (["prune", "all"] as const).filter((v) => compiled.js[v].get(g.file) !== compiled.js.plain.get(g.file));
-      const errors = compiled.typeErrors.get(g.file);
-      if (errors) return { ...base, changedBy, status: "type-error", detail: errors.join("\n") };
-      const crash = compiled.crashes.find((c) => c.file === g.file);
+      const base: Pick<CaseResult, "case" | "source" | "files" | "tsVariant" | "ops" | "errorResults"> = { case: cases[i]!, source: g.source, ...(g.files?.length ? { files: g.files } : {}), tsVariant, ops: g.ops };
+      const changedBy = (["prune", "all"] as const).filter((v) => g.all.some((f) => compiled.js[v].get(f) !== compiled.js.plain.get(f)));
+      const errors = g.all.flatMap((f) => (compiled.typeErrors.get(f) ?? []).map((e) => `${path.basename(f)}:${e}`));
+      if (errors.length) return { ...base, changedBy, status: "type-error", detail: errors.join("\n") };
+      const crash = compiled.crashes.find((c) => g.all.includes(c.file) || c.file === "(factory)");
       if (crash) return { ...base, changedBy, status: "crash", detail: `${crash.variant}: ${crash.message}` };
       const o = { plain: byVariant.plain[i]!, prune: byVariant.prune[i]!, all: byVariant.all[i]! };
+      base.errorResults = o.plain.ok ? o.plain.outputs.filter((rows) => rows.some((row) => row.startsWith("<error "))).length : 0;
       const limited = Object.values(o).find((x) => !x.ok && x.error.startsWith("ResourceLimit"));
       if (limited && !limited.ok) return { ...base, changedBy, status: "skipped", detail: limited.error, outcomes: o };
       for (const v of ["prune", "all"] as const) {
@@ -178,22 +214,59 @@ export async function waitForBuild(root: string, timeoutMs = 180_000): Promise<v
   }
 }
 
-/** Undefined when equal as multisets (errors compare by their kind only), else what differed. */
+/**
+ * Undefined when equal as multisets, else what differed. Errors (of the whole program, or of one result,
+ * `<error ...>` rows) are equal when their class and message are (child.mjs masks stage numbers, RDD ids
+ * and positions, which differ between builds when the plugin inserts a projection).
+ */
 export function compareOutcomes(expected: Outcome, actual: Outcome): string | undefined {
   if (!expected.ok || !actual.ok) {
-    if (!expected.ok && !actual.ok) return errorKind(expected.error) === errorKind(actual.error) ? undefined : `errors differ: ${expected.error} / ${actual.error}`;
+    if (!expected.ok && !actual.ok) {
+      if (expected.error === actual.error) return undefined;
+      return `${errorKind(expected.error) === errorKind(actual.error) ? "error messages" : "errors"} differ: ${expected.error} / ${actual.error}`;
+    }
     return expected.ok ? `threw ${(actual as { error: string }).error}` : `succeeded where the plain program threw ${expected.error}`;
   }
   if (expected.outputs.length !== actual.outputs.length) return `number of outputs ${expected.outputs.length} vs ${actual.outputs.length}`;
   for (let i = 0; i < expected.outputs.length; i++) {
     const e = expected.outputs[i]!;
     const a = actual.outputs[i]!;
-    if (e.length !== a.length) return `output ${i}: ${e.length} rows vs ${a.length}`;
-    for (let j = 0; j < e.length; j++) {
-      if (e[j] !== a[j]) return `output ${i}: plain has ${e[j]}, got ${a[j]} (first difference of the sorted rows)`;
+    const count = e.length !== a.length ? `${e.length} rows vs ${a.length}; ` : "";
+    for (let j = 0; j < Math.max(e.length, a.length); j++) {
+      if (e[j] !== a[j]) return `output ${i}: ${count}plain has ${e[j] ?? "(no row)"}, got ${a[j] ?? "(no row)"} (first difference of the sorted rows)`;
     }
   }
   return undefined;
+}
+
+/**
+ * A mismatch's kind, to tell apart classes of mismatches in a long run: an error only without the plugin
+ * (`plain-only-error:<class>`), only with it (`variant-only-error:<class>`), errors with different
+ * messages, or different rows.
+ */
+export function mismatchKind(detail: string): string {
+  const errorClass = (text: string) => {
+    const cls = /<error (\w+)/.exec(text)?.[1] ?? "?";
+    const cause = /\(cause: (\w+)/.exec(text)?.[1];
+    const inner = /Cannot serialize .*?: it is (a function|a symbol|an instance of class \w+|an array of class \w+)/.exec(text)?.[1];
+    return `${cls}${cause && cause !== cls ? `/${cause}` : ""}${inner ? `(${inner})` : ""}`;
+  };
+  if (/^\w+: (errors|error messages) differ/.test(detail)) return /^\w+: error messages/.test(detail) ? "error-message" : "error-class";
+  if (/^\w+: threw /.test(detail)) return "variant-only-error:program";
+  if (/^\w+: succeeded where the plain program threw/.test(detail)) return "plain-only-error:program";
+  const m = /plain has (.*), got (.*) \(first difference/.exec(detail);
+  if (!m) return "other";
+  const [plainRow, gotRow] = [m[1]!, m[2]!];
+  const pe = plainRow.startsWith("<error "), ge = gotRow.startsWith("<error ");
+  if (pe && ge) {
+    // Messages that differ only in a tuple index a TypeError names ("reading '2'" vs "reading '0'", "x[1] is not
+    // iterable" vs "x[0] ..."): the index the transformer renumbered.
+    const mask = (t: string) => t.replace(/\(reading '\d+'\)/g, "(reading '#')").replace(/\[\d+\]/g, "[#]");
+    return mask(plainRow) === mask(gotRow) ? "error-message:index" : "error-message";
+  }
+  if (pe) return `plain-only-error:${errorClass(plainRow)}`;
+  if (ge) return `variant-only-error:${errorClass(gotRow)}`;
+  return "rows";
 }
 
 function errorKind(message: string): string {

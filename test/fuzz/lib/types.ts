@@ -9,6 +9,14 @@
  */
 import type { Chooser } from "./chooser.js";
 
+/**
+ * The tsconfig a batch of programs is compiled under (see compile.ts TS_VARIANT_OPTIONS):
+ * the harness default (`strict`), `strict: false`, `noUncheckedIndexedAccess`, `exactOptionalPropertyTypes`.
+ * Programs are generated for the variant they are compiled with.
+ */
+export type TsVariant = "strict" | "loose" | "unchecked" | "exact";
+export const TS_VARIANTS: readonly TsVariant[] = ["strict", "loose", "unchecked", "exact"];
+
 export type VType =
   | { k: "int" }
   | { k: "num" }
