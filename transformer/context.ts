@@ -35,12 +35,16 @@ interface FileIndex {
   exported?: Set<ts.Symbol>;
 }
 
+/** Indices per Program (one Program's files and symbols never change; a rebuild makes a new Program). */
+const indicesByProgram = new WeakMap<ts.Program, Map<ts.SourceFile, FileIndex>>();
+
 export function createFileContext(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, crossFile = false): FileContext {
   const checker = program.getTypeChecker();
-  const indices = new Map<ts.SourceFile, FileIndex>();
+  let indices = indicesByProgram.get(program);
+  if (!indices) indicesByProgram.set(program, (indices = new Map()));
   const indexOf = (file: ts.SourceFile): FileIndex => {
-    let index = indices.get(file);
-    if (!index) indices.set(file, (index = { resolved: new Map() }));
+    let index = indices!.get(file);
+    if (!index) indices!.set(file, (index = { resolved: new Map() }));
     return index;
   };
   const symbolOf = (node: ts.Identifier): ts.Symbol | undefined => {
