@@ -57,6 +57,10 @@ const CASES: Record<string, Case> = {
     body: `const size = (t: readonly [T, T] | readonly unknown[]): number => t.length;\nexport const out = a.join(b).mapValues(size);`,
     skipped: /declared with another type/,
   },
+  castCallback: {
+    body: `export const out = a.join(b).mapValues(((p) => p[0].length + p[1][0]) as (p: [readonly unknown[], T]) => number);`,
+    skipped: /declared with another type/,
+  },
   castToArray: { body: `export const out = a.join(b).mapValues(([l, r]) => (l as unknown[]).length + r[0]);`, skipped: /type assertion/ },
   annotatedVariable: {
     body: `export const out = a.join(b).mapValues(([l, r]) => { const all: readonly unknown[] = l; return all.length + r[0]; });`,

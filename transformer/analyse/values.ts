@@ -344,11 +344,15 @@ function hasBehaviour(fc: FileContext, literal: ts.ObjectLiteralExpression): boo
   return literal.properties.some((p) => ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p));
 }
 
-/** The function expression itself when `fnExpression` is written inline. */
+/**
+ * The function expression itself when `fnExpression` is written inline, in parentheses at most. A cast
+ * (`as`, `<T>`, `satisfies`) gives the function's parameters its own contextual type, which may be wider than
+ * the values passed: such a function is compared like a named one.
+ */
 function innerFunction(fc: FileContext, fnExpression: ts.Expression): FunctionLike | undefined {
   const { ts } = fc;
   let inner: ts.Expression = fnExpression;
-  while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner) || ts.isNonNullExpression(inner)) inner = inner.expression;
+  while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
   return ts.isArrowFunction(inner) || ts.isFunctionExpression(inner) ? inner : undefined;
 }
 
