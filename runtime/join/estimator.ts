@@ -32,10 +32,7 @@ export function estimateRowsBytes(rows: readonly unknown[], codec: Codec): numbe
   const n = rows.length;
   if (n === 0) return 0;
   if (n <= SAMPLE_ROWS) return codec.encode(rows).byteLength;
-  const sample: unknown[] = [];
-  const stride = n / SAMPLE_ROWS;
-  for (let i = 0; i < SAMPLE_ROWS; i++) sample.push(rows[Math.floor(i * stride)]);
-  return Math.ceil((codec.encode(sample).byteLength / SAMPLE_ROWS) * n);
+  return Math.ceil((codec.encode(sampleRows(rows)).byteLength / SAMPLE_ROWS) * n);
 }
 
 export interface SizeHint {
@@ -51,8 +48,7 @@ export function knownSize(rdd: RDD<unknown>, codec: Codec): SizeHint | undefined
   if (rdd instanceof ProjectedRDD) {
     const parent = rdd.parent as RDD<unknown>;
     if (parent instanceof ParallelCollectionRDD) {
-      const project = rdd.project;
-      const projected = sampleRows(parent.data).map((row) => (Array.isArray(row) && row.length === 2 ? [row[0], project(row[1])] : row));
+      const projected = sampleRows(parent.data).map((row) => rdd.projectRow(row));
       try {
         const bytes = projected.length ? Math.ceil((codec.encode(projected).byteLength / projected.length) * parent.data.length) : 0;
         return { bytes, source: `parallelized collection of ${parent.data.length} rows, sampled through its projection` };

@@ -28,7 +28,14 @@ type Side = "left" | "right";
 
 type Plan =
   | { kind: "shuffle" | "co-partitioned"; left: KeyedInput; right: KeyedInput; partitioner: Partitioner }
-  | { kind: "broadcast"; side: Side; table: HashTable; stream: RDD<Pair> };
+  | {
+      kind: "broadcast";
+      side: Side;
+      table: HashTable;
+      stream: RDD<Pair>;
+      /** Check streamed rows as a shuffle's codec would ("auto", and a shuffle would have serialized them). */
+      checkStream: boolean;
+    };
 
 const OP_NAMES: Record<JoinType, string> = {
   inner: "join",
@@ -254,12 +261,10 @@ export class JoinRDD<K> extends RDD<Joined> {
       const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? stream : undefined;
       const project = fused && !fused.keepsPositions ? fused.project : undefined;
       let sink = probe(plan.table, buildIsRight, keepStream, false, emit, project);
-      // "auto" promises a shuffle's results: streamed rows (never serialized here) are checked as a shuffle's
-      // codec would check them, so a row a shuffle rejects fails the job under a broadcast too. An explicit
+      // Streamed rows are never serialized here: under "auto" they are checked as a shuffle's codec would check
+      // them, so a row a shuffle rejects fails the job under a broadcast too (see decide). An explicit
       // "broadcast" streams rows as they are (as Spark does).
-      const streamSide = plan.side === "right" ? this.left : this.right;
-      // (a side a shuffle join would read in place, already placed by its partitioner, is never serialized either)
-      if ((this.options.strategy ?? "shuffle") === "auto" && !this.target().equals(streamSide.partitioner)) {
+      if (plan.checkStream) {
         const probeRow = sink;
         const check = serializableChecker();
         sink = (row) => {
@@ -296,10 +301,11 @@ export class JoinRDD<K> extends RDD<Joined> {
     }
     if (strategy === "shuffle") return this.useShuffle(target, "shuffle", site ? "strategy shuffle" : "strategy shuffle (the default)");
     if (strategy === "auto" && !this.ctx.autoBroadcast) return this.useShuffle(target, "shuffle", "auto: autoBroadcast is off");
-    // "auto" promises a shuffle's results: a side already placed by the target partitioner is read in place by a
-    // shuffle join (never serialized), so it is not broadcast (a broadcast serializes its build side).
-    const inPlace = (side: Side) => strategy === "auto" && target.equals((side === "left" ? this.left : this.right).partitioner);
-    const sides = broadcastableSides(this.type).filter((side) => !inPlace(side));
+    // "auto" promises a shuffle's results. A side already placed by the target partitioner is read in place by a
+    // shuffle join (never serialized): "auto" does not broadcast it (a broadcast serializes its build side), and
+    // streams it unchecked; any other streamed side is checked as a shuffle's codec would check it.
+    const readInPlace = (side: Side) => target.equals((side === "left" ? this.left : this.right).partitioner);
+    const sides = broadcastableSides(this.type).filter((side) => !(strategy === "auto" && readInPlace(side)));
     if (sides.length === 0) {
       const why = broadcastableSides(this.type).length ? "the side it could broadcast is already partitioned for this join (read in place)" : "a full outer join cannot broadcast";
       return this.useShuffle(target, "shuffle", `auto: ${why}`);
@@ -323,7 +329,8 @@ export class JoinRDD<K> extends RDD<Joined> {
       const reports = this.sideReports(states); // before the table takes the build side's rows
       const built = pays ? this.buildTable(chosen) : undefined;
       if (built) {
-        this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream: this.withComputed(other) };
+        const checkStream = strategy === "auto" && !readInPlace(other.name);
+        this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream: this.withComputed(other), checkStream };
         const versus = other.candidate && !other.rejected ? `, no larger than the ${other.name} side (${other.describe()})` : "";
         this.decision = {
           site,

@@ -1,5 +1,5 @@
 /** Narrow RDD kinds: each output partition reads a few parent partitions, in the same stage. */
-import { RDD, emitAll, range, type Emit } from "./rdd.js";
+import { RDD, emitAll, isPair, range, type Emit } from "./rdd.js";
 import { NarrowDependency, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
@@ -55,18 +55,24 @@ export class ProjectedRDD<K, V, U> extends PipelinedRDD<[K, V], [K, U]> {
     super(
       parent,
       "projectValues",
-      (emit) => (row) => {
-        if (Array.isArray(row) && row.length === 2) emit([row[0], project(row[1])] as [K, U]);
-        else emit(row as unknown as [K, U]);
-      },
+      (emit) => (row) => emit(projectRow(row, project) as [K, U]),
       true,
     );
     this.keepsPositions = keepsPositions(projection);
   }
 
+  /** What this RDD emits for a parent row (for those that read its parent directly: estimator, shuffle writer). */
+  projectRow(row: unknown): unknown {
+    return projectRow(row, this.project);
+  }
+
   override describe(): string {
     return `projectValues ${JSON.stringify(this.projection)}`;
   }
+}
+
+function projectRow(row: unknown, project: (value: unknown) => unknown): unknown {
+  return isPair(row) ? [row[0], project(row[1])] : row;
 }
 
 /** A function over a whole partition's rows (mapPartitions, glom, sample, ...). */

@@ -72,12 +72,7 @@ function fusedPick(rdd: RDD<unknown>): { source: RDD<unknown>; pick: readonly nu
   if (!(rdd instanceof ProjectedRDD) || rdd.storageLevel !== StorageLevel.NONE) return undefined;
   const spec = rdd.projection;
   if (!Array.isArray(spec) || !spec.every((e): e is number => typeof e === "number")) return undefined;
-  const project = rdd.project;
-  return {
-    source: rdd.parent as RDD<unknown>,
-    pick: spec,
-    view: (row) => (Array.isArray(row) && row.length === 2 ? [row[0], project(row[1])] : row),
-  };
+  return { source: rdd.parent as RDD<unknown>, pick: spec, view: (row) => rdd.projectRow(row) };
 }
 
 /** Whether every array value of `rdd`'s rows is built by a tuple projection (ProjectedRDD, possibly prematerialized). */
