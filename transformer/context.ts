@@ -230,3 +230,17 @@ export function simplePropertyName(ts: TS, property: ts.ObjectLiteralElementLike
   if (ts.isNumericLiteral(name)) return String(Number(name.text));
   return undefined;
 }
+
+/** A node's source text on one line, cut to 40 characters, for reasons in the report. */
+export function short(fc: FileContext, node: ts.Node): string {
+  const text = node.getText(node.getSourceFile()).replace(/\s+/g, " ");
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** line:column of a node (with its file's name when it is not the file being planned). */
+export function position(fc: FileContext, node: ts.Node): string {
+  const file = node.getSourceFile();
+  const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
+  const where = `${line + 1}:${character + 1}`;
+  return file === fc.sourceFile ? where : `${file.fileName.split(/[\\/]/).pop()}:${where}`;
+}

@@ -5,7 +5,7 @@
  * Anything else observes the whole value (an All demand carrying the reason).
  */
 import type * as ts from "typescript";
-import { keepsTypeModuloNullish, outerExpression, wrappersKeepType, type FileContext } from "../context.js";
+import { keepsTypeModuloNullish, outerExpression, position, short, wrappersKeepType, type FileContext } from "../context.js";
 import { functionOf, returningFunction, usesArguments, type FunctionLike } from "../find/functions.js";
 import { ELEMENT, PRESENT, all, elementDemand, field, part, union, unionAll, type Demand } from "./demand.js";
 
@@ -326,17 +326,6 @@ function isNullish(fc: FileContext, node: ts.Expression): boolean {
   );
 }
 
-export function short(fc: FileContext, node: ts.Node): string {
-  const text = node.getText(node.getSourceFile()).replace(/\s+/g, " ");
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-export function position(fc: FileContext, node: ts.Node): string {
-  const file = node.getSourceFile();
-  const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
-  const where = `${line + 1}:${character + 1}`;
-  return file === fc.sourceFile ? where : `${file.fileName.split(/[\\/]/).pop()}:${where}`;
-}
 
 /** Object literals whose members may read the literal through `this`: methods and accessors. */
 function hasBehaviour(fc: FileContext, literal: ts.ObjectLiteralExpression): boolean {

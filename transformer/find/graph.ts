@@ -8,7 +8,7 @@
  * rewritten for one shape, so in `exclusive` mode those paths are escapes.
  */
 import type * as ts from "typescript";
-import { keepsTypeModuloNullish, outerExpression, wrappersKeepType, type FileContext } from "../context.js";
+import { keepsTypeModuloNullish, outerExpression, short, wrappersKeepType, type FileContext } from "../context.js";
 import { rddCallOf, type RddCall } from "./rdd-calls.js";
 import { functionOf, helperCallSites, returningFunction, usesArguments, type FunctionLike } from "./functions.js";
 
@@ -72,7 +72,7 @@ export function rddUses(
     const index = parent.arguments.indexOf(expr);
     const rdd = rddCallOf(fc, parent);
     if (rdd) return [{ kind: "call", rdd, role: index, via: expr, returnTo }];
-    return helperParameterUses(fc, parent, index, expr, exclusive, seen, returnTo) ?? escape(`passed to \`${shortText(fc, parent.expression)}\`, which is not analysed`);
+    return helperParameterUses(fc, parent, index, expr, exclusive, seen, returnTo) ?? escape(`passed to \`${short(fc, parent.expression)}\`, which is not analysed`);
   }
   if (ts.isVariableDeclaration(parent) && parent.initializer === expr) {
     const list = parent.parent;
@@ -163,10 +163,6 @@ function isExportStatement(fc: FileContext, statement: ts.Node): boolean {
   return ts.isVariableStatement(statement) && (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
-function shortText(fc: FileContext, node: ts.Node): string {
-  const text = node.getText(fc.sourceFile).replace(/\s+/g, " ");
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
 
 /**
  * Every RDD method call downstream of `expression` (following the RDDs each call returns), and whether the

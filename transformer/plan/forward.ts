@@ -6,7 +6,7 @@
  */
 import type * as ts from "typescript";
 import { Unsupported, innerExpression, outerExpression, type FileContext } from "../context.js";
-import { functionOf, functionSymbol, helperCallSites, isReachableFromOutside } from "../find/functions.js";
+import { functionOf, functionSymbol, helperCallSites, isReachableFromOutside, type FunctionLike } from "../find/functions.js";
 import { rddUses } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { operatorOf, pairShape, type Role } from "../operators.js";
@@ -24,6 +24,20 @@ export class Forward {
     private readonly edits: Edits,
     private readonly sink: ProjectionSink,
   ) {}
+
+  /**
+   * A function that is rewritten for one shape must be used only here: written inline, or named and
+   * referenced once, and not exported (other modules may call it with other values).
+   */
+  private requireOnlyUse(fnExpression: ts.Expression, fn: FunctionLike): void {
+    const inner = outerExpression(this.fc.ts, fnExpression);
+    if (this.fc.ts.isArrowFunction(inner) || this.fc.ts.isFunctionExpression(inner)) return;
+    const symbol = functionSymbol(this.fc, fn);
+    if (!symbol || this.fc.references(symbol).length !== 1) {
+      throw new Unsupported(`\`${symbol?.name ?? "function"}\` is used in more than one place`);
+    }
+    if (isReachableFromOutside(this.fc, fn)) throw new Unsupported(`\`${symbol.name}\` is exported: other modules may call it with other values`);
+  }
 
   /** Records an edit; code in other files (read through in cross-file mode) is never rewritten. */
   private edit(node: ts.Node, edit: Edit): void {
@@ -87,13 +101,7 @@ export class Forward {
     const combiner = fieldwiseCombiner(this.fc, fnExpression);
     if (typeof combiner === "string") throw new Unsupported(`a pruned value reaches a combiner that is not field-wise: ${combiner}`);
     if (shape.kind !== "tuple" && shape.kind !== "object") throw new Unsupported("a combiner of a value that is not a tuple or object");
-    const inner = outerExpression(this.fc.ts, fnExpression);
-    if (!(this.fc.ts.isArrowFunction(inner) || this.fc.ts.isFunctionExpression(inner))) {
-      const symbol = functionSymbol(this.fc, combiner.fn);
-      if (!symbol || this.fc.references(symbol).length !== 1 || isReachableFromOutside(this.fc, combiner.fn)) {
-        throw new Unsupported("the combiner is used in more than one place");
-      }
-    }
+    this.requireOnlyUse(fnExpression, combiner.fn);
     const keptKey = (key: string): boolean => (shape.kind === "tuple" ? shape.elements.some((e) => String(e.from) === key) : shape.properties.some((p) => p.name === key));
     this.edit(combiner.literal, { kind: "pruneLiteral", shape });
     for (const parameter of combiner.fn.parameters) {
@@ -157,14 +165,7 @@ export class Forward {
     if (keepsPositions(shape)) return;
     const fn = functionOf(this.fc, fnExpression);
     if (!fn) throw new Unsupported("function not analysed");
-    const inner = outerExpression(this.fc.ts, fnExpression);
-    if (!(this.fc.ts.isArrowFunction(inner) || this.fc.ts.isFunctionExpression(inner))) {
-      const symbol = functionSymbol(this.fc, fn);
-      if (!symbol || this.fc.references(symbol).length !== 1) {
-        throw new Unsupported(`\`${symbol?.name ?? "function"}\` is used in more than one place`);
-      }
-      if (isReachableFromOutside(this.fc, fn)) throw new Unsupported(`\`${symbol.name}\` is exported: other modules may call it with other values`);
-    }
+    this.requireOnlyUse(fnExpression, fn);
     if (fn.parameters.some((p) => this.fc.ts.isIdentifier(p.name) && p.name.text === "this")) throw new Unsupported("`this` parameter");
     const parameter = fn.parameters[index];
     if (!parameter) return;

@@ -3,7 +3,7 @@
  * that read the new shape, and for joins the strategy and site. Decisions only; rewrite/ builds the code.
  */
 import type * as ts from "typescript";
-import { Unsupported, innerExpression, type FileContext } from "../context.js";
+import { Unsupported, innerExpression, position, type FileContext } from "../context.js";
 import { findRddCalls, rddCallOf, type RddCall } from "../find/rdd-calls.js";
 import { operatorOf, type Role } from "../operators.js";
 import { NO_TARGETS, downstreamCalls } from "../find/graph.js";
@@ -401,9 +401,4 @@ function decidesBySize(fc: FileContext, join: RddCall): boolean {
   // no written strategy: "shuffle", unless a spread may hold one ("auto" is only added where partitioning does not matter)
   if (!strategy) return literal.properties.some((p) => ts.isSpreadAssignment(p));
   return !(ts.isPropertyAssignment(strategy) && ts.isStringLiteral(strategy.initializer) && strategy.initializer.text === "shuffle");
-}
-
-function position(fc: FileContext, node: ts.Node): string {
-  const { line, character } = fc.sourceFile.getLineAndCharacterOfPosition(node.getStart(fc.sourceFile));
-  return `${line + 1}:${character + 1}`;
 }
