@@ -17,6 +17,8 @@ import { defaultCodec, type Codec } from "./shuffle/codec.js";
 import { addMetrics, emptyMetrics, type JobMetrics, type JoinDecision, type Listener } from "./metrics.js";
 import { InvalidArgumentError, RddError, requirePositiveInt } from "./errors.js";
 import { ProgressBar } from "./progress.js";
+import { POOL_PROPERTY, PoolScheduler, type PoolMetrics, type SchedulerOptions } from "./scheduler/pools.js";
+import { LocalProperties } from "./scheduler/local-properties.js";
 
 export interface ContextOptions {
   /** Default number of partitions for parallelize and shuffles (default 8). */
@@ -39,6 +41,10 @@ export interface ContextOptions {
   executor?: Executor;
   /** Progress bar on stderr: "auto" shows it on a TTY for jobs over a second (default), true/false force it. */
   progress?: boolean | "auto";
+  /** Actions running at once; more wait in their pool's queue (default: CPU cores, at least 2; Infinity: no limit). */
+  maxConcurrentJobs?: number;
+  /** Scheduling pools: `{ mode: "FIFO" | "FAIR", pools: { name: { weight, minShare, mode } } }` (default FIFO, one pool "default"). */
+  scheduler?: SchedulerOptions;
 }
 
 const MiB = 2 ** 20;
@@ -69,6 +75,8 @@ export class Context {
   private stopped = false;
   private last: JobMetrics | undefined;
   private readonly total = emptyMetrics();
+  private readonly localProperties = new LocalProperties();
+  private readonly pools: PoolScheduler;
 
   constructor(options: ContextOptions = {}) {
     this.defaultParallelism = options.defaultParallelism ?? 8;
@@ -84,7 +92,8 @@ export class Context {
       () => this.scratchDir(),
       () => this.codec,
     );
-    this.scheduler = new DAGScheduler(this, options.executor ?? new InProcessExecutor(), this.listeners);
+    this.pools = new PoolScheduler(options.maxConcurrentJobs, options.scheduler);
+    this.scheduler = new DAGScheduler(this, options.executor ?? new InProcessExecutor(), this.listeners, this.pools, () => this.getLocalProperty(POOL_PROPERTY));
     const progress = options.progress ?? "auto";
     if (progress === true || (progress === "auto" && process.stderr.isTTY && !process.env.CI)) {
       this.listeners.push(new ProgressBar(progress === true ? 0 : 1000));
@@ -145,6 +154,34 @@ export class Context {
   removeListener(listener: Listener): void {
     const i = this.listeners.indexOf(listener);
     if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  // ------------------------------------------------------------ concurrent jobs and pools
+
+  /**
+   * Sets a property for jobs started from the current async call chain, as Spark's
+   * `setLocalProperty` does per thread; "scheduler.pool" names the job's pool.
+   * `undefined` removes it. To scope it to one function, use {@link withPool}.
+   */
+  setLocalProperty(key: string, value: string | undefined): void {
+    if (typeof key !== "string") throw new InvalidArgumentError("setLocalProperty needs a string key, e.g. \"scheduler.pool\".");
+    if (value !== undefined && typeof value !== "string") throw new InvalidArgumentError(`setLocalProperty("${key}") needs a string value or undefined, got ${typeof value}.`);
+    this.localProperties.set(key, value);
+  }
+
+  getLocalProperty(key: string): string | undefined {
+    return this.localProperties.get(key);
+  }
+
+  /** Runs `fn` with its jobs in pool `name` (the value ends with `fn`'s async chain). */
+  withPool<T>(name: string, fn: () => T): T {
+    if (typeof name !== "string" || name === "") throw new InvalidArgumentError("withPool needs a pool name (a non-empty string).");
+    return this.localProperties.run(POOL_PROPERTY, name, fn);
+  }
+
+  /** Per pool: jobs run, failed, waiting and running now, total job and queue time, tasks run. */
+  poolMetrics(): PoolMetrics[] {
+    return this.pools.poolMetrics();
   }
 
   // ------------------------------------------------------------ lifecycle

@@ -16,3 +16,5 @@ export { RddError, InvalidArgumentError, SerializationError, JobFailedError } fr
 export type { JobMetrics, JoinDecision, JoinSideEstimate, JoinStrategyTaken, Listener, JobStartEvent, JobEndEvent, StageEvent, TaskEvent, TaskEndEvent } from "./metrics.js";
 export type { Executor, Task, TaskContext } from "./scheduler/task.js";
 export { InProcessExecutor } from "./scheduler/task.js";
+export type { PoolMetrics, PoolOptions, SchedulerOptions, SchedulingMode } from "./scheduler/pools.js";
+export type { JobQueuedEvent, JobPlan } from "./metrics.js";

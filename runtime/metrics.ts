@@ -87,6 +87,24 @@ export interface JobStartEvent {
   jobId: number;
   description: string;
   stages: number;
+  /** The scheduling pool the job ran in. */
+  pool?: string;
+  /** How long the job waited for an admission slot (maxConcurrentJobs). */
+  queuedMs?: number;
+  /** The job's stage graph as it starts (for a DAG picture). */
+  plan?: JobPlan;
+}
+/** A job was submitted; it starts (onJobStart) once admitted. */
+export interface JobQueuedEvent {
+  jobId: number;
+  description: string;
+  pool: string;
+}
+/** A job's stages: its result stage and every shuffle map stage it depends on, each with the shuffles it reads. */
+export interface JobPlan {
+  result: { parents: number[]; rdd: string; partitions: number };
+  /** `computed`: the shuffle's output existed when the job started, so its stage is skipped. */
+  shuffles: { shuffleId: number; parents: number[]; rdd: string; partitions: number; computed: boolean }[];
 }
 export interface JobEndEvent {
   jobId: number;
@@ -98,6 +116,10 @@ export interface StageEvent {
   stageId: number;
   name: string;
   tasks: number;
+  /** Set on a shuffle map stage: the shuffle it writes. */
+  shuffleId?: number;
+  /** The shuffles the stage reads (their map stages are its parents). */
+  parents?: number[];
 }
 export interface TaskEvent {
   jobId: number;
@@ -111,6 +133,7 @@ export interface TaskEndEvent extends TaskEvent {
 
 /** Progress callbacks; implement any subset and pass it to `ctx.addListener`. */
 export interface Listener {
+  onJobQueued?(e: JobQueuedEvent): void;
   onJobStart?(e: JobStartEvent): void;
   onJobEnd?(e: JobEndEvent): void;
   onStageStart?(e: StageEvent): void;

@@ -14,7 +14,8 @@ import { writeShuffle } from "../shuffle/exchange.js";
 import type { Context } from "../context.js";
 import { emptyTaskMetrics, type Executor, type Task, type TaskContext, type TaskMetrics } from "./task.js";
 import { JobFailedError, RddError, UserCodeError } from "../errors.js";
-import { emptyMetrics, type JobMetrics, type Listener } from "../metrics.js";
+import { emptyMetrics, type JobMetrics, type JobPlan, type Listener } from "../metrics.js";
+import { DEFAULT_POOL, PoolScheduler, type Admission } from "./pools.js";
 
 let nextJobId = 0;
 let nextStageId = 0;
@@ -24,6 +25,8 @@ export interface ActiveJob {
   id: number;
   metrics: JobMetrics;
   joinsRecorded: Set<number>;
+  /** The scheduling pool its stages' tasks are chosen by. */
+  pool: string;
 }
 
 /** The shuffle dependencies a stage of `rdd` waits for: walks narrow dependencies, stops at shuffles. */
@@ -56,6 +59,10 @@ export class DAGScheduler {
     private readonly ctx: Context,
     private readonly executor: Executor,
     private readonly listeners: Listener[],
+    /** Admission (maxConcurrentJobs) and fair task order; defaults: FIFO, no admission limit. */
+    readonly pools: PoolScheduler = new PoolScheduler(Infinity),
+    /** The pool a new job goes to (the context-local "scheduler.pool"). */
+    private readonly poolOfCaller: () => string | undefined = () => undefined,
   ) {}
 
   /** Prepares every RDD of the lineage, parents before children, each once per job. */
@@ -74,8 +81,13 @@ export class DAGScheduler {
   ): Promise<R[]> {
     const parent = this.active;
     if (parent) return this.runInJob(parent, rdd, description, func, partitions);
-    const job: ActiveJob = { id: nextJobId++, metrics: emptyMetrics(), joinsRecorded: new Set() };
-    return this.current.run(job, () => this.runInJob(job, rdd, description, func, partitions, true));
+    const job: ActiveJob = { id: nextJobId++, metrics: emptyMetrics(), joinsRecorded: new Set(), pool: this.poolOfCaller() ?? DEFAULT_POOL };
+    this.emit((l) => l.onJobQueued?.({ jobId: job.id, description, pool: job.pool }));
+    return this.current.run(job, async () => {
+      // the job waits here for an admission slot, before any of its work (preparation, estimates, stages) starts
+      const admission = await this.pools.admit(job.id, job.pool);
+      return this.runInJob(job, rdd, description, func, partitions, admission);
+    });
   }
 
   private async runInJob<T, R>(
@@ -84,11 +96,13 @@ export class DAGScheduler {
     description: string,
     func: (split: number, tc: TaskContext) => R,
     partitions: readonly number[] | undefined,
-    outer = false,
+    admission?: Admission,
   ): Promise<R[]> {
     const start = performance.now();
+    const outer = admission !== undefined;
     let failure: unknown;
     try {
+      if (outer && this.ctx.isStopped) throw new RddError("This Context was stopped while the job waited for a slot. Create a new Context to run more jobs.");
       await this.prepare(rdd as RDD<unknown>);
       const parts = partitions ?? range(0, rdd.numPartitions);
       for (const p of parts) {
@@ -96,17 +110,22 @@ export class DAGScheduler {
           throw new RddError(`Partition ${p} does not exist: ${rdd.toString()} has ${rdd.numPartitions} partitions.`);
         }
       }
-      if (outer) this.emit((l) => l.onJobStart?.({ jobId: job.id, description, stages: 1 + shuffleParents(rdd as RDD<unknown>).length }));
+      if (outer) {
+        const plan = this.plan(rdd as RDD<unknown>);
+        const start = { jobId: job.id, description, stages: 1 + shuffleParents(rdd as RDD<unknown>).length, pool: job.pool, queuedMs: admission.queuedMs, plan };
+        this.emit((l) => l.onJobStart?.(start));
+      }
       await this.ensureShuffles(rdd as RDD<unknown>, job);
       const stageId = nextStageId++;
       const tasks: Task<R>[] = parts.map((partition) => ({ stageId, partition, run: (tc) => func(partition, tc) }));
-      return await this.runStage(job, stageId, `${description} at ${rdd.callSite}`, rdd as RDD<unknown>, tasks);
+      return await this.runStage(job, stageId, `${description} at ${rdd.callSite}`, rdd as RDD<unknown>, tasks, undefined);
     } catch (e) {
       failure = e;
       throw e;
     } finally {
       if (outer) {
         job.metrics.wallMs = performance.now() - start;
+        admission.release(failure !== undefined);
         this.ctx.finishJob(job.metrics);
         this.emit((l) => l.onJobEnd?.({ jobId: job.id, metrics: job.metrics, ...(failure !== undefined ? { error: failure } : {}) }));
       }
@@ -135,31 +154,52 @@ export class DAGScheduler {
       partition,
       run: (tc) => writeShuffle(dep, partition, tc),
     }));
-    await this.runStage(job, stageId, `shuffle ${dep.shuffleId} (${dep.partitioner.describe()}) of ${dep.rdd.toString()}`, dep.rdd as RDD<unknown>, tasks);
+    await this.runStage(job, stageId, `shuffle ${dep.shuffleId} (${dep.partitioner.describe()}) of ${dep.rdd.toString()}`, dep.rdd as RDD<unknown>, tasks, dep.shuffleId);
   }
 
-  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, tasks: Task<R>[]): Promise<R[]> {
-    const stageEvent = { jobId: job.id, stageId, name, tasks: tasks.length };
+  /** The job's stage graph at its start: map stages by shuffle id with the shuffles each reads, and whether its output exists already. */
+  private plan(rdd: RDD<unknown>): JobPlan {
+    const shuffles: JobPlan["shuffles"] = [];
+    const seen = new Set<number>();
+    const visit = (r: RDD<unknown>): number[] =>
+      shuffleParents(r).map((dep) => {
+        if (!seen.has(dep.shuffleId)) {
+          seen.add(dep.shuffleId);
+          const parents = visit(dep.rdd as RDD<unknown>);
+          const computed = this.ctx.shuffleStore.hasShuffle(dep.shuffleId, dep.rdd.numPartitions);
+          shuffles.push({ shuffleId: dep.shuffleId, parents, rdd: dep.rdd.toString(), partitions: dep.rdd.numPartitions, computed });
+        }
+        return dep.shuffleId;
+      });
+    const parents = visit(rdd);
+    return { result: { parents, rdd: rdd.toString(), partitions: rdd.numPartitions }, shuffles };
+  }
+
+  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, tasks: Task<R>[], shuffleId: number | undefined): Promise<R[]> {
+    const parents = shuffleParents(rdd).map((dep) => dep.shuffleId);
+    const stageEvent = { jobId: job.id, stageId, name, tasks: tasks.length, parents, ...(shuffleId !== undefined ? { shuffleId } : {}) };
     this.emit((l) => l.onStageStart?.(stageEvent));
     const start = performance.now();
     const perTask = new Map<Task<R>, TaskMetrics>();
     let failedTask: Task<R> | undefined; // told by the executor, so the error names the right partition in any run order
     try {
-      return await this.executor.runTasks(
-        tasks,
-        (task) => {
-          const metrics = emptyTaskMetrics();
-          perTask.set(task, metrics);
-          return { ctx: this.ctx, jobId: job.id, stageId, partition: task.partition, metrics };
+      const slots = this.executor.slots;
+      const makeContext = (task: Task<R>): TaskContext => {
+        const metrics = emptyTaskMetrics();
+        perTask.set(task, metrics);
+        return { ctx: this.ctx, jobId: job.id, stageId, partition: task.partition, metrics };
+      };
+      const hooks = {
+        onStart: (task: Task<R>) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
+        onEnd: (task: Task<R>, ms: number, error?: unknown) => {
+          if (error !== undefined) failedTask ??= task;
+          this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
         },
-        {
-          onStart: (task) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
-          onEnd: (task, ms, error) => {
-            if (error !== undefined) failedTask ??= task;
-            this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
-          },
-        },
-      );
+      };
+      // an executor that says how many tasks it runs at once gets them one by one, the next chosen by pool fairness
+      return await (slots !== undefined
+        ? this.pools.runTasks(this.executor, slots, { jobId: job.id, stageId, pool: job.pool }, tasks, makeContext, hooks)
+        : this.executor.runTasks(tasks, makeContext, hooks));
     } catch (e) {
       throw this.taskFailure(e, stageId, rdd, failedTask ?? tasks[perTask.size - 1]);
     } finally {

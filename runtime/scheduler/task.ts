@@ -36,6 +36,12 @@ export interface Task<R> {
  * interface later without any change to RDD code.
  */
 export interface Executor {
+  /**
+   * How many tasks it runs at once, if it knows. When set, the scheduler hands it
+   * one task per `runTasks` call, at most `slots` in flight over all jobs, choosing
+   * the next by pool fairness; when absent it gets whole stages.
+   */
+  readonly slots?: number;
   runTasks<R>(
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
@@ -46,6 +52,7 @@ export interface Executor {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class InProcessExecutor implements Executor {
+  readonly slots = 1;
   async runTasks<R>(
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
