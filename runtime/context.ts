@@ -19,6 +19,8 @@ import { InvalidArgumentError, RddError, requirePositiveInt } from "./errors.js"
 import { ProgressBar } from "./progress.js";
 import { POOL_PROPERTY, PoolScheduler, type PoolMetrics, type SchedulerOptions } from "./scheduler/pools.js";
 import { LocalProperties } from "./scheduler/local-properties.js";
+import { RunRecorder } from "./ui/recorder.js";
+import { checkPort, serveRun, type UiHandle, type UiOptions } from "./ui/server.js";
 
 export interface ContextOptions {
   /** Default number of partitions for parallelize and shuffles (default 8). */
@@ -77,6 +79,8 @@ export class Context {
   private readonly total = emptyMetrics();
   private readonly localProperties = new LocalProperties();
   private readonly pools: PoolScheduler;
+  private readonly recorder: RunRecorder;
+  private readonly views = new Set<UiHandle>();
 
   constructor(options: ContextOptions = {}) {
     this.defaultParallelism = options.defaultParallelism ?? 8;
@@ -93,6 +97,8 @@ export class Context {
       () => this.codec,
     );
     this.pools = new PoolScheduler(options.maxConcurrentJobs, options.scheduler);
+    this.recorder = new RunRecorder(() => this.poolMetrics());
+    this.listeners.push(this.recorder);
     this.scheduler = new DAGScheduler(this, options.executor ?? new InProcessExecutor(), this.listeners, this.pools, () => this.getLocalProperty(POOL_PROPERTY));
     const progress = options.progress ?? "auto";
     if (progress === true || (progress === "auto" && process.stderr.isTTY && !process.env.CI)) {
@@ -184,12 +190,40 @@ export class Context {
     return this.pools.poolMetrics();
   }
 
+  // ------------------------------------------------------------ live view
+
+  /**
+   * Serves a live view of this context's jobs on 127.0.0.1 (jobs, stages, tasks,
+   * join decisions, the stage DAG), recorded since the context started.
+   * `{ port: 0 }` takes any free port; `{ save: file }` writes the run when the view closes.
+   */
+  async ui(options: UiOptions = {}): Promise<UiHandle> {
+    this.checkRunning();
+    const port = checkPort(options.port);
+    if (options.save !== undefined && (typeof options.save !== "string" || options.save === "")) throw new InvalidArgumentError("ui({ save }) needs a file name.");
+    const recorder = this.recorder;
+    const save = options.save;
+    const handle = await serveRun({ live: true, version: () => recorder.version, run: () => recorder.snapshot() }, port, "rddopt live view", () => {
+      this.views.delete(handle);
+      if (save) recorder.save(save);
+    });
+    this.views.add(handle);
+    return handle;
+  }
+
+  /** Writes the events recorded so far (jobs, stages, tasks, metrics, join decisions) as JSON; `rddopt ui <file>` shows them. */
+  saveRun(file: string): void {
+    if (typeof file !== "string" || file === "") throw new InvalidArgumentError("saveRun needs a file name.");
+    this.recorder.save(file);
+  }
+
   // ------------------------------------------------------------ lifecycle
 
   /** Frees cached and shuffled data and deletes the local directory. The context cannot run jobs afterwards. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await Promise.all([...this.views].map((v) => v.close()));
     this.shuffleStore.clear();
     this.blockManager.clear();
     if (this.scratch) {
