@@ -13,6 +13,7 @@ import { renderHtml } from "./render-html.js";
 import { renderText } from "./render-text.js";
 import { loadTypeScript } from "./typescript.js";
 import { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } from "./rewrite.js";
+import { showRun } from "./ui.js";
 
 interface RewriteFlags {
   project: string;
@@ -195,6 +196,22 @@ export function buildProgram(): Command {
     )
     .action(async (flags: RewriteFlags, command: Command) => {
       process.exitCode = await rewrite(flags, command);
+    });
+  program
+    .command("ui")
+    .exitOverride((error) => {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
+      process.exit(2);
+    })
+    .description("reopen a saved run (ctx.saveRun(file) or ctx.ui({ save: file })) in the live view's page")
+    .argument("<run.json>", "the saved run")
+    .option("--port <port>", "port on 127.0.0.1 (0: any free port; default 4040 or the next free one)")
+    .addHelpText(
+      "after",
+      ["", "Examples:", "  rddopt ui run.json               then open the address it prints", "  rddopt ui run.json --port 0", "", "Serves until interrupted (Ctrl-C). Exit status: 0 done, 2 error."].join("\n"),
+    )
+    .action(async (file: string, flags: { port?: string }) => {
+      process.exitCode = await showRun(file, flags.port);
     });
   return program;
 }

@@ -71,7 +71,7 @@ const SCRIPT = String.raw`
     });
     dag.nodes.forEach(function (n) {
       var x = n.x - n.width / 2, y = n.y - n.height / 2;
-      parts.push('<g class="node n-' + esc(n.status) + '" data-node="' + esc(n.id) + '"><title>' + esc(n.detail) + '</title><rect x="' + x + '" y="' + y + '" width="' + n.width + '" height="' + n.height + '"/><text class="label" x="' + (x + 8) + '" y="' + (y + 17) + '">' + esc(n.label) + " \u00b7 " + esc(n.status) + '</text><text x="' + (x + 8) + '" y="' + (y + 34) + '">' + esc(n.detail.length > 30 ? n.detail.slice(0, 29) + "\u2026" : n.detail) + "</text></g>");
+      parts.push('<g class="node n-' + esc(n.status) + '" data-node="' + esc(n.id) + '"><title>' + esc(n.detail) + '</title><rect x="' + x + '" y="' + y + '" width="' + n.width + '" height="' + n.height + '"/><text class="label" x="' + (x + 8) + '" y="' + (y + 17) + '">' + esc(n.label) + " \u00b7 " + esc(n.status) + '</text><text x="' + (x + 8) + '" y="' + (y + 34) + '">' + esc(n.detail.length > 36 ? n.detail.slice(0, 35) + "\u2026" : n.detail) + "</text></g>");
     });
     parts.push("</svg>");
     return parts.join("");

@@ -41,7 +41,8 @@ export function checkPort(port: unknown): number | undefined {
   return port;
 }
 
-export async function serveRun(source: RunSource, port: number | undefined, title: string, onClose?: () => void): Promise<UiHandle> {
+/** `keepAlive`: the server holds the process open (the CLI); a Context's view does not keep a finished program alive. */
+export async function serveRun(source: RunSource, port: number | undefined, title: string, onClose?: () => void, keepAlive = false): Promise<UiHandle> {
   const page = renderPage(title);
   const server = http.createServer((req, res) => {
     void respond(source, page, req, res).catch((e: unknown) => {
@@ -50,7 +51,7 @@ export async function serveRun(source: RunSource, port: number | undefined, titl
     });
   });
   const bound = await listen(server, port);
-  server.unref(); // the view must not keep a finished program alive
+  if (!keepAlive) server.unref();
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${bound}/`,

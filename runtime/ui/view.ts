@@ -160,7 +160,7 @@ function lastRunning(tasks: TaskView[], partition: number): TaskView | undefined
 /** Tasks listed per stage in the view (the page says how many more there are). */
 export const TASKS_SHOWN = 300;
 
-const NODE_WIDTH = 190;
+const NODE_WIDTH = 230;
 const NODE_HEIGHT = 46;
 
 /** The job's stages as nodes (each stage it ran, plus map stages it skipped or shared) and shuffle edges. */
@@ -187,9 +187,9 @@ function dagOf(job: JobView & { plan?: JobPlan }, writer: Map<number, StageRecor
   return { nodes, edges };
 }
 
-/** "shuffle 3 (hash 4) of map [12] at file.ts:10:4" → a line that fits a node. */
+/** A stage name for a node: directories dropped from call sites ("count at /a/b/job.ts:3:9" → "count at job.ts:3:9"). */
 function shortName(name: string): string {
-  return name.length > 60 ? `${name.slice(0, 57)}...` : name;
+  return name.replace(/(?:[A-Za-z]:)?[\\/][^\s()]*[\\/]([^\\/\s()]+:\d+:\d+)/g, "$1");
 }
 
 const layoutCache = new Map<string, Layout>();
