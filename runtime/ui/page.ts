@@ -105,7 +105,7 @@ const SCRIPT = String.raw`
     if (selected === null || !jobs.some(function (j) { return j.id === selected; })) selected = jobs.length ? jobs[jobs.length - 1].id : null;
     var job = jobs.filter(function (j) { return j.id === selected; })[0];
     document.getElementById("state").textContent = view.live ? "live" : "saved run";
-    document.getElementById("started").textContent = "started " + view.startedAt + " \u00b7 " + ms(view.lastEventAt) + " recorded" + (view.droppedTaskEvents ? " \u00b7 " + view.droppedTaskEvents + " task events not kept" : "");
+    document.getElementById("started").textContent = "started " + view.startedAt + " \u00b7 " + ms(view.lastEventAt) + " recorded" + (view.droppedTaskEvents ? " \u00b7 " + view.droppedTaskEvents + " task events not kept" : "") + (view.forgottenJobs ? " \u00b7 " + view.forgottenJobs + " oldest jobs forgotten" : "");
     var open = {};
     document.querySelectorAll("#detail details").forEach(function (d, i) { if (d.open) open[i] = true; });
     document.getElementById("overview").innerHTML = poolsTable(view.pools) + jobsTable(jobs);

@@ -28,10 +28,14 @@ export interface SavedRun {
   pools: PoolMetrics[];
   /** Task events not kept because the run passed `maxTaskEvents`. */
   droppedTaskEvents: number;
+  /** Finished jobs forgotten past `RETAINED_JOBS` (the oldest first). */
+  forgottenJobs?: number;
 }
 
-/** Task events kept per run (job and stage events are always kept); past it tasks are counted, not listed. */
+/** Task events kept per run; past it tasks are counted, not listed. */
 export const MAX_TASK_EVENTS = 200_000;
+/** Finished jobs kept (as Spark's spark.ui.retainedJobs); the oldest are forgotten in batches past it. */
+export const RETAINED_JOBS = 1000;
 
 function message(error: unknown): string {
   if (error instanceof UserCodeError) return `${error.message}: ${message(error.original)}`;
@@ -44,12 +48,15 @@ export class RunRecorder implements Listener {
   private readonly startedAt = new Date().toISOString();
   private taskEvents = 0;
   private dropped = 0;
+  private readonly finished: number[] = [];
+  private forgottenJobs = 0;
   /** Grows with every event, so a viewer can tell that nothing changed. */
   version = 0;
 
   constructor(
     private readonly pools: () => PoolMetrics[],
     private readonly maxTaskEvents = MAX_TASK_EVENTS,
+    private readonly retainedJobs = RETAINED_JOBS,
   ) {}
 
   private now(): number {
@@ -81,6 +88,23 @@ export class RunRecorder implements Listener {
     // a copy: the metrics object is the job's own and must not change under a viewer
     const metrics: JobMetrics = { ...e.metrics, joins: e.metrics.joins.map((j) => structuredClone(j)) };
     this.push({ type: "jobEnd", t: this.now(), jobId: e.jobId, metrics, ...(e.error !== undefined ? { error: message(e.error) } : {}) });
+    this.finished.push(e.jobId);
+    if (this.finished.length > this.retainedJobs * 1.1) this.forgetOldest(this.finished.length - this.retainedJobs);
+  }
+
+  /** Drops every event of the `n` oldest finished jobs, so a long-lived Context's record stays bounded. */
+  private forgetOldest(n: number): void {
+    const gone = new Set(this.finished.splice(0, n));
+    this.forgottenJobs += gone.size;
+    let kept = 0;
+    for (const event of this.events) {
+      if (gone.has(event.jobId)) {
+        if (event.type === "taskStart" || event.type === "taskEnd") this.taskEvents--;
+        continue;
+      }
+      this.events[kept++] = event;
+    }
+    this.events.length = kept;
   }
   onStageStart(e: StageEvent): void {
     this.push({ type: "stageStart", t: this.now(), ...e });
@@ -97,7 +121,15 @@ export class RunRecorder implements Listener {
   }
 
   snapshot(): SavedRun {
-    return { format: "rddopt-run", version: 1, startedAt: this.startedAt, events: [...this.events], pools: this.pools(), droppedTaskEvents: this.dropped };
+    return {
+      format: "rddopt-run",
+      version: 1,
+      startedAt: this.startedAt,
+      events: [...this.events],
+      pools: this.pools(),
+      droppedTaskEvents: this.dropped,
+      forgottenJobs: this.forgottenJobs,
+    };
   }
 
   save(file: string): void {
@@ -124,5 +156,13 @@ export function readRun(file: string): SavedRun {
     throw new InvalidArgumentError(`${file} is not an rddopt run (no "format": "rddopt-run" with "events"). Pass a file written by ctx.saveRun(file) or ctx.ui({ save: file }).`);
   }
   if (r.version !== 1) throw new InvalidArgumentError(`${file} is an rddopt run of version ${String(r.version)}; this rddopt reads version 1.`);
-  return { format: "rddopt-run", version: 1, startedAt: String(r.startedAt ?? ""), events: r.events, pools: Array.isArray(r.pools) ? r.pools : [], droppedTaskEvents: Number(r.droppedTaskEvents ?? 0) };
+  return {
+    format: "rddopt-run",
+    version: 1,
+    startedAt: String(r.startedAt ?? ""),
+    events: r.events,
+    pools: Array.isArray(r.pools) ? r.pools : [],
+    droppedTaskEvents: Number(r.droppedTaskEvents ?? 0),
+    forgottenJobs: Number(r.forgottenJobs ?? 0),
+  };
 }

@@ -71,6 +71,7 @@ export interface View {
   jobs: JobView[];
   pools: PoolMetrics[];
   droppedTaskEvents: number;
+  forgottenJobs: number;
 }
 
 interface StageRecord extends StageView {
@@ -226,5 +227,5 @@ export async function buildView(run: SavedRun, live: boolean): Promise<View> {
     void plan;
     views.push(view);
   }
-  return { live, startedAt: run.startedAt, lastEventAt, jobs: views, pools: run.pools, droppedTaskEvents: run.droppedTaskEvents };
+  return { live, startedAt: run.startedAt, lastEventAt, jobs: views, pools: run.pools, droppedTaskEvents: run.droppedTaskEvents, forgottenJobs: run.forgottenJobs ?? 0 };
 }

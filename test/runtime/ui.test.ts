@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../runtime/index.js";
-import { readRun } from "../../runtime/ui/recorder.js";
+import { readRun, RunRecorder } from "../../runtime/ui/recorder.js";
+import { emptyMetrics } from "../../runtime/metrics.js";
 import { buildView, type View } from "../../runtime/ui/view.js";
 import { layeredLayout } from "../../runtime/ui/layout.js";
 import { stopContexts, tempDir, testContext } from "../helpers/context.js";
@@ -135,6 +136,27 @@ describe("live view", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the record stays bounded: task events past the cap are counted, the oldest finished jobs forgotten", async () => {
+    const recorder = new RunRecorder(() => [], 6, 10);
+    for (let job = 0; job < 12; job++) {
+      recorder.onJobQueued({ jobId: job, description: "count", pool: "default" });
+      recorder.onJobStart({ jobId: job, description: "count", stages: 1 });
+      recorder.onStageStart({ jobId: job, stageId: job, name: "s", tasks: 1 });
+      recorder.onTaskStart({ jobId: job, stageId: job, partition: 0 });
+      recorder.onTaskEnd({ jobId: job, stageId: job, partition: 0, durationMs: 1 });
+      recorder.onStageEnd({ jobId: job, stageId: job, name: "s", tasks: 1, durationMs: 1 });
+      recorder.onJobEnd({ jobId: job, metrics: emptyMetrics() });
+    }
+    const run = recorder.snapshot();
+    expect(run.forgottenJobs).toBe(2); // 12 > 10 * 1.1: the two oldest go
+    expect(new Set(run.events.map((e) => e.jobId))).toEqual(new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+    expect(run.droppedTaskEvents).toBe(24 - 6); // the first 6 task events were kept, then counted only
+    expect(run.events.filter((e) => e.type === "taskEnd").map((e) => e.jobId)).toEqual([2]); // jobs 0-1's were forgotten with them
+    const view = await buildView(run, false);
+    expect(view.jobs).toHaveLength(10);
+    expect(view.forgottenJobs).toBe(2);
   });
 
   it("the fallback layout (no dagre) still places parents above children", () => {
