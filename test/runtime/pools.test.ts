@@ -4,7 +4,7 @@
  * metrics, and concurrent jobs sharing persisted RDDs, shuffles and broadcasts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { InvalidArgumentError, type Context, type JobStartEvent, type Listener, type StageEvent, type TaskEvent } from "../../runtime/index.js";
+import { InvalidArgumentError, JobFailedError, type Context, type Executor, type JobStartEvent, type Listener, type StageEvent, type Task, type TaskContext, type TaskEvent } from "../../runtime/index.js";
 import { stopContexts, testContext } from "../helpers/context.js";
 import { expectSamePairs } from "../helpers/multiset.js";
 import * as ref from "../helpers/reference.js";
@@ -170,6 +170,72 @@ describe("pools", () => {
       if (mode === "FIFO") expect(early).toBe(8);
       else expect(early).toBeLessThanOrEqual(6);
     }
+  });
+});
+
+/** An executor with `slots` that runs each task after a timer, as worker threads would: several at once. */
+class ParallelExecutor implements Executor {
+  inFlight = 0;
+  maxInFlight = 0;
+  calls = 0;
+  constructor(readonly slots: number) {}
+  async runTasks<R>(tasks: readonly Task<R>[], makeContext: (task: Task<R>) => TaskContext, hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void }): Promise<R[]> {
+    this.calls++;
+    return Promise.all(
+      tasks.map(async (task) => {
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          const tc = makeContext(task);
+          hooks.onStart(task);
+          try {
+            const result = task.run(tc);
+            hooks.onEnd(task, 1);
+            return result;
+          } catch (e) {
+            hooks.onEnd(task, 1, e);
+            throw e;
+          }
+        } finally {
+          this.inFlight--;
+        }
+      }),
+    );
+  }
+}
+
+describe("an executor that runs several tasks at once", () => {
+  it("never gets more than its slots over all concurrent jobs, and every job's result is right", async () => {
+    const executor = new ParallelExecutor(3);
+    const ctx = testContext({ executor, maxConcurrentJobs: 4, scheduler: { mode: "FAIR" } });
+    const pairs: [number, number][] = Array.from({ length: 300 }, (_, i) => [i % 17, i]);
+    const other: [number, string][] = Array.from({ length: 40 }, (_, i) => [i % 20, `o${i}`]);
+    const jobs = [0, 1, 2, 3, 4, 5].map((j) =>
+      ctx.withPool(`p${j % 3}`, () => ctx.parallelize(pairs, 6).mapValues((v) => v * j).reduceByKey((a, b) => a + b, 4).join(ctx.parallelize(other, 3)).collect()),
+    );
+    const results = await Promise.all(jobs);
+    results.forEach((rows, j) => expectSamePairs(rows, ref.join(ref.reduceByKey(pairs.map(([k, v]) => [k, v * j] as [number, number]), (a, b) => a + b), other, "inner")));
+    expect(executor.maxInFlight).toBe(3);
+    expect(executor.calls).toBe(ctx.totals.tasks); // one task per call
+  });
+
+  it("a failing task fails its job after its stage's running tasks settle; other jobs go on", async () => {
+    const executor = new ParallelExecutor(2);
+    const ctx = testContext({ executor, maxConcurrentJobs: 2 });
+    const started: number[] = [];
+    ctx.addListener({ onTaskStart: (e) => started.push(e.partition) });
+    const bad = ctx.parallelize(nums, 8).map((x) => {
+      if (x === 0) throw new Error("first partition fails");
+      return x;
+    });
+    const [failed, fine] = await Promise.allSettled([bad.count(), ctx.parallelize(nums, 4).count()]);
+    expect(failed.status).toBe("rejected");
+    const error = (failed as PromiseRejectedResult).reason as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error.partition).toBe(0);
+    expect(fine).toEqual({ status: "fulfilled", value: 40 });
+    expect(executor.inFlight).toBe(0);
+    expect(ctx.poolMetrics()[0]).toMatchObject({ jobsRun: 2, jobsFailed: 1, running: 0 });
   });
 });
 
