@@ -121,6 +121,15 @@ export interface StageEvent {
   /** The shuffles the stage reads (their map stages are its parents). */
   parents?: number[];
 }
+/** What a stage's tasks did, summed (on `onStageEnd`). */
+export interface StageTotals {
+  shuffleBytesWritten: number;
+  shuffleBytesRead: number;
+  shuffleRecordsWritten: number;
+  spillBytes: number;
+  cacheHits: number;
+  broadcastBytes: number;
+}
 export interface TaskEvent {
   jobId: number;
   stageId: number;
@@ -137,7 +146,7 @@ export interface Listener {
   onJobStart?(e: JobStartEvent): void;
   onJobEnd?(e: JobEndEvent): void;
   onStageStart?(e: StageEvent): void;
-  onStageEnd?(e: StageEvent & { durationMs: number }): void;
+  onStageEnd?(e: StageEvent & { durationMs: number; totals?: StageTotals }): void;
   onTaskStart?(e: TaskEvent): void;
   onTaskEnd?(e: TaskEndEvent): void;
 }

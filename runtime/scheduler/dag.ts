@@ -206,15 +206,22 @@ export class DAGScheduler {
       const m = job.metrics;
       m.stages++;
       m.tasks += perTask.size;
+      const totals = emptyTaskMetrics();
       for (const t of perTask.values()) {
-        m.shuffleBytesWritten += t.shuffleBytesWritten;
-        m.shuffleBytesRead += t.shuffleBytesRead;
-        m.shuffleRecordsWritten += t.shuffleRecordsWritten;
-        m.spillBytes += t.spillBytes;
-        m.cacheHits += t.cacheHits;
-        m.broadcastBytes += t.broadcastBytes;
+        totals.shuffleBytesWritten += t.shuffleBytesWritten;
+        totals.shuffleBytesRead += t.shuffleBytesRead;
+        totals.shuffleRecordsWritten += t.shuffleRecordsWritten;
+        totals.spillBytes += t.spillBytes;
+        totals.cacheHits += t.cacheHits;
+        totals.broadcastBytes += t.broadcastBytes;
       }
-      this.emit((l) => l.onStageEnd?.({ ...stageEvent, durationMs: performance.now() - start }));
+      m.shuffleBytesWritten += totals.shuffleBytesWritten;
+      m.shuffleBytesRead += totals.shuffleBytesRead;
+      m.shuffleRecordsWritten += totals.shuffleRecordsWritten;
+      m.spillBytes += totals.spillBytes;
+      m.cacheHits += totals.cacheHits;
+      m.broadcastBytes += totals.broadcastBytes;
+      this.emit((l) => l.onStageEnd?.({ ...stageEvent, durationMs: performance.now() - start, totals }));
     }
   }
 

@@ -84,12 +84,17 @@ const SCRIPT = String.raw`
     }).join("") + "</table>";
   }
 
+  function totalsCells(t) {
+    if (!t) return '</td><td></td><td></td><td></td><td>';
+    return '</td><td class="num">' + bytes(t.shuffleBytesWritten) + '</td><td class="num">' + bytes(t.shuffleBytesRead) + '</td><td class="num">' + bytes(t.spillBytes) + '</td><td class="num">' + t.cacheHits;
+  }
+
   function stagesTable(stages) {
     if (!stages.length) return '<p class="muted">no stages yet</p>';
-    return '<table id="stages"><tr><th>stage</th><th>name</th><th>status</th><th>tasks</th><th>duration</th><th>reads shuffles</th><th>task times</th></tr>' + stages.map(function (s) {
+    return '<table id="stages"><tr><th>stage</th><th>name</th><th>status</th><th>tasks</th><th>duration</th><th>reads shuffles</th><th>shuffle write</th><th>shuffle read</th><th>spill</th><th>cache hits</th><th>task times</th></tr>' + stages.map(function (s) {
       var tasks = s.taskList.map(function (t) { return "p" + t.partition + ": " + (t.durationMs === undefined ? t.status : ms(t.durationMs)) + (t.error ? " (" + esc(t.error) + ")" : ""); });
       var more = s.tasks > s.taskList.length ? " \u2026 (" + (s.tasks - s.taskList.length) + " more)" : "";
-      return '<tr class="stage"><td class="num">' + s.id + "</td><td>" + esc(s.name) + "</td><td>" + status(s.status) + '</td><td class="num">' + s.tasksDone + "/" + s.tasks + (s.tasksFailed ? " (" + s.tasksFailed + " failed)" : "") + '</td><td class="num">' + ms(s.durationMs) + "</td><td>" + esc(s.parents.join(", ")) + "</td><td><details><summary>" + s.taskList.length + " tasks</summary>" + esc(tasks.join(", ")) + more + "</details></td></tr>";
+      return '<tr class="stage"><td class="num">' + s.id + "</td><td>" + esc(s.name) + "</td><td>" + status(s.status) + '</td><td class="num">' + s.tasksDone + "/" + s.tasks + (s.tasksFailed ? " (" + s.tasksFailed + " failed)" : "") + '</td><td class="num">' + ms(s.durationMs) + "</td><td>" + esc(s.parents.join(", ")) + totalsCells(s.totals) + "</td><td><details><summary>" + s.taskList.length + " tasks</summary>" + esc(tasks.join(", ")) + more + "</details></td></tr>";
     }).join("") + "</table>";
   }
 

@@ -3,7 +3,7 @@
  * saved runs (`ctx.saveRun(file)`, reopened with `rddopt ui run.json`).
  */
 import fs from "node:fs";
-import type { JobEndEvent, JobMetrics, JobPlan, JobQueuedEvent, JobStartEvent, Listener, StageEvent, TaskEndEvent, TaskEvent } from "../metrics.js";
+import type { JobEndEvent, JobMetrics, JobPlan, JobQueuedEvent, JobStartEvent, Listener, StageEvent, StageTotals, TaskEndEvent, TaskEvent } from "../metrics.js";
 import type { PoolMetrics } from "../scheduler/pools.js";
 import { InvalidArgumentError, UserCodeError } from "../errors.js";
 
@@ -13,7 +13,7 @@ export type RunEvent =
   | { type: "jobStart"; t: number; jobId: number; description: string; stages: number; pool?: string; queuedMs?: number; plan?: JobPlan }
   | { type: "jobEnd"; t: number; jobId: number; metrics: JobMetrics; error?: string }
   | ({ type: "stageStart"; t: number } & StageEvent)
-  | ({ type: "stageEnd"; t: number; durationMs: number } & StageEvent)
+  | ({ type: "stageEnd"; t: number; durationMs: number; totals?: StageTotals } & StageEvent)
   | ({ type: "taskStart"; t: number } & TaskEvent)
   | { type: "taskEnd"; t: number; jobId: number; stageId: number; partition: number; durationMs: number; error?: string };
 
@@ -109,7 +109,7 @@ export class RunRecorder implements Listener {
   onStageStart(e: StageEvent): void {
     this.push({ type: "stageStart", t: this.now(), ...e });
   }
-  onStageEnd(e: StageEvent & { durationMs: number }): void {
+  onStageEnd(e: StageEvent & { durationMs: number; totals?: StageTotals }): void {
     this.push({ type: "stageEnd", t: this.now(), ...e });
   }
   onTaskStart(e: TaskEvent): void {

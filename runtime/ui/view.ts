@@ -3,7 +3,7 @@
  * shows the same page): jobs, their stages and tasks with times, the job's
  * metrics and join decisions, and its stage DAG laid out for drawing.
  */
-import type { JobMetrics, JobPlan, JoinDecision } from "../metrics.js";
+import type { JobMetrics, JobPlan, JoinDecision, StageTotals } from "../metrics.js";
 import type { PoolMetrics } from "../scheduler/pools.js";
 import { layoutDag, type Layout } from "./layout.js";
 import type { RunEvent, SavedRun } from "./recorder.js";
@@ -31,6 +31,8 @@ export interface StageView {
   shuffleId?: number;
   /** The shuffles it reads. */
   parents: number[];
+  /** Its tasks' shuffle bytes, spills and cache hits, once it ended. */
+  totals?: StageTotals;
   taskList: TaskView[];
 }
 
@@ -130,6 +132,7 @@ function replay(events: readonly RunEvent[]) {
         const stage = stages.get(e.stageId);
         if (!stage) break;
         stage.durationMs = e.durationMs;
+        if (e.totals) stage.totals = e.totals;
         stage.status = stage.tasksFailed > 0 || stage.tasksDone < stage.tasks ? "failed" : "succeeded";
         break;
       }

@@ -55,6 +55,11 @@ describe("live view", () => {
       expect(job.stages.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
       expect(job.stages.map((s) => s.tasks)).toEqual(job.stages.map((s) => s.taskList.length));
       expect(job.stages.every((s) => s.taskList.every((t) => t.durationMs! >= 0))).toBe(true);
+      // per-stage figures add up to the job's
+      const sum = (key: "shuffleBytesWritten" | "shuffleBytesRead") => job.stages.reduce((n, s) => n + s.totals![key], 0);
+      expect(sum("shuffleBytesWritten")).toBe(job.metrics!.shuffleBytesWritten);
+      expect(sum("shuffleBytesRead")).toBe(job.metrics!.shuffleBytesRead);
+      expect(job.stages.filter((s) => s.shuffleId !== undefined).every((s) => s.totals!.shuffleBytesWritten > 0)).toBe(true);
       expect(job.joins).toEqual([expect.objectContaining({ site: "jobs.ts:12:5", strategy: "shuffle", reason: expect.any(String) })]);
       // DAG: two map stages feed the result stage, laid out top to bottom by dagre
       const dag = job.dag!;
