@@ -38,7 +38,7 @@ details { margin: 2px 0; }
 
 const SCRIPT = String.raw`
 (function () {
-  var version = -1, view = null, selected = null;
+  var version = -1, view = null, pinned = null; // pinned: the job the user clicked; else the page follows the latest
   function esc(v) { return String(v === undefined || v === null ? "" : v).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
   function ms(v) { return v === undefined || v === null ? "" : v < 1000 ? v.toFixed(1) + " ms" : (v / 1000).toFixed(2) + " s"; }
   function bytes(v) { if (!v) return "0 B"; var u = ["B", "KiB", "MiB", "GiB"], i = 0; while (v >= 1024 && i < 3) { v /= 1024; i++; } return (i ? v.toFixed(1) : v) + " " + u[i]; }
@@ -57,7 +57,7 @@ const SCRIPT = String.raw`
     var rows = jobs.slice().reverse().map(function (j) {
       var m = j.metrics || {};
       var done = j.stages.reduce(function (n, s) { return n + s.tasksDone; }, 0), total = j.stages.reduce(function (n, s) { return n + s.tasks; }, 0);
-      return '<tr class="job' + (j.id === selected ? " selected" : "") + '" data-job="' + j.id + '"><td class="num">' + j.id + "</td><td>" + esc(j.description) + "</td><td>" + esc(j.pool) + "</td><td>" + status(j.status) + '</td><td class="num">' + ms(j.queuedMs) + '</td><td class="num">' + ms(j.durationMs) + '</td><td class="num">' + j.stages.length + '</td><td class="num">' + done + "/" + total + '</td><td class="num">' + bytes(m.shuffleBytesWritten) + '</td><td class="num">' + bytes(m.shuffleBytesRead) + '</td><td class="num">' + bytes(m.spillBytes) + '</td><td class="num">' + (m.cacheHits || 0) + '</td><td class="num">' + j.joins.length + "</td></tr>";
+      return '<tr class="job' + (view.detail && j.id === view.detail.id ? " selected" : "") + '" data-job="' + j.id + '"><td class="num">' + j.id + "</td><td>" + esc(j.description) + "</td><td>" + esc(j.pool) + "</td><td>" + status(j.status) + '</td><td class="num">' + ms(j.queuedMs) + '</td><td class="num">' + ms(j.durationMs) + '</td><td class="num">' + j.stages.length + '</td><td class="num">' + done + "/" + total + '</td><td class="num">' + bytes(m.shuffleBytesWritten) + '</td><td class="num">' + bytes(m.shuffleBytesRead) + '</td><td class="num">' + bytes(m.spillBytes) + '</td><td class="num">' + (m.cacheHits || 0) + '</td><td class="num">' + j.joins.length + "</td></tr>";
     });
     return "<h2>Jobs (" + jobs.length + ")</h2><table id=\"jobs\"><tr><th>job</th><th>description</th><th>pool</th><th>status</th><th>queued</th><th>duration</th><th>stages</th><th>tasks</th><th>shuffle write</th><th>shuffle read</th><th>spill</th><th>cache hits</th><th>joins</th></tr>" + rows.join("") + "</table>";
   }
@@ -106,9 +106,7 @@ const SCRIPT = String.raw`
   }
 
   function render() {
-    var jobs = view.jobs;
-    if (selected === null || !jobs.some(function (j) { return j.id === selected; })) selected = jobs.length ? jobs[jobs.length - 1].id : null;
-    var job = jobs.filter(function (j) { return j.id === selected; })[0];
+    var jobs = view.jobs, job = view.detail;
     document.getElementById("state").textContent = view.live ? "live" : "saved run";
     document.getElementById("started").textContent = "started " + view.startedAt + " \u00b7 " + ms(view.lastEventAt) + " recorded" + (view.droppedTaskEvents ? " \u00b7 " + view.droppedTaskEvents + " task events not kept" : "") + (view.forgottenJobs ? " \u00b7 " + view.forgottenJobs + " oldest jobs forgotten" : "");
     var open = {};
@@ -122,14 +120,21 @@ const SCRIPT = String.raw`
   document.addEventListener("click", function (e) {
     var row = e.target.closest && e.target.closest("tr.job");
     if (!row) return;
-    selected = Number(row.getAttribute("data-job"));
-    render();
+    pinned = Number(row.getAttribute("data-job"));
+    version = -1; // the detail changes: fetch it whatever the run's version
+    refresh();
   });
 
-  function poll() {
-    fetch("api/view?since=" + version).then(function (r) { return r.json(); }).then(function (body) {
+  function refresh() {
+    return fetch("api/view?since=" + version + (pinned === null ? "" : "&job=" + pinned)).then(function (r) { return r.json(); }).then(function (body) {
       if (body.version !== version) { version = body.version; view = body.view; render(); }
-      if (body.view.live) setTimeout(poll, 500);
+      return body.view.live;
+    });
+  }
+
+  function poll() {
+    refresh().then(function (live) {
+      if (live) setTimeout(poll, 500);
     }).catch(function () {
       document.getElementById("state").textContent = "disconnected";
       setTimeout(poll, 2000);

@@ -76,7 +76,10 @@ async function respond(source: RunSource, page: string, req: http.IncomingMessag
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(page);
   } else if (url.pathname === "/api/view") {
     const version = source.version();
-    const body = String(version) === url.searchParams.get("since") ? { version, view: { live: source.live } } : { version, view: await buildView(source.run(), source.live) };
+    const job = url.searchParams.get("job");
+    const detailOf = job !== null && /^\d+$/.test(job) ? Number(job) : undefined;
+    const unchanged = String(version) === url.searchParams.get("since");
+    const body = unchanged ? { version, view: { live: source.live } } : { version, view: await buildView(source.run(), source.live, detailOf) };
     res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
   } else if (url.pathname === "/api/run") {
     res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(source.run()));

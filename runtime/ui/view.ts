@@ -67,10 +67,13 @@ export interface JobView {
 
 export interface View {
   live: boolean;
+  /** Every job in brief (stages without task lists, no DAG); `detail` has one job in full. */
   startedAt: string;
   /** Milliseconds since the run started, at the last event. */
   lastEventAt: number;
   jobs: JobView[];
+  /** The job asked for (default: the latest started) with its stages' tasks and its DAG. */
+  detail?: JobView;
   pools: PoolMetrics[];
   droppedTaskEvents: number;
   forgottenJobs: number;
@@ -209,26 +212,47 @@ async function cachedLayout(nodes: Omit<DagNodeView, "x" | "y">[], edges: { from
   return layout;
 }
 
-export async function buildView(run: SavedRun, live: boolean): Promise<View> {
+/**
+ * The view of a run: all jobs in brief, and job `detailOf` (default: the latest that started) in full.
+ * Only one job carries task lists and a laid-out DAG, so what the page polls stays small in long runs.
+ */
+export async function buildView(run: SavedRun, live: boolean, detailOf?: number): Promise<View> {
   const { jobs, writer, lastEventAt } = replay(run.events);
-  const views: JobView[] = [];
+  const brief: JobView[] = [];
   for (const job of jobs.values()) {
     const { plan, ...view } = job;
-    view.stages = job.stages.map((s) => ({ ...s, taskList: s.taskList.slice(0, TASKS_SHOWN) }));
-    if (job.status !== "queued") {
-      const { nodes, edges } = dagOf(job, writer);
-      const layout = await cachedLayout(nodes, edges);
-      const byId = new Map(layout.nodes.map((n) => [n.id, n]));
-      view.dag = {
-        width: layout.width,
-        height: layout.height,
-        engine: layout.engine,
-        nodes: nodes.map((n) => ({ ...n, x: byId.get(n.id)!.x, y: byId.get(n.id)!.y })),
-        edges: layout.edges,
-      };
-    }
     void plan;
-    views.push(view);
+    brief.push({ ...view, stages: job.stages.map((s) => ({ ...s, taskList: [] })) });
   }
-  return { live, startedAt: run.startedAt, lastEventAt, jobs: views, pools: run.pools, droppedTaskEvents: run.droppedTaskEvents, forgottenJobs: run.forgottenJobs ?? 0 };
+  const started = [...jobs.values()].filter((j) => j.status !== "queued");
+  const chosen = (detailOf !== undefined ? jobs.get(detailOf) : undefined) ?? started.at(-1);
+  const detail = chosen ? await fullView(chosen, writer) : undefined;
+  return {
+    live,
+    startedAt: run.startedAt,
+    lastEventAt,
+    jobs: brief,
+    ...(detail ? { detail } : {}),
+    pools: run.pools,
+    droppedTaskEvents: run.droppedTaskEvents,
+    forgottenJobs: run.forgottenJobs ?? 0,
+  };
+}
+
+async function fullView(job: JobView & { plan?: JobPlan }, writer: Map<number, StageRecord>): Promise<JobView> {
+  const { plan, ...view } = job;
+  void plan;
+  view.stages = job.stages.map((s) => ({ ...s, taskList: s.taskList.slice(0, TASKS_SHOWN) }));
+  if (job.status === "queued") return view;
+  const { nodes, edges } = dagOf(job, writer);
+  const layout = await cachedLayout(nodes, edges);
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  view.dag = {
+    width: layout.width,
+    height: layout.height,
+    engine: layout.engine,
+    nodes: nodes.map((n) => ({ ...n, x: byId.get(n.id)!.x, y: byId.get(n.id)!.y })),
+    edges: layout.edges,
+  };
+  return view;
 }

@@ -76,6 +76,11 @@ describe("the live view in a browser", () => {
       await expect.poll(() => tab.locator("#jobs tr.job").count(), { timeout: 10_000 }).toBe(2);
       await running;
       await expect.poll(() => tab.locator("#job-title").innerText(), { timeout: 10_000 }).toMatch(/succeeded/);
+      // clicking the first job's row shows it again, with its join decision
+      const firstJob = await tab.locator("#jobs tr.job").last().getAttribute("data-job");
+      await tab.locator("#jobs tr.job").last().click();
+      await expect.poll(() => tab.locator("#job-title").innerText(), { timeout: 10_000 }).toContain(`Job ${firstJob}: count`);
+      expect(await tab.locator("#joins tr.join").innerText()).toContain("pipeline.ts:7:3");
       expect(elsewhere).toEqual([]);
     } finally {
       await browser.close();

@@ -50,7 +50,9 @@ describe("live view", () => {
       const { version, view } = await getJson<{ version: number; view: View }>(`${ui.url}api/view`);
       expect(view.live).toBe(true);
       expect(view.jobs).toHaveLength(1);
-      const job = view.jobs[0]!;
+      expect(view.jobs[0]!.stages.every((s) => s.taskList.length === 0 && view.jobs[0]!.dag === undefined)).toBe(true); // in brief
+      const job = view.detail!; // in full: the latest job
+      expect(job.id).toBe(view.jobs[0]!.id);
       expect(job).toMatchObject({ description: "collect", status: "succeeded", pool: "default" });
       expect(job.stages.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
       expect(job.stages.map((s) => s.tasks)).toEqual(job.stages.map((s) => s.taskList.length));
@@ -93,8 +95,9 @@ describe("live view", () => {
       const during = await getJson<{ view: View }>(`${ui.url}api/view`);
       expect(during.view.jobs.map((j) => j.status)).toEqual(["succeeded", "running", "queued"]);
       await Promise.all([blocker, queued]);
-      const { view } = await getJson<{ view: View }>(`${ui.url}api/view`);
-      const last = view.jobs[2]!;
+      const { view } = await getJson<{ view: View }>(`${ui.url}api/view?job=${during.view.jobs[2]!.id}`);
+      const last = view.detail!;
+      expect(last.id).toBe(view.jobs[2]!.id);
       expect(last.status).toBe("succeeded");
       expect(last.dag!.nodes.map((n) => n.status).sort()).toEqual(["skipped", "succeeded"]);
       expect(view.pools.find((p) => p.name === "default")).toMatchObject({ jobsRun: 3 });
@@ -120,7 +123,8 @@ describe("live view", () => {
       const saved = await buildView(readRun(file), false);
       expect({ ...saved, live: true }).toEqual(live);
       expect(saved.jobs[0]).toMatchObject({ status: "failed", error: expect.stringContaining("bad row") });
-      expect(saved.jobs[0]!.stages[0]!.taskList.filter((t) => t.status === "failed")).toEqual([expect.objectContaining({ partition: 1, error: "user function of map threw: bad row" })]);
+      const failedJob = (await buildView(readRun(file), false, saved.jobs[0]!.id)).detail!;
+      expect(failedJob.stages[0]!.taskList.filter((t) => t.status === "failed")).toEqual([expect.objectContaining({ partition: 1, error: "user function of map threw: bad row" })]);
       const eventsAtClose = readRun(file).events.length;
       await ctx.parallelize(left, 2).count();
       ctx.saveRun(file);
