@@ -112,8 +112,8 @@ export class DAGScheduler {
       }
       if (outer) {
         const plan = this.plan(rdd as RDD<unknown>);
-        const start = { jobId: job.id, description, stages: 1 + shuffleParents(rdd as RDD<unknown>).length, pool: job.pool, queuedMs: admission.queuedMs, plan };
-        this.emit((l) => l.onJobStart?.(start));
+        const started = { jobId: job.id, description, stages: 1 + shuffleParents(rdd as RDD<unknown>).length, pool: job.pool, queuedMs: admission.queuedMs, plan };
+        this.emit((l) => l.onJobStart?.(started));
       }
       await this.ensureShuffles(rdd as RDD<unknown>, job);
       const stageId = nextStageId++;
