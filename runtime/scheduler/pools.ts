@@ -15,7 +15,7 @@
  * pool has had so far divided by its weight (weighted fair queuing); Spark
  * breaks ties by name only, which with one slot would starve all pools but one.
  * Inside a pool: "FIFO" by job id, then stage id; "FAIR" the job running the
- * fewest tasks first, then the one served the least task time. Mode "FIFO" ignores pools: the earliest job first, as Spark.
+ * fewest tasks first, then the one started the fewest tasks. Mode "FIFO" ignores pools: the earliest job first, as Spark.
  */
 import os from "node:os";
 import { AsyncResource } from "node:async_hooks";
@@ -70,7 +70,10 @@ interface Pool {
   readonly minShare: number;
   readonly mode: SchedulingMode;
   metrics: PoolMetrics;
-  /** Virtual service (admissions at the job level, task ms at the task level) divided by weight: the tie-breaker. */
+  /**
+   * Virtual service divided by weight, the tie-breaker: jobs admitted, tasks started. Counted, not
+   * timed, as Spark counts running tasks: deterministic, and a preempted task does not skew it.
+   */
   jobService: number;
   taskService: number;
   runningTasks: number;
@@ -117,7 +120,7 @@ export class PoolScheduler {
   private readonly waiting: WaitingJob[] = [];
   private runningJobs = 0;
   private readonly runningByJob = new Map<number, number>();
-  /** Task ms served per job with stages in flight: the tie-breaker inside a FAIR pool. */
+  /** Tasks started per job with stages in flight: the tie-breaker inside a FAIR pool. */
   private readonly servedByJob = new Map<number, number>();
 
   constructor(maxConcurrentJobs: number | undefined, options: SchedulerOptions = {}) {
@@ -321,6 +324,8 @@ export class PoolScheduler {
       this.inFlight++;
       stage.running++;
       stage.pool.runningTasks++;
+      stage.pool.taskService += 1 / stage.pool.weight;
+      this.servedByJob.set(stage.jobId, (this.servedByJob.get(stage.jobId) ?? 0) + 1);
       this.runningByJob.set(stage.jobId, (this.runningByJob.get(stage.jobId) ?? 0) + 1);
       stage.launch(index);
     }
@@ -330,10 +335,8 @@ export class PoolScheduler {
     this.inFlight--;
     stage.running--;
     stage.pool.runningTasks--;
-    stage.pool.taskService += ms / stage.pool.weight;
     stage.pool.metrics.tasksRun++;
     stage.pool.metrics.totalTaskMs += ms;
-    this.servedByJob.set(stage.jobId, (this.servedByJob.get(stage.jobId) ?? 0) + ms);
     const left = (this.runningByJob.get(stage.jobId) ?? 1) - 1;
     if (left > 0) this.runningByJob.set(stage.jobId, left);
     else this.runningByJob.delete(stage.jobId);
