@@ -15,6 +15,7 @@ import type { Context } from "../context.js";
 import { emptyTaskMetrics, type Executor, type Task, type TaskContext, type TaskMetrics } from "./task.js";
 import { JobFailedError, RddError, UserCodeError } from "../errors.js";
 import { emptyMetrics, type JobMetrics, type Listener } from "../metrics.js";
+import { mergeAccumulatorUpdates, runTaskWithAccumulators, type AccumulatorUpdates } from "../accumulator.js";
 
 let nextJobId = 0;
 let nextStageId = 0;
@@ -138,7 +139,21 @@ export class DAGScheduler {
     await this.runStage(job, stageId, `shuffle ${dep.shuffleId} (${dep.partitioner.describe()}) of ${dep.rdd.toString()}`, dep.rdd as RDD<unknown>, tasks);
   }
 
-  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, tasks: Task<R>[]): Promise<R[]> {
+  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, userTasks: Task<R>[]): Promise<R[]> {
+    // Each task adds to accumulators through partials of its own, merged here when it ends successfully.
+    const accumulatorUpdates = new Map<Task<R>, AccumulatorUpdates>();
+    const tasks = userTasks.map((task): Task<R> => {
+      const withUpdates: Task<R> = {
+        stageId: task.stageId,
+        partition: task.partition,
+        run: (tc) => {
+          const { result, updates } = runTaskWithAccumulators(() => task.run(tc));
+          if (updates.size > 0) accumulatorUpdates.set(withUpdates, updates);
+          return result;
+        },
+      };
+      return withUpdates;
+    });
     const stageEvent = { jobId: job.id, stageId, name, tasks: tasks.length };
     this.emit((l) => l.onStageStart?.(stageEvent));
     const start = performance.now();
@@ -156,6 +171,8 @@ export class DAGScheduler {
           onStart: (task) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
           onEnd: (task, ms, error) => {
             if (error !== undefined) failedTask ??= task;
+            else mergeAccumulatorUpdates(accumulatorUpdates.get(task));
+            accumulatorUpdates.delete(task);
             this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
           },
         },
