@@ -554,14 +554,21 @@ export abstract class RDD<T> {
     const pending = await this.ctx.runJob(this, "foreachPartition", (split, tc) => {
       const rows: T[] = [];
       this.iterator(split, tc, (row) => rows.push(row));
-      return g(rows);
+      const returned = g(rows);
+      // Settled into a value at once: a rejection must not go unhandled while later tasks run.
+      return returned instanceof Promise ? returned.then(() => undefined, (reason: unknown) => ({ reason })) : undefined;
     });
-    const settled = await Promise.allSettled(pending);
-    settled.forEach((outcome, partition) => {
-      if (outcome.status === "fulfilled") return;
-      const reason: unknown = outcome.reason;
-      const msg = reason instanceof Error ? reason.message : String(reason);
-      throw new JobFailedError(`Job failed: the promise the function passed to foreachPartition returned for partition ${partition} rejected: ${msg}`, "foreachPartition", -1, partition, reason);
+    const outcomes = await Promise.all(pending);
+    outcomes.forEach((outcome, partition) => {
+      if (outcome === undefined) return;
+      const msg = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+      throw new JobFailedError(
+        `Job failed: the promise the function passed to foreachPartition returned for partition ${partition} rejected: ${msg}`,
+        "foreachPartition",
+        -1,
+        partition,
+        outcome.reason,
+      );
     });
   }
 
