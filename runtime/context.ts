@@ -227,8 +227,11 @@ export class Context {
   /** After a job: checkpoints marked in its lineage are written by jobs of their own; `lastJob` stays the action's. */
   private async writeCheckpoints(rdd: RDD<unknown>): Promise<void> {
     const action = this.last;
-    await writeMarkedCheckpoints(this, rdd);
-    this.last = action;
+    try {
+      await writeMarkedCheckpoints(this, rdd);
+    } finally {
+      this.last = action;
+    }
   }
 
   /** @internal Settles runtime decisions in the lineage (join strategies, sort bounds) before reading partition counts. */

@@ -359,8 +359,9 @@ export abstract class RDD<T> {
    * the result has no duplicates, even where both inputs have some).
    */
   intersection(other: RDD<T>, partitioner?: PartitionSpec): RDD<T> {
-    const target = this.defaultPartitioner([this as RDD<unknown>, other as RDD<unknown>], partitioner, "intersection");
-    return new kinds.CoGroupedRDD<T>([rowsAsKeys(this, "intersection"), rowsAsKeys(other, "intersection")], target, "intersection")
+    const inputs = [rowsAsKeys(this, "intersection"), rowsAsKeys(other, "intersection")];
+    const target = this.defaultPartitioner(inputs as RDD<unknown>[], partitioner, "intersection"); // as Spark: of the keyed inputs
+    return new kinds.CoGroupedRDD<T>(inputs, target, "intersection")
       .filter(([, [mine, theirs]]) => mine!.length > 0 && theirs!.length > 0)
       .keys();
   }
