@@ -214,13 +214,24 @@ export const OPERATORS: Record<string, Operator> = {
   // with duplicate keys the last value wins, and which is last depends on row order
   collectAsMap: whole("pairs", { partitionSensitive: true }),
   lookup: whole("pairs"),
-  // ---------------------------------------------------------------- the Spark methods of issue 13 (safe defaults: whole rows)
-  // groupBy's function and the groups see whole rows; subtract and intersection compare whole rows on both
-  // sides; cartesian pairs whole rows of both (no shuffle, nothing to prune before it)
-  groupBy: whole("any"),
+  // ---------------------------------------------------------------- the Spark methods of issue 13
+  // groupBy(f) is keyBy(f).groupByKey() (as in Spark): the key function observes rows as a key would be
+  // observed, and each group's elements are the rows themselves
+  groupBy: {
+    rows: "any",
+    demand: (u) => union(elementDemand(part(u.out(), "1")), u.fn(0, KEY)),
+    forward: (u) => (u.fn(0, u.row()), u.output(pairShape(arrayOf(u.row())))),
+  },
+  // subtract and intersection compare whole rows on both sides (no demand rule: whole rows)
   subtract: whole("any"),
   intersection: whole("any"),
-  cartesian: whole("any"),
+  // [left row, right row]: each side's rows are what downstream reads of its half (no shuffle: nothing is
+  // pruned here, but shuffles before it may be)
+  cartesian: {
+    rows: "any",
+    demand: (u) => (u.role === "receiver" ? part(u.out(), "0") : u.role === 0 ? part(u.out(), "1") : all("cartesian argument")),
+    forward: (u) => u.output(tupleOf([u.row("receiver"), u.row(0)])),
+  },
   // indices and ids follow partition order, and foreachPartition's function sees each partition's rows
   zipWithIndex: whole("any", { partitionSensitive: true }),
   zipWithUniqueId: whole("any", { partitionSensitive: true }),
