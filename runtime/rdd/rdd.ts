@@ -1025,9 +1025,33 @@ function kindOf(value: unknown): string {
 
 /** The order of top/takeOrdered/max/min: the user's comparator (guarded: it is user code) or the key order. */
 function rowOrder<T>(method: string, compare: ((a: T, b: T) => number) | undefined): (a: T, b: T) => number {
-  if (compare === undefined) return compareKeys;
+  if (compare === undefined) return keyOrder(method);
   if (typeof compare !== "function") throw new InvalidArgumentError(`${method} takes a comparator function (a, b) => number as its last argument, got ${typeof compare}.`);
   return guard(method, compare);
+}
+
+/** The key order (compareKeys), with an error naming the method and the fix for rows that have no such order. */
+function keyOrder(method: string): (a: unknown, b: unknown) => number {
+  return (a, b) => {
+    try {
+      return compareKeys(a, b);
+    } catch {
+      const odd = isKeyLike(a) ? b : a;
+      const example = method === "max" || method === "min" ? `rdd.${method}((a, b) => a.price - b.price)` : `rdd.${method}(n, (a, b) => a.price - b.price)`;
+      throw new InvalidArgumentError(
+        `${method} without a comparator orders rows by the key order (numbers, strings, tuples, ...), but a row is ${kindOf(odd)}. Pass a comparator: ${example}.`,
+      );
+    }
+  };
+}
+
+function isKeyLike(value: unknown): boolean {
+  try {
+    compareKeys(value, value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A row of a numeric action, checked: a string would concatenate and an object would turn NaN silently. */

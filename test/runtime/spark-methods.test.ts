@@ -91,6 +91,14 @@ describe("top and takeOrdered", () => {
     expect((failed as JobFailedError).operation).toBe("takeOrdered");
   });
 
+  it("rows with no key order (objects) need a comparator: the error says so", async () => {
+    const ctx = testContext();
+    const items = ctx.parallelize([{ price: 3 }, { price: 1 }], 1);
+    await expect(items.top(1)).rejects.toThrow(/top without a comparator orders rows by the key order .* but a row is a plain object\. Pass a comparator: rdd\.top\(n, /);
+    await expect(items.max()).rejects.toThrow(/max without a comparator .* Pass a comparator: rdd\.max\(\(a, b\)/);
+    expect(await items.top(1, (a, b) => a.price - b.price)).toEqual([{ price: 3 }]);
+  });
+
   it("keeps only n rows per partition (bounded heaps, not a full sort)", async () => {
     const ctx = testContext();
     let comparisons = 0;
