@@ -337,7 +337,7 @@ export abstract class RDD<T> {
   /**
    * Groups rows by the key `f` returns: one `[key, rows]` pair per key (Spark's `groupBy`). Keys compare by
    * value, as every key here; the order of rows within a group is not a result.
-   * @example ctx.parallelize(["ant", "bee", "cat", "bat"]).groupBy((w) => w.length === 3 && w[0]) // [[ "a", ["ant"]], ...]
+   * @example ctx.parallelize(["ant", "bee", "bat"]).groupBy((w) => w[0]) // [["a", ["ant"]], ["b", ["bee", "bat"]]]
    */
   groupBy<K>(f: (row: T) => K, partitioner?: PartitionSpec): RDD<[K, T[]]> {
     const keyed = this.keyBy(guard("groupBy", f));
