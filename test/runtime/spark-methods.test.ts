@@ -362,3 +362,29 @@ describe("properties against the references", () => {
     );
   });
 });
+
+describe("errors name the method the user called", () => {
+  it("a numPartitions of 0 is reported under the method's own name, for every method that takes one", () => {
+    const ctx = testContext();
+    const pairs = ctx.parallelize<[number, number]>([[1, 2]]);
+    const calls: [string, () => unknown][] = [
+      ["repartition", () => pairs.repartition(0)],
+      ["coalesce", () => pairs.coalesce(0)],
+      ["sortBy", () => pairs.sortBy((p) => p[0], true, 0)],
+      ["sortByKey", () => pairs.sortByKey(true, 0)],
+      ["distinct", () => pairs.distinct(0)],
+      ["reduceByKey", () => pairs.reduceByKey((a, b) => a + b, 0)],
+      ["foldByKey", () => pairs.foldByKey(0, (a, b) => a + b, 0)],
+      ["aggregateByKey", () => pairs.aggregateByKey(0, (a, b) => a + b, (a, b) => a + b, 0)],
+      ["combineByKey", () => pairs.combineByKey((v) => v, (c, v) => c + v, (a, b) => a + b, 0)],
+      ["groupByKey", () => pairs.groupByKey(0)],
+      ["subtractByKey", () => pairs.subtractByKey(pairs, 0)],
+      ["cogroup", () => pairs.cogroup(pairs, 0)],
+      ["join", () => pairs.join(pairs, { numPartitions: 0 })],
+      ["groupBy", () => pairs.groupBy((p) => p[0], 0)],
+      ["subtract", () => pairs.subtract(pairs, 0)],
+      ["intersection", () => pairs.intersection(pairs, 0)],
+    ];
+    for (const [method, call] of calls) expect(call, method).toThrow(new RegExp(`^${method} numPartitions must be a positive integer, got 0`));
+  });
+});
