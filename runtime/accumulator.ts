@@ -44,6 +44,10 @@ export type AccumulatorUpdates = Map<number, { accumulator: Accumulator<unknown,
 /** The partials of the task running now (tasks in this process run one at a time, synchronously). */
 let runningTask: AccumulatorUpdates | undefined;
 
+/** Every live accumulator by id, so partials that come back from elsewhere as `[id, partial]` find theirs. */
+const byId = new Map<number, WeakRef<Accumulator<unknown, unknown>>>();
+const forget = new FinalizationRegistry<number>((id) => byId.delete(id));
+
 /**
  * A variable tasks add to with `add(v)` and the driver reads with `value`, made by `ctx.accumulator(initial)`
  * (or `ctx.longAccumulator()`, `ctx.collectionAccumulator()`).
@@ -62,6 +66,8 @@ export class Accumulator<In, Out = In> {
     readonly name?: string,
   ) {
     this.current = cloneZero(initial);
+    byId.set(this.id, new WeakRef(this as Accumulator<unknown, unknown>));
+    forget.register(this, this.id);
   }
 
   /** Adds `value`: to the running task's partial inside a task, straight to the value on the driver. */
@@ -124,6 +130,23 @@ export function runTaskWithAccumulators<R>(body: () => R): { result: R; updates:
 export function mergeAccumulatorUpdates(updates: AccumulatorUpdates | undefined): void {
   if (!updates) return;
   for (const { accumulator, partial } of updates.values()) accumulator.mergePartial(partial);
+}
+
+/**
+ * A task's partials as data, `[accumulator id, partial]` pairs: what an executor running tasks in another
+ * thread or process sends back with the task's result (the partials must be data its codec carries).
+ */
+export function serializeAccumulatorUpdates(updates: AccumulatorUpdates): [number, unknown][] {
+  return [...updates].map(([id, { partial }]) => [id, partial]);
+}
+
+/** The driver's side for partials that came back as data: each is merged into the accumulator with its id. */
+export function mergeSerializedAccumulatorUpdates(updates: Iterable<readonly [number, unknown]>): void {
+  for (const [id, partial] of updates) {
+    const accumulator = byId.get(id)?.deref();
+    if (!accumulator) throw new RddError(`A task returned an update for accumulator #${id}, which this process does not know (it was never created here, or was garbage-collected).`);
+    accumulator.mergePartial(partial);
+  }
 }
 
 /** The rules of `ctx.accumulator(initial, { add })`: a partial starts as the first value added to it. */

@@ -1,6 +1,7 @@
 /** Accumulators: per-task partials merged by the driver when a task succeeds, Spark's rules for actions and transformations. */
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidArgumentError, JobFailedError, StorageLevel } from "../../runtime/index.js";
+import { mergeSerializedAccumulatorUpdates, runTaskWithAccumulators, serializeAccumulatorUpdates } from "../../runtime/accumulator.js";
 import { stopContexts, testContext } from "../helpers/context.js";
 
 afterEach(stopContexts);
@@ -104,5 +105,24 @@ describe("accumulators", () => {
     acc.reset();
     expect(acc.value).toEqual([]);
     expect(initial).toEqual([]);
+  });
+
+  it("a task's partials travel as [id, partial] data and merge by id (the protocol for executors elsewhere)", () => {
+    const ctx = testContext();
+    const count = ctx.longAccumulator();
+    const words = ctx.collectionAccumulator<string>();
+    const { result, updates } = runTaskWithAccumulators(() => {
+      count.add(2);
+      count.add(3);
+      words.add("a");
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(count.value).toBe(0); // nothing merged yet: the partials belong to the task
+    const wire = structuredClone(serializeAccumulatorUpdates(updates));
+    expect(wire).toEqual([[count.id, 5], [words.id, ["a"]]]);
+    mergeSerializedAccumulatorUpdates(wire);
+    expect([count.value, words.value]).toEqual([5, ["a"]]);
+    expect(() => mergeSerializedAccumulatorUpdates([[987654321, 1]])).toThrow(/accumulator #987654321, which this process does not know/);
   });
 });
