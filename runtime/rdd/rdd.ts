@@ -350,7 +350,7 @@ export abstract class RDD<T> {
    * Default partitions: this RDD's count.
    */
   subtract(other: RDD<T>, partitioner?: PartitionSpec): RDD<T> {
-    const target = this.resolvePartitioner(partitioner ?? this.numPartitions, "subtract");
+    const target = this.resolvePartitioner(partitioner ?? Math.max(1, this.numPartitions), "subtract");
     return new kinds.SubtractedRDD<T, null, null>(rowsAsKeys(this, "subtract"), rowsAsKeys(other, "subtract"), target, "subtract").keys();
   }
 
@@ -555,9 +555,9 @@ export abstract class RDD<T> {
     const pending = await this.ctx.runJob(this, "foreachPartition", (split, tc) => {
       const rows: T[] = [];
       this.iterator(split, tc, (row) => rows.push(row));
-      const returned = g(rows);
+      const returned: unknown = g(rows);
       // Settled into a value at once: a rejection must not go unhandled while later tasks run.
-      return returned instanceof Promise ? returned.then(() => undefined, (reason: unknown) => ({ reason })) : undefined;
+      return isThenable(returned) ? Promise.resolve(returned).then(() => undefined, (reason: unknown) => ({ reason })) : undefined;
     });
     const outcomes = await Promise.all(pending);
     outcomes.forEach((outcome, partition) => {
@@ -1021,6 +1021,10 @@ function kindOf(value: unknown): string {
   if (typeof value !== "object" || value === null) return `a ${typeof value}`;
   const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
   return proto === Object.prototype || proto === null ? "a plain object" : `an instance of ${proto.constructor?.name || "a class"}`;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 /** The order of top/takeOrdered/max/min: the user's comparator (guarded: it is user code) or the key order. */
