@@ -3,9 +3,10 @@
  *
  * Each task adds to a partial of its own; when the task ends successfully, the driver merges the task's
  * partials into each accumulator's value (a failed task's partials are dropped). In this process the
- * scheduler runs a task inside {@link runTaskWithAccumulators}; an executor running tasks elsewhere (worker
- * threads) would return the same {@link AccumulatorUpdates} with the task's result, keyed by accumulator id,
- * for the driver to merge with {@link mergeAccumulatorUpdates}.
+ * scheduler runs a task inside {@link runTaskWithAccumulators} and merges with {@link mergeAccumulatorUpdates}.
+ * An executor running tasks elsewhere (worker threads) runs the task body inside runTaskWithAccumulators
+ * there, sends {@link serializeAccumulatorUpdates} back with the task's result, and the driver merges them by
+ * accumulator id with {@link mergeSerializedAccumulatorUpdates}.
  *
  * Spark's rule applies: updates made in transformations (`map`, `filter`, ...) are applied once per run of
  * the task, so they may be applied again when a stage is recomputed (a second action over an unpersisted
