@@ -21,6 +21,8 @@ import { POOL_PROPERTY, PoolScheduler, type PoolMetrics, type SchedulerOptions }
 import { LocalProperties } from "./scheduler/local-properties.js";
 import { RunRecorder } from "./ui/recorder.js";
 import { checkPort, serveRun, type UiHandle, type UiOptions } from "./ui/server.js";
+import { Accumulator, listRules, valueRules, type AccumulatorOptions } from "./accumulator.js";
+import { writeMarkedCheckpoints } from "./rdd/checkpoint.js";
 
 export interface ContextOptions {
   /** Default number of partitions for parallelize and shuffles (default 8). */
@@ -74,6 +76,7 @@ export class Context {
   private readonly scheduler: DAGScheduler;
   private readonly listeners: Listener[] = [];
   private scratch: string | undefined;
+  private checkpoints: string | undefined;
   private stopped = false;
   private last: JobMetrics | undefined;
   private readonly total = emptyMetrics();
@@ -138,6 +141,51 @@ export class Context {
     const bytes = this.codec.encode([value]).byteLength;
     this.recordBroadcast(bytes);
     return new Broadcast(value, bytes);
+  }
+
+  // ------------------------------------------------------------ accumulators and checkpoints
+
+  /**
+   * A variable tasks add to (`acc.add(v)`) and the driver reads (`acc.value`), as Spark's accumulators.
+   * Numbers and bigints add with `+`; any other initial value needs `add` (commutative and associative).
+   * Updates made in actions (`foreach`, `foreachPartition`) count once; updates made in transformations
+   * count once per run of the task, so again when a stage is recomputed (Spark's rule).
+   * @example
+   * const errors = ctx.accumulator(0, { name: "errors" });
+   * await lines.foreach((line) => { if (line.startsWith("ERROR")) errors.add(1); });
+   * errors.value; // the count, on the driver
+   */
+  accumulator<T>(initial: T, options: AccumulatorOptions<T> = {}): Accumulator<T> {
+    return new Accumulator<T, T>(initial, valueRules(initial, options.add, "ctx.accumulator"), options.name);
+  }
+
+  /** A number accumulator starting at 0 (Spark's `longAccumulator`; JS numbers are doubles). */
+  longAccumulator(name?: string): Accumulator<number> {
+    return this.accumulator(0, name === undefined ? {} : { name });
+  }
+
+  /** An accumulator collecting every value added, as a list (Spark's `collectionAccumulator`); the order of the list is not a result. */
+  collectionAccumulator<T>(name?: string): Accumulator<T, T[]> {
+    return new Accumulator<T, T[]>([], listRules<T>(), name);
+  }
+
+  /**
+   * Sets the directory under which `rdd.checkpoint()` writes (a fresh subdirectory of `dir` per Context,
+   * as Spark's `setCheckpointDir`). Checkpoint files stay after `stop()`; delete them when done.
+   */
+  setCheckpointDir(dir: string): void {
+    this.checkRunning();
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      this.checkpoints = fs.mkdtempSync(path.join(dir, `rddopt-checkpoint-${process.pid}-`));
+    } catch (e) {
+      throw new InvalidArgumentError(`setCheckpointDir cannot create a directory under ${dir}: ${(e as Error).message}. Pass a writable directory.`);
+    }
+  }
+
+  /** Where checkpoints are written (set by `setCheckpointDir`), or undefined. */
+  get checkpointDir(): string | undefined {
+    return this.checkpoints;
   }
 
   // ------------------------------------------------------------ metrics and events
@@ -240,9 +288,21 @@ export class Context {
   // ------------------------------------------------------------ for the engine
 
   /** @internal Runs `func` over partitions of `rdd` (all by default) as one job. */
-  runJob<T, R>(rdd: RDD<T>, description: string, func: (split: number, tc: TaskContext) => R, partitions?: readonly number[]): Promise<R[]> {
+  async runJob<T, R>(rdd: RDD<T>, description: string, func: (split: number, tc: TaskContext) => R, partitions?: readonly number[]): Promise<R[]> {
     this.checkRunning();
-    return this.scheduler.runJob(rdd, description, func, partitions);
+    const results = await this.scheduler.runJob(rdd, description, func, partitions);
+    if (!this.scheduler.active) await this.writeCheckpoints(rdd as RDD<unknown>);
+    return results;
+  }
+
+  /** After a job: checkpoints marked in its lineage are written by jobs of their own; `lastJob` stays the action's. */
+  private async writeCheckpoints(rdd: RDD<unknown>): Promise<void> {
+    const action = this.last;
+    try {
+      await writeMarkedCheckpoints(this, rdd);
+    } finally {
+      this.last = action;
+    }
   }
 
   /** @internal Settles runtime decisions in the lineage (join strategies, sort bounds) before reading partition counts. */

@@ -3,6 +3,9 @@ import "./rdd/narrow.js";
 import "./rdd/sources.js";
 import "./rdd/shuffled.js";
 import "./join/join-rdd.js";
+import "./rdd/zip.js";
+import "./rdd/cartesian.js";
+import "./rdd/checkpoint.js";
 
 export { Context, type ContextOptions } from "./context.js";
 export { RDD, type JoinOptions, type PartitionSpec } from "./rdd/rdd.js";
@@ -10,6 +13,8 @@ export type { ValueProjection } from "./rdd/projection.js";
 export { HashPartitioner, RangePartitioner, type Partitioner } from "./shuffle/partitioner.js";
 export { StorageLevel } from "./storage/level.js";
 export { Broadcast } from "./storage/broadcast.js";
+export { Accumulator, type AccumulatorOptions, type AccumulatorRules, type AccumulatorUpdates } from "./accumulator.js";
+export { StatCounter } from "./stat-counter.js";
 export { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "./shuffle/codec.js";
 export { hashKey, keysEqual, compareKeys } from "./shuffle/keys.js";
 export { RddError, InvalidArgumentError, SerializationError, JobFailedError } from "./errors.js";

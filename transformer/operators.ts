@@ -214,12 +214,55 @@ export const OPERATORS: Record<string, Operator> = {
   // with duplicate keys the last value wins, and which is last depends on row order
   collectAsMap: whole("pairs", { partitionSensitive: true }),
   lookup: whole("pairs"),
+  // ---------------------------------------------------------------- the Spark methods of issue 13
+  // groupBy(f) is keyBy(f).groupByKey() (as in Spark): the key function observes rows as a key would be
+  // observed, and each group's elements are the rows themselves
+  groupBy: {
+    rows: "any",
+    demand: (u) => union(elementDemand(part(u.out(), "1")), u.fn(0, KEY)),
+    forward: (u) => (u.fn(0, u.row()), u.output(pairShape(arrayOf(u.row())))),
+  },
+  // subtract and intersection compare whole rows on both sides (no demand rule: whole rows)
+  subtract: whole("any"),
+  intersection: whole("any"),
+  // [left row, right row]: each side's rows are what downstream reads of its half (no shuffle: nothing is
+  // pruned here, but shuffles before it may be)
+  cartesian: {
+    rows: "any",
+    demand: (u) => (u.role === "receiver" ? part(u.out(), "0") : u.role === 0 ? part(u.out(), "1") : all("cartesian argument")),
+    forward: (u) => u.output(tupleOf([u.row("receiver"), u.row(0)])),
+  },
+  // indices and ids follow partition order, and foreachPartition's function sees each partition's rows
+  zipWithIndex: whole("any", { partitionSensitive: true }),
+  zipWithUniqueId: whole("any", { partitionSensitive: true }),
+  foreachPartition: whole("any", { partitionSensitive: true }),
+  // rows equal under the comparator (or 0 and -0 under the key order) are returned in row order, which a
+  // broadcast may change: partition-sensitive, so no "auto" is added to a join feeding them
+  top: whole("any", { partitionSensitive: true }),
+  takeOrdered: whole("any", { partitionSensitive: true }),
+  max: whole("any", { partitionSensitive: true }),
+  min: whole("any", { partitionSensitive: true }),
+  // numbers: nothing to prune; sums may round differently in the last bits under another row order, as reduce
+  sum: whole("any"),
+  stats: whole("any"),
+  mean: whole("any"),
+  variance: whole("any"),
+  stdev: whole("any"),
+  sampleVariance: whole("any"),
+  sampleStdev: whole("any"),
+  // a checkpoint writes whole rows with the codec (files identical in every build) and hands them on
+  checkpoint: whole("any"),
+  isCheckpointed: observesNothing("any"),
+  getCheckpointFile: observesNothing("any"),
   // ---------------------------------------------------------------- the engine's own methods
   iterator: whole("any", { internal: true }),
   prepare: whole("any", { internal: true }),
   combineWith: whole("any", { internal: true }),
   resolvePartitioner: whole("any", { internal: true }),
   defaultPartitioner: whole("any", { internal: true }),
+  statsFor: whole("any", { internal: true }),
+  smallest: whole("any", { internal: true }),
+  extreme: whole("any", { internal: true }),
 };
 
 /** The entry of a user-facing RDD method, or undefined (other names are never RDD calls). */

@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Context } from "../context.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
 import { HashPartitioner } from "../shuffle/partitioner.js";
-import { KeyMap, hashKey, keysEqual, type Key } from "../shuffle/keys.js";
+import { KeyMap, compareKeys, hashKey, keysEqual, type Key } from "../shuffle/keys.js";
 import type { Dependency, Aggregator } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { StorageLevel } from "../storage/level.js";
@@ -20,6 +20,9 @@ import { InvalidArgumentError, JobFailedError, RddError, UserCodeError, requireP
 import { kinds } from "./registry.js";
 import { explain } from "../explain.js";
 import { compileProjection, type ValueProjection } from "./projection.js";
+import { StatCounter } from "../stat-counter.js";
+import { BoundedHeap } from "./bounded-heap.js";
+import { checkpointFileOf, isCheckpointed, markForCheckpoint } from "./checkpoint-state.js";
 
 export type Emit<T> = (row: T) => void;
 
@@ -331,6 +334,69 @@ export abstract class RDD<T> {
     return this.keyBy(guard("sortBy", f)).sortByKey(ascending, numPartitions).values(); // errors name sortBy, the user's call
   }
 
+  /**
+   * Groups rows by the key `f` returns: one `[key, rows]` pair per key (Spark's `groupBy`). Keys compare by
+   * value, as every key here; the order of rows within a group is not a result.
+   * @example ctx.parallelize(["ant", "bee", "bat"]).groupBy((w) => w[0]) // [["a", ["ant"]], ["b", ["bee", "bat"]]]
+   */
+  groupBy<K>(f: (row: T) => K, partitioner?: PartitionSpec): RDD<[K, T[]]> {
+    const keyed = this.keyBy(guard("groupBy", f));
+    return keyed.groupByKey(keyed.resolvePartitioner(partitioner, "groupBy")); // errors name groupBy, the user's call
+  }
+
+  /**
+   * The rows of this RDD that do not occur in `other`, compared by value as keys are (Spark's `subtract`):
+   * duplicates of a row that survives stay. Rows must be usable as keys (numbers, strings, tuples, ...).
+   * Default partitions: this RDD's count.
+   */
+  subtract(other: RDD<T>, partitioner?: PartitionSpec): RDD<T> {
+    const target = this.resolvePartitioner(partitioner ?? Math.max(1, this.numPartitions), "subtract");
+    return new kinds.SubtractedRDD<T, null, null>(rowsAsKeys(this, "subtract"), rowsAsKeys(other, "subtract"), target, "subtract").keys();
+  }
+
+  /**
+   * The distinct rows that occur in both RDDs, compared by value as keys are (Spark's `intersection`:
+   * the result has no duplicates, even where both inputs have some).
+   */
+  intersection(other: RDD<T>, partitioner?: PartitionSpec): RDD<T> {
+    const inputs = [rowsAsKeys(this, "intersection"), rowsAsKeys(other, "intersection")];
+    const target = this.defaultPartitioner(inputs as RDD<unknown>[], partitioner, "intersection"); // as Spark: of the keyed inputs
+    return new kinds.CoGroupedRDD<T>(inputs, target, "intersection")
+      .filter(([, [mine, theirs]]) => mine!.length > 0 && theirs!.length > 0)
+      .keys();
+  }
+
+  /** Every pair `[a, b]` of a row `a` of this RDD and a row `b` of `other`, in `n * m` partitions with no shuffle. */
+  cartesian<U>(other: RDD<U>): RDD<[T, U]> {
+    return new kinds.CartesianRDD<T, U>(this, other);
+  }
+
+  /**
+   * Each row paired with its index: partition order first, then row order within a partition (Spark's
+   * `zipWithIndex`). The first job over the result runs a job of its own to count the rows of every
+   * partition but the last.
+   */
+  zipWithIndex(): RDD<[T, number]> {
+    return new kinds.ZippedWithIndexRDD<T>(this);
+  }
+
+  /**
+   * Each row paired with a unique id, with no extra job: row `i` of partition `p` of `n` gets `i * n + p`
+   * (Spark's `zipWithUniqueId`; the ids have gaps).
+   */
+  zipWithUniqueId(): RDD<[T, number]> {
+    return new kinds.PipelinedRDD<T, [T, number]>(
+      this,
+      "zipWithUniqueId",
+      (emit, split) => {
+        const n = this.numPartitions;
+        let i = 0;
+        return (row) => emit([row, i++ * n + split]);
+      },
+      false,
+    );
+  }
+
   // ------------------------------------------------------------ persistence
 
   persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
@@ -351,6 +417,27 @@ export abstract class RDD<T> {
     this.ctx.blockManager.removeRdd(this.id);
     this.storageLevel = StorageLevel.NONE;
     return this;
+  }
+
+  /**
+   * Marks this RDD for checkpointing (Spark's `checkpoint`): after the next job over it, its partitions are
+   * written under the context's checkpoint directory (`ctx.setCheckpointDir`) and its lineage is cut, so
+   * later jobs read the files instead of recomputing its parents. Writing computes the RDD again unless it
+   * is persisted: persist it first when it is expensive.
+   */
+  checkpoint(): this {
+    markForCheckpoint(this as RDD<unknown>);
+    return this;
+  }
+
+  /** Whether this RDD's checkpoint files are written and its lineage cut. */
+  isCheckpointed(): boolean {
+    return isCheckpointed(this as RDD<unknown>);
+  }
+
+  /** The directory of this RDD's checkpoint files, once written (else undefined). */
+  getCheckpointFile(): string | undefined {
+    return checkpointFileOf(this as RDD<unknown>);
   }
 
   // ------------------------------------------------------------ actions
@@ -455,6 +542,114 @@ export abstract class RDD<T> {
   async foreach(f: (row: T) => void): Promise<void> {
     const g = guard("foreach", f);
     await this.ctx.runJob(this, "foreach", (split, tc) => this.iterator(split, tc, (row) => void g(row)));
+  }
+
+  /**
+   * Calls `f` once per partition with the partition's rows, empty partitions included (Spark's
+   * `foreachPartition`). A promise `f` returns is awaited after the partition's task has ended; the action
+   * ends when all have settled.
+   * @example await rdd.foreachPartition(async (rows) => { if (rows.length) await db.insertMany(rows); });
+   */
+  async foreachPartition(f: (rows: T[]) => void | Promise<void>): Promise<void> {
+    const g = guard("foreachPartition", f);
+    const pending = await this.ctx.runJob(this, "foreachPartition", (split, tc) => {
+      const rows: T[] = [];
+      this.iterator(split, tc, (row) => rows.push(row));
+      const returned: unknown = g(rows);
+      // Settled into a value at once: a rejection must not go unhandled while later tasks run.
+      return isThenable(returned) ? Promise.resolve(returned).then(() => undefined, (reason: unknown) => ({ reason })) : undefined;
+    });
+    const outcomes = await Promise.all(pending);
+    outcomes.forEach((outcome, partition) => {
+      if (outcome === undefined) return;
+      const msg = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+      throw new JobFailedError(
+        `Job failed: the promise the function passed to foreachPartition returned for partition ${partition} rejected: ${msg}`,
+        "foreachPartition",
+        -1,
+        partition,
+        outcome.reason,
+      );
+    });
+  }
+
+  /**
+   * The `n` largest rows, largest first (Spark's `top`), by `compare` or else the key order (numbers,
+   * strings, tuples, ...; NaN is the largest number). Each partition keeps only its `n` best rows.
+   * @example await ctx.parallelize([5, 1, 9, 3]).top(2) // [9, 5]
+   */
+  async top(n: number, compare?: (a: T, b: T) => number): Promise<T[]> {
+    const order = rowOrder("top", compare);
+    return this.smallest("top", n, (a, b) => order(b, a));
+  }
+
+  /**
+   * The `n` smallest rows, smallest first (Spark's `takeOrdered`), by `compare` or else the key order.
+   * Each partition keeps only its `n` best rows in a bounded heap: nothing is sorted whole.
+   * @example await ctx.parallelize([5, 1, 9, 3]).takeOrdered(2) // [1, 3]
+   */
+  async takeOrdered(n: number, compare?: (a: T, b: T) => number): Promise<T[]> {
+    return this.smallest("takeOrdered", n, rowOrder("takeOrdered", compare));
+  }
+
+  /**
+   * The largest row by `compare` or else the key order (Spark's `max`; NaN is the largest number). An empty
+   * RDD is an error (use `stats().max` for numbers, which is `-Infinity` when empty).
+   */
+  async max(compare?: (a: T, b: T) => number): Promise<T> {
+    return this.extreme("max", rowOrder("max", compare));
+  }
+
+  /** The smallest row by `compare` or else the key order (Spark's `min`). An empty RDD is an error. */
+  async min(compare?: (a: T, b: T) => number): Promise<T> {
+    const order = rowOrder("min", compare);
+    return this.extreme("min", (a, b) => order(b, a));
+  }
+
+  // ------------------------------------------------------------ numeric actions (RDD<number> only)
+
+  /** The sum of the numbers (0 when empty), added per partition and then across partitions, as Spark. */
+  async sum(this: RDD<number>): Promise<number> {
+    const sums = await this.ctx.runJob(this, "sum", (split, tc) => {
+      let total = 0;
+      this.iterator(split, tc, (row) => (total += requireNumber("sum", row)));
+      return total;
+    });
+    return sums.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Count, mean, variance, max, min and sum in one pass, as a {@link StatCounter} (Spark's `stats`):
+   * each partition's counter is merged on the driver with the numerically stable formula.
+   * @example const s = await ctx.parallelize([1, 2, 3, 4]).stats(); s.mean; s.stdev // 2.5, 1.118...
+   */
+  async stats(this: RDD<number>): Promise<StatCounter> {
+    return this.statsFor("stats");
+  }
+
+  /** The mean of the numbers; NaN when empty. */
+  async mean(this: RDD<number>): Promise<number> {
+    return (await this.statsFor("mean")).mean;
+  }
+
+  /** The population variance (divides by the count, as Spark's `variance`); NaN when empty. */
+  async variance(this: RDD<number>): Promise<number> {
+    return (await this.statsFor("variance")).variance;
+  }
+
+  /** The population standard deviation (as Spark's `stdev`); NaN when empty. */
+  async stdev(this: RDD<number>): Promise<number> {
+    return (await this.statsFor("stdev")).stdev;
+  }
+
+  /** The sample variance (divides by count - 1); NaN for fewer than two numbers. */
+  async sampleVariance(this: RDD<number>): Promise<number> {
+    return (await this.statsFor("sampleVariance")).sampleVariance;
+  }
+
+  /** The sample standard deviation; NaN for fewer than two numbers. */
+  async sampleStdev(this: RDD<number>): Promise<number> {
+    return (await this.statsFor("sampleStdev")).sampleStdev;
   }
 
   async countByValue(): Promise<Map<T, number>> {
@@ -632,7 +827,7 @@ export abstract class RDD<T> {
     const others = args.filter((a): a is RDD<[K, unknown]> => a instanceof RDD);
     const spec = args.find((a) => !(a instanceof RDD)) as PartitionSpec;
     const all = [this, ...others];
-    return new kinds.CoGroupedRDD<K>(all, this.defaultPartitioner(all, spec));
+    return new kinds.CoGroupedRDD<K>(all, this.defaultPartitioner(all, spec, "cogroup"));
   }
 
   /** Rows whose keys match on both sides: [key, [left value, right value]], every pair for duplicate keys. */
@@ -704,6 +899,46 @@ export abstract class RDD<T> {
 
   // ------------------------------------------------------------ helpers
 
+  private async statsFor(this: RDD<number>, method: string): Promise<StatCounter> {
+    const counters = await this.ctx.runJob(this, method, (split, tc) => {
+      const counter = new StatCounter();
+      this.iterator(split, tc, (row) => counter.add(requireNumber(method, row)));
+      return counter;
+    });
+    return counters.reduce((merged, c) => merged.merge(c), new StatCounter());
+  }
+
+  /** takeOrdered's work: each partition's `n` smallest rows under `compare`, merged on the driver. */
+  private async smallest(method: string, n: number, compare: (a: T, b: T) => number): Promise<T[]> {
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${method} n must be a whole number >= 0, got ${String(n)}.`);
+    if (n === 0) return [];
+    const parts = await this.ctx.runJob(this, method, (split, tc) => {
+      const heap = new BoundedHeap<T>(n, compare);
+      this.iterator(split, tc, (row) => heap.offer(row));
+      return heap.sorted();
+    });
+    return mergeOnDriver(method, () => {
+      const heap = new BoundedHeap<T>(n, compare);
+      for (const rows of parts) for (const row of rows) heap.offer(row);
+      return heap.sorted();
+    });
+  }
+
+  /** max's work: the largest row under `compare`, the first of equal ones (Spark's `reduce(ord.max)`). */
+  private async extreme(method: string, compare: (a: T, b: T) => number): Promise<T> {
+    const pick = (best: { v: T } | undefined, row: T) => (best === undefined || compare(row, best.v) > 0 ? { v: row } : best);
+    const parts = await this.ctx.runJob(this, method, (split, tc) => {
+      let best: { v: T } | undefined;
+      this.iterator(split, tc, (row) => (best = pick(best, row)));
+      return best;
+    });
+    const result = mergeOnDriver(method, () => parts.reduce<{ v: T } | undefined>((best, p) => (p ? pick(best, p.v) : best), undefined));
+    if (!result) {
+      throw new RddError(`${method}() of an empty RDD: there is no row to return. Check isEmpty() first${method === "max" || method === "min" ? `, or use stats().${method} for numbers (${method === "max" ? "-Infinity" : "Infinity"} when empty)` : ""}.`);
+    }
+    return result.v;
+  }
+
   private combineWith<K, V, C>(
     opName: string,
     aggregator: Aggregator<V, C>,
@@ -746,8 +981,8 @@ export abstract class RDD<T> {
   }
 
   /** Spark's defaultPartitioner: an explicit spec, else an existing partitioner of the inputs, else hash by default parallelism. */
-  protected defaultPartitioner(rdds: readonly RDD<unknown>[], spec: PartitionSpec): Partitioner {
-    if (spec !== undefined) return this.resolvePartitioner(spec);
+  protected defaultPartitioner(rdds: readonly RDD<unknown>[], spec: PartitionSpec, method?: string): Partitioner {
+    if (spec !== undefined) return this.resolvePartitioner(spec, method);
     const existing = rdds
       .map((r) => r.partitioner)
       .filter((p): p is Partitioner => p !== undefined)
@@ -760,6 +995,73 @@ export function range(start: number, end: number): number[] {
   const out: number[] = [];
   for (let i = start; i < end; i++) out.push(i);
   return out;
+}
+
+/**
+ * `[row, null]` pairs, for methods that compare whole rows by value (subtract, intersection). A row that is
+ * an object or a function cannot be a key: the error names the method the user called.
+ */
+function rowsAsKeys<T>(rdd: RDD<T>, method: string): RDD<[T, null]> {
+  return new kinds.PipelinedRDD<T, [T, null]>(
+    rdd,
+    method,
+    (emit) => (row) => {
+      if ((typeof row === "object" && row !== null && !Array.isArray(row)) || typeof row === "function" || typeof row === "symbol") {
+        throw new InvalidArgumentError(
+          `${method} compares whole rows by value, but a row is ${kindOf(row)}, which has no value equality. Map rows to keys first (numbers, strings, tuples: rdd.map((r) => [r.id, r.name])).`,
+        );
+      }
+      emit([row, null]);
+    },
+    false,
+  );
+}
+
+function kindOf(value: unknown): string {
+  if (typeof value !== "object" || value === null) return `a ${typeof value}`;
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+  return proto === Object.prototype || proto === null ? "a plain object" : `an instance of ${proto.constructor?.name || "a class"}`;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** The order of top/takeOrdered/max/min: the user's comparator (guarded: it is user code) or the key order. */
+function rowOrder<T>(method: string, compare: ((a: T, b: T) => number) | undefined): (a: T, b: T) => number {
+  if (compare === undefined) return keyOrder(method);
+  if (typeof compare !== "function") throw new InvalidArgumentError(`${method} takes a comparator function (a, b) => number as its last argument, got ${typeof compare}.`);
+  return guard(method, compare);
+}
+
+/** The key order (compareKeys), with an error naming the method and the fix for rows that have no such order. */
+function keyOrder(method: string): (a: unknown, b: unknown) => number {
+  return (a, b) => {
+    try {
+      return compareKeys(a, b);
+    } catch {
+      const odd = isKeyLike(a) ? b : a;
+      const example = method === "max" || method === "min" ? `rdd.${method}((a, b) => a.price - b.price)` : `rdd.${method}(n, (a, b) => a.price - b.price)`;
+      throw new InvalidArgumentError(
+        `${method} without a comparator orders rows by the key order (numbers, strings, tuples, ...), but a row is ${kindOf(odd)}. Pass a comparator: ${example}.`,
+      );
+    }
+  };
+}
+
+function isKeyLike(value: unknown): boolean {
+  try {
+    compareKeys(value, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A row of a numeric action, checked: a string would concatenate and an object would turn NaN silently. */
+function requireNumber(method: string, row: unknown): number {
+  if (typeof row === "number") return row;
+  throw new InvalidArgumentError(`${method}() needs number rows, but a row is ${describeRow(row)} (${row === null ? "null" : typeof row}). Map rows to numbers first, for example rdd.map((r) => Number(r)).`);
 }
 
 /** A small seeded PRNG (mulberry32): repeatable samples across runs. */

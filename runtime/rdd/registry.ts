@@ -7,6 +7,9 @@ import type * as Narrow from "./narrow.js";
 import type * as Sources from "./sources.js";
 import type * as Shuffled from "./shuffled.js";
 import type * as Join from "../join/join-rdd.js";
+import type * as Zip from "./zip.js";
+import type * as Cartesian from "./cartesian.js";
+import type * as Checkpoint from "./checkpoint.js";
 
 export interface Kinds {
   PipelinedRDD: typeof Narrow.PipelinedRDD;
@@ -19,6 +22,9 @@ export interface Kinds {
   CoGroupedRDD: typeof Shuffled.CoGroupedRDD;
   SubtractedRDD: typeof Shuffled.SubtractedRDD;
   JoinRDD: typeof Join.JoinRDD;
+  ZippedWithIndexRDD: typeof Zip.ZippedWithIndexRDD;
+  CartesianRDD: typeof Cartesian.CartesianRDD;
+  CheckpointRDD: typeof Checkpoint.CheckpointRDD;
 }
 
 export const kinds = {} as Kinds;

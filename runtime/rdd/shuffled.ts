@@ -163,12 +163,13 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
 
 /** For each key, the values of every input: [key, [values of input 0, values of input 1, ...]]. */
 export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
-  readonly opName = "cogroup";
   private inputsCache: KeyedInput[] | undefined;
 
   constructor(
     readonly inputs: RDD<[K, unknown]>[],
     readonly target: Partitioner,
+    /** The method the user called (cogroup, intersection), for explain and errors. */
+    readonly opName = "cogroup",
   ) {
     super(inputs[0]!.ctx);
   }
@@ -217,13 +218,14 @@ export class CoGroupedRDD<K> extends RDD<[K, unknown[][]]> {
 
 /** Pairs of the left input whose key does not occur in the right input. */
 export class SubtractedRDD<K, V, W> extends RDD<[K, V]> {
-  readonly opName = "subtractByKey";
   private inputsCache: [KeyedInput, KeyedInput] | undefined;
 
   constructor(
     readonly left: RDD<[K, V]>,
     readonly right: RDD<[K, W]>,
     readonly target: Partitioner,
+    /** The method the user called (subtractByKey, subtract), for explain and errors. */
+    readonly opName = "subtractByKey",
   ) {
     super(left.ctx);
   }

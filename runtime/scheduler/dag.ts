@@ -16,6 +16,7 @@ import { emptyTaskMetrics, type Executor, type Task, type TaskContext, type Task
 import { JobFailedError, RddError, UserCodeError } from "../errors.js";
 import { emptyMetrics, type JobMetrics, type JobPlan, type Listener } from "../metrics.js";
 import { DEFAULT_POOL, PoolScheduler, type Admission } from "./pools.js";
+import { mergeAccumulatorUpdates, runTaskWithAccumulators, type AccumulatorUpdates } from "../accumulator.js";
 
 let nextJobId = 0;
 let nextStageId = 0;
@@ -175,7 +176,21 @@ export class DAGScheduler {
     return { result: { parents, rdd: rdd.toString(), partitions: rdd.numPartitions }, shuffles };
   }
 
-  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, tasks: Task<R>[], shuffleId: number | undefined): Promise<R[]> {
+  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, userTasks: Task<R>[], shuffleId: number | undefined): Promise<R[]> {
+    // Each task adds to accumulators through partials of its own, merged here when it ends successfully.
+    const accumulatorUpdates = new Map<Task<R>, AccumulatorUpdates>();
+    const tasks = userTasks.map((task): Task<R> => {
+      const withUpdates: Task<R> = {
+        stageId: task.stageId,
+        partition: task.partition,
+        run: (tc) => {
+          const { result, updates } = runTaskWithAccumulators(() => task.run(tc));
+          if (updates.size > 0) accumulatorUpdates.set(withUpdates, updates);
+          return result;
+        },
+      };
+      return withUpdates;
+    });
     const parents = shuffleParents(rdd).map((dep) => dep.shuffleId);
     const stageEvent = { jobId: job.id, stageId, name, tasks: tasks.length, parents, ...(shuffleId !== undefined ? { shuffleId } : {}) };
     this.emit((l) => l.onStageStart?.(stageEvent));
@@ -193,6 +208,8 @@ export class DAGScheduler {
         onStart: (task: Task<R>) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
         onEnd: (task: Task<R>, ms: number, error?: unknown) => {
           if (error !== undefined) failedTask ??= task;
+          else mergeAccumulatorUpdates(accumulatorUpdates.get(task));
+          accumulatorUpdates.delete(task);
           this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
         },
       };

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { packageRoot, waitForBuild } from "../helpers/pack.js";
 
 const snippet = `
-import { Context, HashPartitioner, type RDD } from "./dist/runtime/index.js";
+import { Context, HashPartitioner, StatCounter, type Accumulator, type RDD } from "./dist/runtime/index.js";
 const ctx = new Context();
 const nums: RDD<number> = ctx.parallelize([1, 2]);
 const pairs: RDD<[number, string]> = ctx.parallelize([[1, "a"]]);
@@ -37,6 +37,51 @@ const grouped: RDD<[number, string[]]> = pairs.groupByKey();
 const cg: RDD<[number, [string[], boolean[], string[]]]> = pairs.cogroup(other, pairs);
 const counts: Promise<Map<number, number>> = pairs.countByKey();
 void [inner, left, right, full, wrong, grouped, cg, counts];
+
+// the Spark methods of issue 13: numeric actions only on RDD<number>
+const words: RDD<string> = ctx.parallelize(["a"]);
+
+const total: Promise<number> = nums.sum();
+const stats: Promise<StatCounter> = nums.stats();
+const spread: Promise<number>[] = [nums.mean(), nums.variance(), nums.stdev(), nums.sampleVariance(), nums.sampleStdev()];
+// @ts-expect-error numeric actions need RDD<number>
+words.sum();
+// @ts-expect-error
+words.stats();
+// @ts-expect-error
+words.mean();
+// @ts-expect-error
+words.stdev();
+// @ts-expect-error
+ctx.parallelize([[1, 2]]).variance();
+
+const longest: Promise<string> = words.max((a, b) => a.length - b.length);
+const least: Promise<string> = words.min();
+const best: Promise<string[]> = words.top(2);
+const first: Promise<number[]> = nums.takeOrdered(2, (a, b) => b - a);
+// @ts-expect-error the comparator takes rows
+words.top(1, (a: number, b: number) => a - b);
+
+const groups: RDD<[number, string[]]> = words.groupBy((w) => w.length);
+const indexed: RDD<[string, number]> = words.zipWithIndex();
+const ids: RDD<[string, number]> = words.zipWithUniqueId();
+const product: RDD<[string, number]> = words.cartesian(nums);
+const rest: RDD<string> = words.subtract(words, 3);
+const both: RDD<string> = words.intersection(words);
+// @ts-expect-error subtract needs rows of the same type
+words.subtract(nums);
+const each: Promise<void> = words.foreachPartition(async (rows: string[]) => void rows);
+const marked: RDD<string> = words.checkpoint();
+const file: string | undefined = words.getCheckpointFile();
+
+const count: Accumulator<number> = ctx.longAccumulator("n");
+const list: Accumulator<string, string[]> = ctx.collectionAccumulator<string>();
+const pair = ctx.accumulator<[number, number]>([0, 0], { add: (a, b) => [a[0] + b[0], a[1] + b[1]] });
+pair.add([1, 2]);
+// @ts-expect-error adds take the accumulator's type
+count.add("1");
+const listed: string[] = list.value;
+void [total, stats, spread, longest, least, best, first, groups, indexed, ids, product, rest, both, each, marked, file, listed];
 `;
 
 describe("types", () => {
