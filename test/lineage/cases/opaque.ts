@@ -1,0 +1,3 @@
+export function enrich(value: unknown): { label: string } {
+  return { label: String(value) };
+}

@@ -1,0 +1,75 @@
+/**
+ * Static column lineage: each program in cases/ must print exactly as its .expected.txt (UPDATE_GOLDEN=1
+ * rewrites them; read the diff before committing), its JSON must have the OpenLineage facet's shape, and
+ * the claims that matter most are checked one by one.
+ */
+import { describe, expect, test } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { programOf, userErrors } from "../transformer/harness.js";
+import { lineageReport, renderLineageText } from "../../cli/lineage.js";
+import { toOpenLineageOutputs, type PipelineLineage } from "../../transformer/lineage/index.js";
+import { columnLineageErrors } from "./facet-shape.js";
+
+const CASES_DIR = path.join(import.meta.dirname, "cases");
+const CASES = fs.readdirSync(CASES_DIR).filter((f) => fs.existsSync(path.join(CASES_DIR, f.replace(/\.ts$/, ".expected.txt"))) && f.endsWith(".ts")).sort();
+
+// one program for every case: the compiler loads the runtime's types once
+const files = CASES.map((c) => path.join(CASES_DIR, c));
+const program = programOf(files);
+const errors = userErrors(program);
+if (errors.length) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => CASES_DIR, getNewLine: () => "\n" }));
+const byCase = new Map(CASES.map((c, i) => [c, lineageReport(ts, program, [files[i]!])]));
+
+const field = (p: PipelineLineage, name: string) => p.fields.find((f) => f.name === name)?.inputFields ?? [];
+const summary = (p: PipelineLineage, name: string): string[] =>
+  field(p, name).map((i) => `${i.field}:${i.transformations.map((t) => t.subtype).join("+")}`).sort();
+
+describe.each(CASES)("%s", (name) => {
+  const report = byCase.get(name)!;
+  test("prints as expected", () => {
+    const expectedFile = path.join(CASES_DIR, name.replace(/\.ts$/, ".expected.txt"));
+    const text = renderLineageText(report);
+    if (process.env.UPDATE_GOLDEN) fs.writeFileSync(expectedFile, text);
+    expect(text).toBe(fs.readFileSync(expectedFile, "utf8"));
+  });
+  test("JSON has the column lineage facet's shape", () => {
+    const outputs = toOpenLineageOutputs(report.pipelines);
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const dataset of outputs) expect(columnLineageErrors(JSON.parse(JSON.stringify(dataset)))).toEqual([]);
+  });
+});
+
+describe("what the lineage claims", () => {
+  test("join + reduceByKey: key from the right side as is, value aggregated from two left fields, keys join and group", () => {
+    const [p] = byCase.get("tuples.ts")!.pipelines;
+    expect(summary(p!, "_1")).toEqual(["_2._2:IDENTITY"]);
+    expect(summary(p!, "_2")).toEqual(["_2._1:AGGREGATION", "_2._3:AGGREGATION"]);
+    const indirect = p!.dataset.map((i) => `${i.name.split("@")[0]}.${i.field}:${i.transformations.map((t) => t.subtype).join("+")}`).sort();
+    expect(indirect).toEqual(["orders._1:JOIN", "orders._2._3:FILTER", "users._1:JOIN", "users._2._2:GROUP_BY"]);
+  });
+
+  test("nested object fields are dotted paths, and an unread field feeds nothing", () => {
+    const [p] = byCase.get("objects.ts")!.pipelines;
+    expect(summary(p!, "_1")).toEqual(["address.country:IDENTITY"]);
+    expect(summary(p!, "_2.city")).toEqual(["address.city:IDENTITY"]);
+    expect(summary(p!, "_2.big")).toEqual(["spend:TRANSFORMATION"]);
+    expect(p!.fields.flatMap((f) => f.inputFields).some((i) => i.field === "id")).toBe(false);
+  });
+
+  test("an opaque function makes its output depend on every field of the row it gets", () => {
+    const [whole, mixed] = byCase.get("escape.ts")!.pipelines;
+    expect(summary(whole!, "label")).toEqual(["_1:TRANSFORMATION", "_2:TRANSFORMATION", "_3:TRANSFORMATION"]);
+    expect(field(whole!, "label")[0]!.transformations[0]!.description).toMatch(/declared with another type|not analysed/);
+    expect(summary(mixed!, "_2")).toEqual(["_3:TRANSFORMATION"]);
+  });
+
+  test("file sources and sinks are file datasets named by their path; union reads both inputs", () => {
+    const [save, count] = byCase.get("files.ts")!.pipelines;
+    expect(save!.output).toEqual({ namespace: "file", name: "out/report" });
+    expect(save!.inputs.map((d) => d.name.split("@")[0])).toEqual(["data/events.csv", "extra"]);
+    expect(count!.fields).toEqual([]);
+    expect(count!.dataset.map((i) => i.transformations.map((t) => t.subtype).join())).toEqual(["FILTER"]);
+  });
+});
