@@ -73,3 +73,7 @@ describe("what the lineage claims", () => {
     expect(count!.dataset.map((i) => i.transformations.map((t) => t.subtype).join())).toEqual(["FILTER"]);
   });
 });
+
+test("a project without actions says so", () => {
+  expect(renderLineageText({ pipelines: [] })).toBe("rddopt: no pipelines (no RDD actions) found.\n");
+});

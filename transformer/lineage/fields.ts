@@ -63,7 +63,9 @@ export function observedFields(fc: FileContext, type: ts.Type | undefined, deman
       return;
     }
     const parts = t && depth < MAX_DEPTH ? partsOf(fc, t) : undefined;
-    if (d.size === 0 || d.has(ELEMENT) || (t && fc.checker.isArrayType(fc.checker.getNonNullableType(t)))) {
+    // a leaf of a known type (a string's `.length`, an array's elements): what is read of it reads the leaf
+    const knownLeaf = t !== undefined && !parts && !(t.flags & (fc.ts.TypeFlags.Any | fc.ts.TypeFlags.Unknown));
+    if (d.size === 0 || d.has(ELEMENT) || knownLeaf) {
       // presence of a leaf, or anything of an array (its elements are not fields of their own)
       if (d.size === 0 && parts?.length) return; // a structure that is only tested for presence feeds nothing
       const whole = firstAll(d);

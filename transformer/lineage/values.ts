@@ -8,7 +8,7 @@
 import type * as ts from "typescript";
 import { outerExpression, short, type FileContext } from "../context.js";
 import { all, type Demand } from "../analyse/demand.js";
-import { ValueAnalysis } from "../analyse/values.js";
+import { ValueAnalysis, isWrite } from "../analyse/values.js";
 
 /** Standard-library functions of plain values that compute a result and touch nothing else. */
 const PURE_GLOBAL_CALL = /^(Math\.\w+|Number|String|Boolean|parseInt|parseFloat|Number\.\w+|isNaN|isFinite|BigInt)$/;
@@ -19,12 +19,28 @@ export class LineageValueAnalysis extends ValueAnalysis {
   }
 
   override usage(node: ts.Expression): Demand {
+    // a property read whose result nothing observes only guards against a throw: it feeds no output
+    const read = this.propertyRead(node);
+    if (read && this.usage(read) === null) return null;
     const test = this.testedBy(node);
     if (test) return this.usage(test) === null ? null : super.usage(node);
     const combination = this.pureCombination(node);
     if (!combination) return super.usage(node);
     // the operand flows into the combination: whole (the result is a new value), if anything observes it
     return this.usage(combination) === null ? null : all(`computed by \`${short(this.lineageFc, combination)}\``);
+  }
+
+  /** `node.name` or `node[literal]` read (not called, not written), if that is what `node` is used for. */
+  private propertyRead(node: ts.Expression): ts.Expression | undefined {
+    const { ts } = this.lineageFc;
+    const expr = outerExpression(ts, node);
+    const parent = expr.parent;
+    if (!parent || !(ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) || parent.expression !== expr) return undefined;
+    if (ts.isElementAccessExpression(parent) && !ts.isLiteralExpression(parent.argumentExpression)) return undefined;
+    const user = outerExpression(ts, parent).parent;
+    if (user && ts.isCallExpression(user) && outerExpression(ts, user.expression) === outerExpression(ts, parent)) return undefined;
+    if (isWrite(this.lineageFc, parent)) return undefined;
+    return parent;
   }
 
   /**
