@@ -17,6 +17,9 @@ import { defaultCodec, type Codec } from "./shuffle/codec.js";
 import { addMetrics, emptyMetrics, type JobMetrics, type JoinDecision, type Listener } from "./metrics.js";
 import { InvalidArgumentError, RddError, requirePositiveInt } from "./errors.js";
 import { ProgressBar } from "./progress.js";
+import { LineageEmitter } from "./lineage/emitter.js";
+import { resolveLineage, type LineageOptions } from "./lineage/options.js";
+import { inJobScope } from "./lineage/scope.js";
 
 export interface ContextOptions {
   /** Default number of partitions for parallelize and shuffles (default 8). */
@@ -39,6 +42,12 @@ export interface ContextOptions {
   executor?: Executor;
   /** Progress bar on stderr: "auto" shows it on a TTY for jobs over a second (default), true/false force it. */
   progress?: boolean | "auto";
+  /**
+   * OpenLineage run events (docs/lineage.md): `{ url }` posts them to `<url>/api/v1/lineage`, `{ file }`
+   * appends JSON lines; `false` turns them off. Default: OPENLINEAGE_URL (with OPENLINEAGE_ENDPOINT,
+   * OPENLINEAGE_API_KEY) when set, else off.
+   */
+  lineage?: LineageOptions | false;
 }
 
 const MiB = 2 ** 20;
@@ -69,6 +78,7 @@ export class Context {
   private stopped = false;
   private last: JobMetrics | undefined;
   private readonly total = emptyMetrics();
+  private readonly lineage: LineageEmitter | undefined;
 
   constructor(options: ContextOptions = {}) {
     this.defaultParallelism = options.defaultParallelism ?? 8;
@@ -89,6 +99,9 @@ export class Context {
     if (progress === true || (progress === "auto" && process.stderr.isTTY && !process.env.CI)) {
       this.listeners.push(new ProgressBar(progress === true ? 0 : 1000));
     }
+    const lineage = resolveLineage(options.lineage);
+    this.lineage = lineage && new LineageEmitter(lineage);
+    if (this.lineage) this.listeners.push(this.lineage);
   }
 
   // ------------------------------------------------------------ creating RDDs
@@ -153,6 +166,7 @@ export class Context {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.lineage?.flush();
     this.shuffleStore.clear();
     this.blockManager.clear();
     if (this.scratch) {
@@ -171,7 +185,8 @@ export class Context {
   /** @internal Runs `func` over partitions of `rdd` (all by default) as one job. */
   runJob<T, R>(rdd: RDD<T>, description: string, func: (split: number, tc: TaskContext) => R, partitions?: readonly number[]): Promise<R[]> {
     this.checkRunning();
-    return this.scheduler.runJob(rdd, description, func, partitions);
+    if (!this.lineage) return this.scheduler.runJob(rdd, description, func, partitions);
+    return inJobScope(rdd as RDD<unknown>, description, () => this.scheduler.runJob(rdd, description, func, partitions));
   }
 
   /** @internal Settles runtime decisions in the lineage (join strategies, sort bounds) before reading partition counts. */

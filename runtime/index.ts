@@ -16,3 +16,6 @@ export { RddError, InvalidArgumentError, SerializationError, JobFailedError } fr
 export type { JobMetrics, JoinDecision, JoinSideEstimate, JoinStrategyTaken, Listener, JobStartEvent, JobEndEvent, StageEvent, TaskEvent, TaskEndEvent } from "./metrics.js";
 export type { Executor, Task, TaskContext } from "./scheduler/task.js";
 export { InProcessExecutor } from "./scheduler/task.js";
+export type { LineageOptions } from "./lineage/options.js";
+export type { RunEvent, OpenLineageDataset, ColumnLineageFacet } from "./lineage/openlineage.js";
+export { writingTo } from "./lineage/scope.js";

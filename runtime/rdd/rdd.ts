@@ -20,6 +20,7 @@ import { InvalidArgumentError, JobFailedError, RddError, UserCodeError, requireP
 import { kinds } from "./registry.js";
 import { explain } from "../explain.js";
 import { compileProjection, type ValueProjection } from "./projection.js";
+import { writingTo } from "../lineage/scope.js";
 
 export type Emit<T> = (row: T) => void;
 
@@ -467,11 +468,12 @@ export abstract class RDD<T> {
       throw new InvalidArgumentError(`Output directory ${dir} already exists. Delete it first or choose another path.`);
     }
     fs.mkdirSync(dir, { recursive: true });
-    await this.ctx.runJob(this, "saveAsTextFile", (split, tc) => {
+    // writingTo: lineage events name the directory as the job's output
+    await writingTo(dir, () => this.ctx.runJob(this, "saveAsTextFile", (split, tc) => {
       const lines: string[] = [];
       this.iterator(split, tc, (row) => lines.push(textLine(row)));
       fs.writeFileSync(path.join(dir, `part-${String(split).padStart(5, "0")}`), lines.length ? lines.join("\n") + "\n" : "");
-    });
+    }));
     fs.writeFileSync(path.join(dir, "_SUCCESS"), "");
   }
 

@@ -5,19 +5,23 @@
  */
 import { describe, expect, test } from "vitest";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import ts from "typescript";
 import { programOf, userErrors } from "../transformer/harness.js";
 import { lineageReport, renderLineageText } from "../../cli/lineage.js";
 import { toOpenLineageOutputs, type PipelineLineage } from "../../transformer/lineage/index.js";
 import { columnLineageErrors } from "./facet-shape.js";
+import type { RunEvent } from "../../runtime/index.js";
+import { sums } from "./cases/attach-job.js";
 
 const CASES_DIR = path.join(import.meta.dirname, "cases");
 const CASES = fs.readdirSync(CASES_DIR).filter((f) => fs.existsSync(path.join(CASES_DIR, f.replace(/\.ts$/, ".expected.txt"))) && f.endsWith(".ts")).sort();
 
 // one program for every case: the compiler loads the runtime's types once
 const files = CASES.map((c) => path.join(CASES_DIR, c));
-const program = programOf(files);
+const ATTACH_JOB = path.join(CASES_DIR, "attach-job.ts");
+const program = programOf([...files, ATTACH_JOB]);
 const errors = userErrors(program);
 if (errors.length) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => CASES_DIR, getNewLine: () => "\n" }));
 const byCase = new Map(CASES.map((c, i) => [c, lineageReport(ts, program, [files[i]!])]));
@@ -76,4 +80,25 @@ describe("what the lineage claims", () => {
 
 test("a project without actions says so", () => {
   expect(renderLineageText({ pipelines: [] })).toBe("rddopt: no pipelines (no RDD actions) found.\n");
+});
+
+test("static lineage meets run-time events: the facet of a collect rides on that job's COMPLETE event", async () => {
+  const outputs = toOpenLineageOutputs(lineageReport(ts, program, [ATTACH_JOB]).pipelines);
+  expect(outputs.map((o) => o.name)).toEqual(["collect@test/lineage/cases/attach-job.ts:10"]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-attach-"));
+  try {
+    const file = path.join(dir, "events.jsonl");
+    expect(await sums(file, outputs)).toEqual([3, 7]);
+    const events = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent);
+    // the job's name is where the action was called, as the static lineage names the output
+    expect(events.map((e) => [e.eventType, e.job.name])).toEqual([
+      ["START", "collect@test/lineage/cases/attach-job.ts:10"],
+      ["COMPLETE", "collect@test/lineage/cases/attach-job.ts:10"],
+    ]);
+    const facet = events[1]!.outputs[0]!.facets!.columnLineage!;
+    expect(facet.fields.value!.inputFields.map((i) => i.field)).toEqual(["_1", "_2"]);
+    expect(facet.dataset!.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_3", "FILTER"]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

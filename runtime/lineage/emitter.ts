@@ -1,0 +1,139 @@
+/**
+ * OpenLineage run events from the Listener events: START when a job starts, COMPLETE when it ends, FAIL
+ * when it fails, each with the files the job reads (found by walking its RDD lineage) and the file or
+ * directory it writes. Static column lineage (from `rddopt lineage --json`) rides on the outputs it names.
+ */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import type { JobEndEvent, JobStartEvent, Listener } from "../metrics.js";
+import type { RDD } from "../rdd/rdd.js";
+import { Delivery } from "./delivery.js";
+import { PRODUCER, RUN_EVENT_SCHEMA, type OpenLineageDataset, type RunEvent, type RunEventType } from "./openlineage.js";
+import type { ResolvedLineage } from "./options.js";
+import { currentJobScope, type JobScope } from "./scope.js";
+
+const ERROR_FACET_SCHEMA = "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet";
+
+interface Run {
+  runId: string;
+  job: { namespace: string; name: string };
+  inputs: OpenLineageDataset[];
+  outputs: OpenLineageDataset[];
+}
+
+export class LineageEmitter implements Listener {
+  private readonly runs = new Map<number, Run>();
+  private readonly delivery: Delivery;
+
+  constructor(private readonly config: ResolvedLineage) {
+    this.delivery = new Delivery(config);
+  }
+
+  onJobStart(e: JobStartEvent): void {
+    const run = this.describe(scopeFor(e.description), e.description);
+    this.runs.set(e.jobId, run);
+    this.emit("START", run);
+  }
+
+  onJobEnd(e: JobEndEvent): void {
+    // a job can fail before it starts (a missing partition, a failing join decision): FAIL alone, new run
+    const run = this.runs.get(e.jobId) ?? this.describe(currentJobScope(), currentJobScope()?.description ?? "job");
+    this.runs.delete(e.jobId);
+    this.emit(e.error === undefined ? "COMPLETE" : "FAIL", run, e.error);
+  }
+
+  /** Waits for queued events; ctx.stop() calls it. */
+  flush(): Promise<void> {
+    return this.delivery.flush();
+  }
+
+  private describe(scope: JobScope | undefined, action: string): Run {
+    const site = scope?.site ?? "unknown";
+    const jobName = this.config.jobName;
+    const name = typeof jobName === "function" ? jobName({ action, site }) : (jobName ?? `${action}@${site}`);
+    const outputs: OpenLineageDataset[] = scope?.output !== undefined ? [fileDataset(scope.output)] : [];
+    const inMemory = `${action}@${site}`;
+    return {
+      runId: randomUUID(),
+      job: { namespace: this.config.namespace, name },
+      inputs: scope ? fileInputs(scope.rdd) : [],
+      outputs: this.withColumnLineage(outputs, inMemory),
+    };
+  }
+
+  /** Outputs with the static facet that names them; an action writing no file gets its in-memory dataset when one is named. */
+  private withColumnLineage(outputs: OpenLineageDataset[], inMemoryName: string): OpenLineageDataset[] {
+    const known = this.config.columnLineage;
+    if (known.length === 0) return outputs;
+    const facetOf = (dataset: OpenLineageDataset) =>
+      known.find((s) => s.namespace === dataset.namespace && (s.namespace === "file" ? path.resolve(s.name) === dataset.name : s.name === dataset.name))?.facets
+        ?.columnLineage;
+    const result = outputs.map((o) => {
+      const facet = facetOf(o);
+      return facet ? { ...o, facets: { ...o.facets, columnLineage: facet } } : o;
+    });
+    if (outputs.length === 0) {
+      const facet = facetOf({ namespace: "rddopt", name: inMemoryName });
+      if (facet) result.push({ namespace: "rddopt", name: inMemoryName, facets: { columnLineage: facet } });
+    }
+    return result;
+  }
+
+  private emit(eventType: RunEventType, run: Run, error?: unknown): void {
+    const event: RunEvent = {
+      eventType,
+      eventTime: new Date().toISOString(),
+      producer: PRODUCER,
+      schemaURL: RUN_EVENT_SCHEMA,
+      run: { runId: run.runId, ...(error !== undefined ? { facets: { errorMessage: errorFacet(error) } } : {}) },
+      job: run.job,
+      inputs: run.inputs,
+      outputs: run.outputs,
+    };
+    this.delivery.send(event);
+  }
+}
+
+/** The scope of the job being announced, unless it belongs to another action (a scheduler that queues jobs). */
+function scopeFor(description: string): JobScope | undefined {
+  const scope = currentJobScope();
+  return scope && scope.description === description ? scope : undefined;
+}
+
+function fileDataset(location: string): OpenLineageDataset {
+  return { namespace: "file", name: path.resolve(location) };
+}
+
+/**
+ * The files an RDD's lineage reads: every source RDD (no parents) with a `location` (textFile and the other
+ * file readers), once each, in the order met.
+ */
+export function fileInputs(rdd: RDD<unknown>): OpenLineageDataset[] {
+  const found: OpenLineageDataset[] = [];
+  const seen = new Set<RDD<unknown>>();
+  const pending: RDD<unknown>[] = [rdd];
+  while (pending.length) {
+    const next = pending.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const parents = next.parents();
+    const location = (next as unknown as { location?: unknown }).location;
+    if (parents.length === 0 && typeof location === "string") {
+      const dataset = fileDataset(location);
+      if (!found.some((d) => d.name === dataset.name)) found.push(dataset);
+    }
+    pending.push(...[...parents].reverse());
+  }
+  return found;
+}
+
+function errorFacet(error: unknown): Record<string, unknown> {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    _producer: PRODUCER,
+    _schemaURL: ERROR_FACET_SCHEMA,
+    message: e.message,
+    programmingLanguage: "JavaScript",
+    ...(e.stack ? { stackTrace: e.stack } : {}),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * What a lineage event needs to know about the job that is starting: its RDD (to find the files it reads),
+ * the action and where the user called it, and the file or directory it writes. Set around each action
+ * with AsyncLocalStorage, so the Listener events (runtime/metrics.ts) stay as they are.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import path from "node:path";
+import type { RDD } from "../rdd/rdd.js";
+
+export interface JobScope {
+  rdd: RDD<unknown>;
+  /** The action (`collect`, `saveAsTextFile`, ...): the scheduler's job description. */
+  description: string;
+  /** `file:line` of the user's call of the action, the file relative to the working directory. */
+  site: string;
+  /** The file or directory the action writes, as given. */
+  output?: string;
+}
+
+const jobs = new AsyncLocalStorage<JobScope>();
+const outputs = new AsyncLocalStorage<string>();
+
+/** Runs a writing action: the job it starts writes `location` (saveAsTextFile's directory, ...). */
+export function writingTo<R>(location: string, run: () => R): R {
+  return outputs.run(location, run);
+}
+
+/** Runs an action's job with its scope; jobs nested in another (size estimates, sort samples) keep the outer one. */
+export function inJobScope<R>(rdd: RDD<unknown>, description: string, run: () => R): R {
+  if (jobs.getStore()) return run();
+  const output = outputs.getStore();
+  return jobs.run({ rdd, description, site: userCallSite(), ...(output !== undefined ? { output } : {}) }, run);
+}
+
+export function currentJobScope(): JobScope | undefined {
+  return jobs.getStore();
+}
+
+const FRAME = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):\d+\)?\s*$/;
+const frameFile = (line: string): string | undefined => FRAME.exec(line)?.[1]?.replace(/^file:\/\//, "");
+
+/**
+ * The first stack frame outside rddopt's runtime (the directory above this file, found from the stack
+ * itself, so it works from sources, dist/ and dist/cjs/ alike), node's internals and node_modules:
+ * where the user called the action.
+ */
+function userCallSite(): string {
+  const stack = new Error().stack?.split("\n").slice(1) ?? [];
+  const own = stack[0] && frameFile(stack[0]);
+  const runtimeRoot = own ? path.dirname(path.dirname(own)) + path.sep : undefined;
+  for (const line of stack.slice(1)) {
+    const file = frameFile(line);
+    if (!file || file.startsWith("node:") || /[\\/]node_modules[\\/]/.test(file) || (runtimeRoot && file.startsWith(runtimeRoot))) continue;
+    const relative = path.relative(process.cwd(), file);
+    const shown = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+    return `${shown.split(path.sep).join("/")}:${FRAME.exec(line)![2]}`;
+  }
+  return "unknown";
+}
