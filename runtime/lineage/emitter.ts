@@ -105,8 +105,8 @@ function fileDataset(location: string): OpenLineageDataset {
 }
 
 /**
- * The files an RDD's lineage reads: every source RDD (no parents) with a `location` (textFile and the other
- * file readers), once each, in the order met.
+ * The files an RDD's lineage reads: every source RDD (no parents) that names its files, once each, in the
+ * order met.
  */
 export function fileInputs(rdd: RDD<unknown>): OpenLineageDataset[] {
   const found: OpenLineageDataset[] = [];
@@ -117,14 +117,29 @@ export function fileInputs(rdd: RDD<unknown>): OpenLineageDataset[] {
     if (seen.has(next)) continue;
     seen.add(next);
     const parents = next.parents();
-    const location = (next as unknown as { location?: unknown }).location;
-    if (parents.length === 0 && typeof location === "string") {
-      const dataset = fileDataset(location);
-      if (!found.some((d) => d.name === dataset.name)) found.push(dataset);
+    if (parents.length === 0) {
+      for (const location of locationsOf(next)) {
+        const dataset = fileDataset(location);
+        if (!found.some((d) => d.name === dataset.name)) found.push(dataset);
+      }
     }
     pending.push(...[...parents].reverse());
   }
   return found;
+}
+
+/**
+ * Where a source RDD reads from: `location` (textFile's file or directory) or, for other readers, a `path`
+ * / `file` string or `files` / `locations` string array. Sources with none (parallelize, range) are in memory.
+ */
+function locationsOf(source: RDD<unknown>): string[] {
+  const fields = source as unknown as Record<string, unknown>;
+  for (const key of ["location", "path", "file"]) if (typeof fields[key] === "string") return [fields[key] as string];
+  for (const key of ["files", "locations"]) {
+    const list = fields[key];
+    if (Array.isArray(list) && list.every((f) => typeof f === "string")) return list as string[];
+  }
+  return [];
 }
 
 function errorFacet(error: unknown): Record<string, unknown> {

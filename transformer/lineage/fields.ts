@@ -7,7 +7,7 @@
  */
 import type * as ts from "typescript";
 import type { FileContext } from "../context.js";
-import { ELEMENT, isAll, type Demand } from "../analyse/demand.js";
+import { ELEMENT, all, isAll, type All, type Demand } from "../analyse/demand.js";
 import { plainObjectProperties } from "../analyse/types.js";
 
 export const WHOLE_ROW = "value";
@@ -74,7 +74,12 @@ export function observedFields(fc: FileContext, type: ts.Type | undefined, deman
     }
     for (const [key, child] of d) {
       const part = parts?.find((p) => p.key === key);
-      // a part the type does not list (any, a class): named from the key, numbers as positions
+      if (parts && !part) {
+        // a tuple's `.length` reads none of its fields; any other unlisted part of a typed structure: all of it
+        if (key !== "length" || !fc.checker.isTupleType(fc.checker.getNonNullableType(t!))) visit(t, all(`\`.${key}\` of the value is read`), keys, name, depth);
+        continue;
+      }
+      // a part of a value whose type lists none (any): named from the key, numbers as positions
       const partName = part?.name ?? (/^(0|[1-9]\d*)$/.test(key) ? positionName(key) : key);
       visit(part?.type, child, [...keys, key], join(name, partName), depth + 1);
     }
@@ -83,7 +88,7 @@ export function observedFields(fc: FileContext, type: ts.Type | undefined, deman
   return out;
 }
 
-function firstAll(d: Demand): Extract<Demand, { reason: string }> | undefined {
+function firstAll(d: Demand): All | undefined {
   if (d === null) return undefined;
   if (isAll(d)) return d;
   for (const child of d.values()) {

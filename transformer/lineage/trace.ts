@@ -12,6 +12,7 @@ import { innerExpression, short, type FileContext } from "../context.js";
 import { ELEMENT, PRESENT, all, elementDemand, fields, part, union, type Demand } from "../analyse/demand.js";
 import { fieldwiseDemand } from "../analyse/fieldwise.js";
 import { rddCallOf, isInRddoptPackage, type RddCall } from "../find/rdd-calls.js";
+import { functionOf, usesArguments } from "../find/functions.js";
 import type { SiteInfo } from "../plan/plan.js";
 import { LineageValueAnalysis } from "./values.js";
 import { demandOnField, leafFields, observedFields, rowTypeOf } from "./fields.js";
@@ -226,19 +227,27 @@ export class PipelineTracer {
    * `pass` "field" records direct dependencies (and presence tests) of one output field, "dataset" only
    * indirect ones: the two never mix, so each walk records what it is for.
    */
-  private trace(expression: ts.Expression, demand: Demand, mode: Mode, found: Found[], pass: "field" | "dataset", depth: number): void {
+  private trace(expression: ts.Expression, demand: Demand, mode: Mode, found: Found[], pass: "field" | "dataset", depth: number, bound: Bindings = NO_BINDINGS): void {
     if (pass === "field" && (mode.kind === "indirect" || demand === null)) return;
     const expr = innerExpression(this.fc.ts, expression);
     if (depth > 200) return this.atSource(this.opaqueDataset(expr), rowTypeOf(this.fc, expr), all("the pipeline is too deep to follow"), mode, found, pass);
+    const next = (e: ts.Expression, b: Bindings = bound) => this.trace(e, demand, mode, found, pass, depth + 1, b);
     const rdd = rddCallOf(this.fc, expr);
-    if (rdd && rowTypeOf(this.fc, expr) !== undefined) return this.throughCall(rdd, demand, mode, found, pass, depth);
+    if (rdd && rowTypeOf(this.fc, expr) !== undefined) return this.throughCall(rdd, demand, mode, found, pass, depth, bound);
+    const argument = this.fc.ts.isIdentifier(expr) ? boundArgument(bound, this.fc.symbolOf(expr)) : undefined;
+    if (argument) return next(argument.expression, argument.outer);
     const aliased = this.constInitializer(expr);
-    if (aliased) return this.trace(aliased, demand, mode, found, pass, depth + 1);
+    if (aliased) return next(aliased);
+    const helper = this.helperReturns(expr, bound);
+    if (helper) {
+      for (const returned of helper.returns) next(returned, helper.bindings);
+      return;
+    }
     const source = this.contextCall(expr);
     if (source?.method === "union") {
       const list = source.call.arguments[0] && innerExpression(this.fc.ts, source.call.arguments[0]);
       if (list && this.fc.ts.isArrayLiteralExpression(list) && list.elements.every((e) => !this.fc.ts.isSpreadElement(e))) {
-        for (const element of list.elements) this.trace(element, demand, mode, found, pass, depth + 1);
+        for (const element of list.elements) next(element);
         return;
       }
     }
@@ -246,7 +255,7 @@ export class PipelineTracer {
     this.atSource(dataset, rowTypeOf(this.fc, expr), demand, mode, found, pass);
   }
 
-  private throughCall(rdd: RddCall, demand: Demand, mode: Mode, found: Found[], pass: "field" | "dataset", depth: number): void {
+  private throughCall(rdd: RddCall, demand: Demand, mode: Mode, found: Found[], pass: "field" | "dataset", depth: number, bound: Bindings): void {
     const args = rdd.call.arguments;
     const site = this.site(rdd.name);
     const use: LineageUse = {
@@ -258,7 +267,7 @@ export class PipelineTracer {
       combiner: (arg, out, zeroArg) => fieldwiseDemand(this.fc, args[arg], out, rdd.method, zeroArg === undefined ? undefined : args[zeroArg]),
       flow: (role, next, effect) => {
         const target = role === "receiver" ? rdd.receiver : args[role];
-        if (target) this.trace(target, next, compose(mode, effect), found, pass, depth + 1);
+        if (target) this.trace(target, next, compose(mode, effect), found, pass, depth + 1, bound);
       },
     };
     const rule = RULES[rdd.method];
@@ -287,6 +296,37 @@ export class PipelineTracer {
       else transformation = { type: "DIRECT", subtype: "TRANSFORMATION", description: observed.reason };
       found.push({ dataset, field: observed.name, level: "field", transformation });
     }
+  }
+
+  /**
+   * A call of a function of this file that returns an RDD (`function load(ctx) { return ctx.textFile(...) }`):
+   * its returned expressions, with its parameters bound to the call's arguments. Not when it reads
+   * `arguments`, has rest parameters or spread arguments: then the call is a dataset of its own.
+   */
+  private helperReturns(expr: ts.Expression, outer: Bindings): { returns: ts.Expression[]; bindings: Bindings } | undefined {
+    const { ts } = this.fc;
+    if (!ts.isCallExpression(expr) || expr.arguments.some((a) => ts.isSpreadElement(a))) return undefined;
+    const fn = functionOf(this.fc, expr.expression);
+    if (!fn?.body || fn.getSourceFile() !== this.fc.sourceFile || usesArguments(this.fc, fn) || fn.asteriskToken) return undefined;
+    if (fn.parameters.some((p) => p.dotDotDotToken || !ts.isIdentifier(p.name))) return undefined;
+    const returns: ts.Expression[] = [];
+    if (!ts.isBlock(fn.body)) returns.push(fn.body);
+    else {
+      const visit = (node: ts.Node): void => {
+        if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
+        if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+      };
+      ts.forEachChild(fn.body, visit);
+    }
+    if (returns.length === 0) return undefined;
+    let bindings = outer;
+    fn.parameters.forEach((parameter, i) => {
+      const symbol = this.fc.checker.getSymbolAtLocation(parameter.name);
+      // a parameter without an argument takes its default (or undefined): followed as written in the helper
+      const argument = expr.arguments[i] ?? parameter.initializer;
+      if (symbol && argument) bindings = { symbol, expression: argument, outer, next: bindings };
+    });
+    return { returns, bindings };
   }
 
   /** `const x = <rdd>` of this file: the initializer (a `let`, a parameter or an import is a dataset of its own). */
@@ -349,6 +389,24 @@ export class PipelineTracer {
   leafFieldsOf(type: ts.Type | undefined): ReturnType<typeof leafFields> {
     return leafFields(this.fc, type);
   }
+}
+
+/**
+ * Parameters of the helpers being followed, bound to the arguments of the calls that entered them (each
+ * argument is traced with the bindings of its own call site, `outer`).
+ */
+interface Binding {
+  symbol: ts.Symbol;
+  expression: ts.Expression;
+  outer: Bindings;
+  next: Bindings;
+}
+type Bindings = Binding | undefined;
+const NO_BINDINGS: Bindings = undefined;
+
+function boundArgument(bound: Bindings, symbol: ts.Symbol | undefined): Binding | undefined {
+  for (let b = bound; b && symbol; b = b.next) if (b.symbol === symbol) return b;
+  return undefined;
 }
 
 /** The stronger of two ways: indirect over aggregation over plain; a new indirect names the step that filters. */
