@@ -1,4 +1,5 @@
 /** The `lineage` option of a Context, and OpenLineage's environment variables when it is not given. */
+import fs from "node:fs";
 import { InvalidArgumentError } from "../errors.js";
 import type { OpenLineageDataset } from "./openlineage.js";
 
@@ -17,10 +18,10 @@ export interface LineageOptions {
   jobName?: string | ((job: { action: string; site: string }) => string);
   /**
    * Static column lineage to attach to the outputs: what `rddopt lineage --json` prints (`{ outputs }`),
-   * or its `outputs` array. A file output gets the facet whose dataset names the same path; an action
+   * its `outputs` array, or the path of a file holding it. A file output gets the facet whose dataset names the same path; an action
    * writing no file gets the facet named `<action>@<file>:<line>` when that is where it was called.
    */
-  columnLineage?: { outputs: OpenLineageDataset[] } | OpenLineageDataset[];
+  columnLineage?: { outputs: OpenLineageDataset[] } | OpenLineageDataset[] | string;
   /** Events waiting for delivery at most (default 1000); past it new events are dropped, with one warning. */
   maxPending?: number;
   /** Milliseconds one HTTP post may take (default 5000). */
@@ -60,10 +61,27 @@ export function resolveLineage(option: LineageOptions | false | undefined, env: 
     ...(given.file !== undefined ? { file: given.file } : {}),
     namespace: given.namespace ?? env.OPENLINEAGE_NAMESPACE ?? "rddopt",
     ...(given.jobName !== undefined ? { jobName: given.jobName } : {}),
-    columnLineage: Array.isArray(given.columnLineage) ? given.columnLineage : (given.columnLineage?.outputs ?? []),
+    columnLineage: staticLineage(given.columnLineage),
     maxPending: positive("lineage.maxPending", given.maxPending ?? 1000),
     timeoutMs: positive("lineage.timeoutMs", given.timeoutMs ?? 5000),
   };
+}
+
+function staticLineage(given: LineageOptions["columnLineage"]): OpenLineageDataset[] {
+  if (given === undefined) return [];
+  let value: unknown = given;
+  if (typeof given === "string") {
+    try {
+      value = JSON.parse(fs.readFileSync(given, "utf8"));
+    } catch (e) {
+      throw new InvalidArgumentError(`lineage.columnLineage: cannot read ${given} as JSON (${(e as Error).message}). Write it with \`rddopt lineage --json > ${given}\`.`);
+    }
+  }
+  const outputs = Array.isArray(value) ? value : (value as { outputs?: unknown } | null)?.outputs;
+  if (!Array.isArray(outputs) || !outputs.every((d) => typeof d === "object" && d !== null && typeof (d as OpenLineageDataset).name === "string")) {
+    throw new InvalidArgumentError("lineage.columnLineage must be what `rddopt lineage --json` prints ({ outputs: [...] }), its outputs array, or the path of a file holding it.");
+  }
+  return outputs as OpenLineageDataset[];
 }
 
 function endpointUrl(base: string, endpoint: string | undefined, what: string): string {

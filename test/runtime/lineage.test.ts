@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AddressInfo } from "node:net";
-import { InvalidArgumentError, type RunEvent } from "../../runtime/index.js";
+import { InvalidArgumentError, type OpenLineageDataset, type RunEvent } from "../../runtime/index.js";
 import { stopContexts, testContext } from "../helpers/context.js";
 
 interface Received {
@@ -161,14 +161,19 @@ describe("lineage options", () => {
     const file = path.join(scratch, "with-facet.jsonl");
     const out = path.join(scratch, "upper");
     const facet = { _producer: "https://example.test", _schemaURL: "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json", fields: { value: { inputFields: [{ namespace: "file", name: input, field: "value" }] } } };
-    const ctx = testContext({ lineage: { file, columnLineage: { outputs: [{ namespace: "file", name: path.relative(process.cwd(), out), facets: { columnLineage: facet } }] } } });
+    // the static lineage as `rddopt lineage --json > lineage.json` writes it, passed by path
+    const staticFile = path.join(scratch, "lineage.json");
+    fs.writeFileSync(staticFile, JSON.stringify({ outputs: [{ namespace: "file", name: path.relative(process.cwd(), out), facets: { columnLineage: facet } }] }));
+    const ctx = testContext({ lineage: { file, columnLineage: staticFile } });
     await ctx.textFile(input).map((l) => l.toUpperCase()).saveAsTextFile(out);
     await ctx.stop();
     const complete = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent)[1]!;
     expect(complete.outputs).toEqual([{ namespace: "file", name: out, facets: { columnLineage: facet } }]);
   });
 
-  it("rejects a URL that is not http(s), naming the option", () => {
+  it("rejects a URL that is not http(s) and static lineage that is not rddopt lineage's JSON, naming the option", () => {
+    expect(() => testContext({ lineage: { file: "x.jsonl", columnLineage: path.join(scratch, "missing.json") } })).toThrow(/lineage\.columnLineage: cannot read .*missing\.json/);
+    expect(() => testContext({ lineage: { file: "x.jsonl", columnLineage: JSON.parse('{ "outputs": "no" }') as OpenLineageDataset[] } })).toThrow(/rddopt lineage --json/);
     expect(() => testContext({ lineage: { url: "ftp://host" } })).toThrow(InvalidArgumentError);
     expect(() => testContext({ lineage: { url: "nope" } })).toThrow(/lineage\.url must be an http\(s\) URL/);
     vi.stubEnv("OPENLINEAGE_URL", "::bad");

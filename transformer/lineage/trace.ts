@@ -176,8 +176,6 @@ const SOURCE_METHODS: Record<string, "data" | "path" | "range"> = {
   wholeTextFiles: "path",
 };
 
-const CONTEXT_FILE = /runtime[\\/]context\.(d\.)?ts$/;
-
 export class PipelineTracer {
   private readonly values: LineageValueAnalysis;
   /** Told of every source a "dataset" walk reaches (that walk visits every branch). */
@@ -345,9 +343,11 @@ export class PipelineTracer {
     const { ts, checker } = this.fc;
     if (!ts.isCallExpression(expr) || !ts.isPropertyAccessExpression(expr.expression)) return undefined;
     const declaration = checker.getResolvedSignature(expr)?.declaration;
-    if (!declaration || !ts.isMethodDeclaration(declaration) || !ts.isClassDeclaration(declaration.parent) || declaration.parent.name?.text !== "Context") return undefined;
-    const file = declaration.getSourceFile().fileName;
-    if (!CONTEXT_FILE.test(file) || !isInRddoptPackage(this.fc, file)) return undefined;
+    // a method of class Context, or of an interface merged into it (readers added in other runtime files)
+    if (!declaration || !(ts.isMethodDeclaration(declaration) || ts.isMethodSignature(declaration))) return undefined;
+    const owner = declaration.parent;
+    if (!(ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) || owner.name?.text !== "Context") return undefined;
+    if (!isInRddoptPackage(this.fc, declaration.getSourceFile().fileName)) return undefined;
     return { call: expr, method: expr.expression.name.text };
   }
 
