@@ -57,7 +57,7 @@ export class LineageEmitter implements Listener {
       runId: randomUUID(),
       job: { namespace: this.config.namespace, name },
       inputs: scope ? fileInputs(scope.rdd) : [],
-      outputs: this.withColumnLineage(outputs, inMemory),
+      outputs: scope?.tagged ? withTaggedLineage(outputs, scope.tagged.dataset) : this.withColumnLineage(outputs, inMemory),
     };
   }
 
@@ -98,6 +98,17 @@ export class LineageEmitter implements Listener {
 function scopeFor(description: string): JobScope | undefined {
   const scope = currentJobScope();
   return scope && scope.description === description ? scope : undefined;
+}
+
+/**
+ * The column lineage the transformer tagged the action with: on the file it writes, or (an action that
+ * writes no file) on the in-memory dataset the static lineage names.
+ */
+function withTaggedLineage(outputs: OpenLineageDataset[], tagged: OpenLineageDataset): OpenLineageDataset[] {
+  const facet = tagged.facets?.columnLineage;
+  if (!facet) return outputs;
+  if (outputs.length === 0) return [{ namespace: tagged.namespace, name: tagged.name, facets: { columnLineage: facet } }];
+  return outputs.map((o) => ({ ...o, facets: { ...o.facets, columnLineage: facet } }));
 }
 
 function fileDataset(location: string): OpenLineageDataset {

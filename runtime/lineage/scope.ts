@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
 import type { RDD } from "../rdd/rdd.js";
+import type { OpenLineageDataset } from "./openlineage.js";
 
 export interface JobScope {
   rdd: RDD<unknown>;
@@ -15,6 +16,14 @@ export interface JobScope {
   site: string;
   /** The file or directory the action writes, as given. */
   output?: string;
+  /** The static column lineage the transformer tagged this action with (plugin option `lineage: true`). */
+  tagged?: TaggedLineage;
+}
+
+/** What the transformer hands over per action: the output dataset of `rddopt lineage`, with its facet. */
+export interface TaggedLineage {
+  action: string;
+  dataset: OpenLineageDataset;
 }
 
 const jobs = new AsyncLocalStorage<JobScope>();
@@ -29,8 +38,34 @@ export function writingTo<R>(location: string, run: () => R): R {
 export function inJobScope<R>(rdd: RDD<unknown>, description: string, run: () => R): R {
   if (jobs.getStore()) return run();
   const output = outputs.getStore();
-  return jobs.run({ rdd, description, site: userCallSite(), ...(output !== undefined ? { output } : {}) }, run);
+  const lineage = tags.get(rdd)?.get(description);
+  return jobs.run({ rdd, description, site: userCallSite(), ...(output !== undefined ? { output } : {}), ...(lineage ? { tagged: lineage } : {}) }, run);
 }
+
+/**
+ * Tags by RDD object and action, set by the code the transformer emits right before the action runs. An
+ * RDD used by several actions keeps one tag per action; an action that runs its job on another RDD (as
+ * countByKey does) finds no tag and its events carry no column lineage, never another action's.
+ */
+const tags = new WeakMap<RDD<unknown>, Map<string, TaggedLineage>>();
+/** Jobs that run for other actions on the same RDD: collectAsMap collects, first and isEmpty take. */
+const ACTION_OF_JOB: Record<string, string[]> = { collect: ["collectAsMap"], take: ["first", "isEmpty"] };
+
+function tag(json: unknown, rdd: unknown): unknown {
+  try {
+    if (typeof json !== "string" || typeof rdd !== "object" || rdd === null) return rdd;
+    const lineage = JSON.parse(json) as TaggedLineage;
+    if (typeof lineage.action !== "string" || typeof lineage.dataset?.name !== "string") return rdd;
+    const byAction = tags.get(rdd as RDD<unknown>) ?? new Map<string, TaggedLineage>();
+    byAction.set(lineage.action, lineage);
+    for (const [job, actions] of Object.entries(ACTION_OF_JOB)) if (actions.includes(lineage.action)) byAction.set(job, lineage);
+    tags.set(rdd as RDD<unknown>, byAction);
+  } catch {
+    // a tag is a report: a malformed one is dropped, the program runs on
+  }
+  return rdd;
+}
+(globalThis as Record<symbol, unknown>)[Symbol.for("rddopt.lineage")] = tag;
 
 export function currentJobScope(): JobScope | undefined {
   return jobs.getStore();

@@ -14,6 +14,9 @@ import { toOpenLineageOutputs, type PipelineLineage } from "../../transformer/li
 import { columnLineageErrors } from "./facet-shape.js";
 import type { RunEvent } from "../../runtime/index.js";
 import { sums } from "./cases/attach-job.js";
+import rddoptTransformer from "../../transformer/index.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 
 const CASES_DIR = path.join(import.meta.dirname, "cases");
 const CASES = fs.readdirSync(CASES_DIR).filter((f) => fs.existsSync(path.join(CASES_DIR, f.replace(/\.ts$/, ".expected.txt"))) && f.endsWith(".ts")).sort();
@@ -21,7 +24,8 @@ const CASES = fs.readdirSync(CASES_DIR).filter((f) => fs.existsSync(path.join(CA
 // one program for every case: the compiler loads the runtime's types once
 const files = CASES.map((c) => path.join(CASES_DIR, c));
 const ATTACH_JOB = path.join(CASES_DIR, "attach-job.ts");
-const program = programOf([...files, ATTACH_JOB]);
+const TAGGED_JOB = path.join(CASES_DIR, "tagged-job.ts");
+const program = programOf([...files, ATTACH_JOB, TAGGED_JOB]);
 const errors = userErrors(program);
 if (errors.length) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => CASES_DIR, getNewLine: () => "\n" }));
 const byCase = new Map(CASES.map((c, i) => [c, lineageReport(ts, program, [files[i]!])]));
@@ -98,6 +102,42 @@ test("static lineage meets run-time events: the facet of a collect rides on that
     const facet = events[1]!.outputs[0]!.facets!.columnLineage!;
     expect(facet.fields.value!.inputFields.map((i) => i.field)).toEqual(["_1", "_2"]);
     expect(facet.dataset!.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_3", "FILTER"]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The ts-patch transformer with `lineage: true` over one file, as the JavaScript a build would emit. */
+function emitWithLineage(file: string): string {
+  const sourceFile = program.getSourceFile(file)!;
+  const result = ts.transform(sourceFile, [rddoptTransformer(program, { lineage: true }, { ts })], program.getCompilerOptions());
+  try {
+    const text = ts.createPrinter().printFile(result.transformed[0]!);
+    return ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  } finally {
+    result.dispose();
+  }
+}
+
+test("with the plugin option lineage: true, each action's events carry its own column lineage, and results are unchanged", async () => {
+  const js = emitWithLineage(TAGGED_JOB);
+  expect(js).toContain('(globalThis[Symbol.for("rddopt.lineage")] ?? ((_lineage, rdd) => rdd))(');
+  const root = path.resolve(import.meta.dirname, "../..");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-tagged-"));
+  try {
+    // the emitted module, importing the built runtime (dist/: npm test builds it first)
+    const script = path.join(dir, "job.mjs");
+    fs.writeFileSync(script, js.replace(/from "rddopt"/, `from ${JSON.stringify(new URL(`file://${path.join(root, "dist", "runtime", "index.js")}`).href)}`));
+    const events = path.join(dir, "events.jsonl");
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: root, env: { ...process.env, LINEAGE_EVENTS: events } });
+    expect(JSON.parse(stdout)).toEqual({ totals: [["ada", 8], ["lin", 4]], pages: 2 });
+    const sent = fs.readFileSync(events, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent);
+    const complete = sent.filter((e) => e.eventType === "COMPLETE");
+    expect(complete.map((e) => e.outputs.map((o) => o.name))).toEqual([["collect@test/lineage/cases/tagged-job.ts:7"], ["count@test/lineage/cases/tagged-job.ts:8"]]);
+    const collectFacet = complete[0]!.outputs[0]!.facets!.columnLineage!;
+    expect(collectFacet.fields._2!.inputFields.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_2", "AGGREGATION"]]);
+    const countFacet = complete[1]!.outputs[0]!.facets!.columnLineage!;
+    expect(countFacet.dataset!.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_2", "FILTER"]]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { mentionsRddopt, siteOf } from "../engine.js";
 import { findRddCalls, type RddCall } from "../find/rdd-calls.js";
 import { all, fields, type Demand } from "../analyse/demand.js";
 import { PipelineTracer, type Found } from "./trace.js";
+import type { SiteInfo } from "../plan/plan.js";
 import { rowTypeOf, WHOLE_ROW, type FieldPath } from "./fields.js";
 import { FILE_NAMESPACE, MEMORY_NAMESPACE, type DatasetRef, type InputField, type PipelineLineage } from "./types.js";
 
@@ -44,10 +45,15 @@ export function lineageOfProgram(ts: TS, program: ts.Program, files: readonly st
 
 export function lineageOfFile(ts: TS, program: ts.Program, sourceFile: ts.SourceFile): PipelineLineage[] {
   const fc = createFileContext(ts, program, sourceFile, true);
-  const tracer = new PipelineTracer(fc, (node) => siteOf(program, sourceFile, node));
+  return sinkLineages(fc, (node) => siteOf(program, sourceFile, node)).map((s) => s.lineage);
+}
+
+/** Every action of the file with its lineage, in source order. */
+export function sinkLineages(fc: FileContext, site: (node: ts.Node) => SiteInfo): { rdd: RddCall; lineage: PipelineLineage }[] {
+  const tracer = new PipelineTracer(fc, site);
   return findRddCalls(fc)
     .filter((rdd) => isSink(fc, rdd))
-    .map((rdd) => pipelineOf(fc, tracer, rdd));
+    .map((rdd) => ({ rdd, lineage: pipelineOf(fc, tracer, rdd) }));
 }
 
 function isSink(fc: FileContext, rdd: RddCall): boolean {
