@@ -1,4 +1,4 @@
-// Pipelines the dynamic soundness test runs with perturbed inputs (test/lineage/soundness.test.ts).
+// Pipelines the dynamic soundness test runs with perturbed inputs (test/lineage/static.test.ts).
 import type { Context } from "../../../runtime/index.js";
 import { opaque } from "./opaque.js";
 
