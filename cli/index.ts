@@ -137,6 +137,7 @@ async function lineage(files: string[], flags: LineageFlags): Promise<number> {
   if (note) process.stderr.write(`rddopt: ${note}\n`);
   const project = loadProject(ts, configPath, files);
   const result = lineageReport(ts, project.program, project.files);
+  for (const { file, reason } of result.skipped ?? []) process.stderr.write(`rddopt: ${displayPath(file)} left out of the lineage: ${reason}\n`);
   process.stdout.write(flags.json ? lineageJson(result) : renderLineageText(result));
   return 0;
 }

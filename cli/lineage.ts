@@ -5,10 +5,14 @@ import type { DatasetRef } from "../transformer/lineage/types.js";
 
 export interface LineageReport {
   pipelines: PipelineLineage[];
+  /** Files left out, with why (printed on stderr). */
+  skipped?: { file: string; reason: string }[];
 }
 
 export function lineageReport(tsi: typeof import("typescript"), program: ts.Program, files: readonly string[]): LineageReport {
-  return { pipelines: lineageOfProgram(tsi, program, files) };
+  const skipped: { file: string; reason: string }[] = [];
+  const pipelines = lineageOfProgram(tsi, program, files, skipped);
+  return skipped.length ? { pipelines, skipped } : { pipelines };
 }
 
 /** The JSON form: OpenLineage output datasets, each with its `columnLineage` facet, plus the inputs. */

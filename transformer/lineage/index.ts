@@ -33,12 +33,20 @@ interface SinkSpec {
   extra?: Parameters<PipelineTracer["traceIndirect"]>[2];
 }
 
-export function lineageOfProgram(ts: TS, program: ts.Program, files: readonly string[]): PipelineLineage[] {
+/**
+ * The lineage of every pipeline in `files`. A file the analysis fails on is reported in `skipped` (with
+ * why) and contributes nothing, rather than failing the whole project.
+ */
+export function lineageOfProgram(ts: TS, program: ts.Program, files: readonly string[], skipped: { file: string; reason: string }[] = []): PipelineLineage[] {
   const result: PipelineLineage[] = [];
   for (const file of files) {
     const sourceFile = program.getSourceFile(file);
     if (!sourceFile || !mentionsRddopt(ts, program, sourceFile)) continue;
-    result.push(...lineageOfFile(ts, program, sourceFile));
+    try {
+      result.push(...lineageOfFile(ts, program, sourceFile));
+    } catch (error) {
+      skipped.push({ file, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` });
+    }
   }
   return result;
 }
