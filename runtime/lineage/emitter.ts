@@ -8,7 +8,7 @@ import path from "node:path";
 import type { JobEndEvent, JobStartEvent, Listener } from "../metrics.js";
 import type { RDD } from "../rdd/rdd.js";
 import { Delivery } from "./delivery.js";
-import { PRODUCER, RUN_EVENT_SCHEMA, type OpenLineageDataset, type RunEvent, type RunEventType } from "./openlineage.js";
+import { PRODUCER, RUN_EVENT_SCHEMA, type OpenLineageDataset, type OpenLineageInputField, type RunEvent, type RunEventType } from "./openlineage.js";
 import type { ResolvedLineage } from "./options.js";
 import { currentJobScope, type JobScope } from "./scope.js";
 
@@ -53,11 +53,12 @@ export class LineageEmitter implements Listener {
     const name = typeof jobName === "function" ? jobName({ action, site }) : (jobName ?? `${action}@${site}`);
     const outputs: OpenLineageDataset[] = scope?.output !== undefined ? [fileDataset(scope.output)] : [];
     const inMemory = `${action}@${site}`;
+    const withFacets = (scope?.tagged ? withTaggedLineage(outputs, scope.tagged.dataset) : this.withColumnLineage(outputs, inMemory)).map(resolveFacetFiles);
     return {
       runId: randomUUID(),
       job: { namespace: this.config.namespace, name },
-      inputs: scope ? fileInputs(scope.rdd) : [],
-      outputs: scope?.tagged ? withTaggedLineage(outputs, scope.tagged.dataset) : this.withColumnLineage(outputs, inMemory),
+      inputs: withFacetInputs(scope ? fileInputs(scope.rdd) : [], withFacets),
+      outputs: withFacets,
     };
   }
 
@@ -109,6 +110,31 @@ function withTaggedLineage(outputs: OpenLineageDataset[], tagged: OpenLineageDat
   if (!facet) return outputs;
   if (outputs.length === 0) return [{ namespace: tagged.namespace, name: tagged.name, facets: { columnLineage: facet } }];
   return outputs.map((o) => ({ ...o, facets: { ...o.facets, columnLineage: facet } }));
+}
+
+/**
+ * The static facet names files as written in the code (relative to where `rddopt lineage` ran); events
+ * name them by absolute path, resolved from the working directory, so facet and inputs agree.
+ */
+function resolveFacetFiles(output: OpenLineageDataset): OpenLineageDataset {
+  const facet = output.facets?.columnLineage;
+  if (!facet) return output;
+  const resolve = (input: OpenLineageInputField): OpenLineageInputField => (input.namespace === "file" ? { ...input, name: path.resolve(input.name) } : input);
+  const fields = Object.fromEntries(Object.entries(facet.fields).map(([name, f]) => [name, { ...f, inputFields: f.inputFields.map(resolve) }]));
+  return { ...output, facets: { ...output.facets, columnLineage: { ...facet, fields, ...(facet.dataset ? { dataset: facet.dataset.map(resolve) } : {}) } } };
+}
+
+/** The run's inputs plus the in-memory datasets (parallelize, ...) the attached facets read from. */
+function withFacetInputs(inputs: OpenLineageDataset[], outputs: readonly OpenLineageDataset[]): OpenLineageDataset[] {
+  const result = [...inputs];
+  for (const output of outputs) {
+    const facet = output.facets?.columnLineage;
+    if (!facet) continue;
+    for (const input of [...Object.values(facet.fields).flatMap((f) => f.inputFields), ...(facet.dataset ?? [])]) {
+      if (!result.some((d) => d.namespace === input.namespace && d.name === input.name)) result.push({ namespace: input.namespace, name: input.name });
+    }
+  }
+  return result;
 }
 
 function fileDataset(location: string): OpenLineageDataset {

@@ -106,6 +106,8 @@ test("static lineage meets run-time events: the facet of a collect rides on that
     ]);
     const facet = events[1]!.outputs[0]!.facets!.columnLineage!;
     expect(facet.fields.value!.inputFields.map((i) => i.field)).toEqual(["_1", "_2"]);
+    // the in-memory dataset the facet reads from is one of the event's inputs
+    expect(events[1]!.inputs).toEqual([{ namespace: "rddopt", name: "pairs@test/lineage/cases/attach-job.ts:6" }]);
     expect(facet.dataset!.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_3", "FILTER"]]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -160,7 +160,9 @@ describe("lineage options", () => {
   it("attaches the static column lineage (rddopt lineage --json) to the output it names", async () => {
     const file = path.join(scratch, "with-facet.jsonl");
     const out = path.join(scratch, "upper");
-    const facet = { _producer: "https://example.test", _schemaURL: "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json", fields: { value: { inputFields: [{ namespace: "file", name: input, field: "value" }] } } };
+    // as rddopt lineage names files: as written, relative to where it ran
+    const facetOf = (name: string) => ({ _producer: "https://example.test", _schemaURL: "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json", fields: { value: { inputFields: [{ namespace: "file", name, field: "value" }] } } });
+    const facet = facetOf(path.relative(process.cwd(), input));
     // the static lineage as `rddopt lineage --json > lineage.json` writes it, passed by path
     const staticFile = path.join(scratch, "lineage.json");
     fs.writeFileSync(staticFile, JSON.stringify({ outputs: [{ namespace: "file", name: path.relative(process.cwd(), out), facets: { columnLineage: facet } }] }));
@@ -168,7 +170,9 @@ describe("lineage options", () => {
     await ctx.textFile(input).map((l) => l.toUpperCase()).saveAsTextFile(out);
     await ctx.stop();
     const complete = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent)[1]!;
-    expect(complete.outputs).toEqual([{ namespace: "file", name: out, facets: { columnLineage: facet } }]);
+    // events name files by absolute path, in the facet too, so it agrees with the inputs
+    expect(complete.outputs).toEqual([{ namespace: "file", name: out, facets: { columnLineage: facetOf(input) } }]);
+    expect(complete.inputs).toEqual([{ namespace: "file", name: input }]);
   });
 
   it("rejects a URL that is not http(s) and static lineage that is not rddopt lineage's JSON, naming the option", () => {
