@@ -143,6 +143,26 @@ describe("lineage events over HTTP", () => {
   });
 });
 
+describe("bounded delivery", () => {
+  it("drops events past maxPending (with one warning) instead of holding them", async () => {
+    delayMs = 300;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      const ctx = testContext({ lineage: { url: base, maxPending: 1 } });
+      expect(await ctx.parallelize([1, 2]).count()).toBe(2);
+      await ctx.stop();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    // START was on its way when COMPLETE came: COMPLETE is dropped
+    expect(received.map((r) => r.event.eventType)).toEqual(["START"]);
+    expect(warnings.filter((w) => w.includes("more than 1 events waiting"))).toHaveLength(1);
+  });
+});
+
 describe("lineage options", () => {
   it("appends JSON lines to a file", async () => {
     const file = path.join(scratch, "events.jsonl");
