@@ -99,7 +99,7 @@ describe("lineage events over HTTP", () => {
     expect(received[2]!.event.job.name).toMatch(/^count@/);
   });
 
-  it("reads OPENLINEAGE_URL, OPENLINEAGE_ENDPOINT and OPENLINEAGE_API_KEY when no option is given; lineage: false wins", async () => {
+  it("reads OPENLINEAGE_URL, OPENLINEAGE_ENDPOINT and OPENLINEAGE_API_KEY when no option is given; lineage: false and OPENLINEAGE_DISABLED win", async () => {
     vi.stubEnv("OPENLINEAGE_URL", `${base}/`);
     vi.stubEnv("OPENLINEAGE_ENDPOINT", "custom/lineage");
     vi.stubEnv("OPENLINEAGE_API_KEY", "env-key");
@@ -107,6 +107,9 @@ describe("lineage events over HTTP", () => {
     expect(await ctx.parallelize([1, 2, 3]).count()).toBe(3);
     const off = testContext({ lineage: false });
     expect(await off.parallelize([1]).count()).toBe(1);
+    vi.stubEnv("OPENLINEAGE_DISABLED", "true");
+    const disabled = testContext();
+    expect(await disabled.parallelize([1]).count()).toBe(1);
     await stopContexts();
     expect(received.map((r) => [r.url, r.authorization, r.event.eventType])).toEqual([
       ["/custom/lineage", "Bearer env-key", "START"],
