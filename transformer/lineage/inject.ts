@@ -10,7 +10,7 @@
  */
 import type * as ts from "typescript";
 import { createFileContext, type TS } from "../context.js";
-import { siteOf } from "../engine.js";
+import { mentionsRddopt, siteOf } from "../engine.js";
 import { toColumnLineageDataset } from "./facet.js";
 import { sinkLineages } from "./index.js";
 
@@ -18,6 +18,7 @@ export const LINEAGE_HOOK = "rddopt.lineage";
 
 /** `optimized` (the file after the optimizer's edits) with every action of `original` tagged. */
 export function injectLineage(ts: TS, program: ts.Program, context: ts.TransformationContext, original: ts.SourceFile, optimized: ts.SourceFile): ts.SourceFile {
+  if (!mentionsRddopt(ts, program, original)) return optimized;
   let tags: Map<ts.Node, string>;
   try {
     const fc = createFileContext(ts, program, original, true);
