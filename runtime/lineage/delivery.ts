@@ -4,6 +4,8 @@
  * process warning and never thrown. `flush()` (called by ctx.stop()) waits for what is queued.
  */
 import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
 import type { RunEvent } from "./openlineage.js";
 import type { ResolvedLineage } from "./options.js";
 
@@ -11,6 +13,7 @@ export class Delivery {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private warned = false;
+  private agent: http.Agent | undefined;
 
   constructor(private readonly config: ResolvedLineage) {}
 
@@ -43,17 +46,44 @@ export class Delivery {
   private async deliver(body: string): Promise<void> {
     const { http, file } = this.config;
     if (file) await fs.promises.appendFile(file, body + "\n");
-    if (http) {
-      const response = await fetch(http.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(http.apiKey ? { authorization: `Bearer ${http.apiKey}` } : {}) },
-        body,
-        signal: AbortSignal.timeout(this.config.timeoutMs),
-      });
-      // the body is not needed, but reading it frees the connection
-      await response.arrayBuffer();
-      if (!response.ok) throw new Error(`${http.url} answered ${response.status} ${response.statusText}`);
-    }
+    if (http) await this.post(http.url, http.apiKey, body);
+  }
+
+  /** One POST over a kept-alive connection (node:http costs a fraction of fetch's CPU per event). */
+  private post(url: string, apiKey: string | undefined, body: string): Promise<void> {
+    const target = new URL(url);
+    const client = target.protocol === "https:" ? https : http;
+    this.agent ??= new client.Agent({ keepAlive: true, maxSockets: 1 });
+    return new Promise<void>((resolve, reject) => {
+      const request = client.request(
+        target,
+        {
+          method: "POST",
+          agent: this.agent,
+          timeout: this.config.timeoutMs,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+        },
+        (response) => {
+          // the answer's body is not needed, but reading it frees the connection for the next event
+          response.resume();
+          response.on("end", () => {
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve();
+            else reject(new Error(`${url} answered ${status} ${response.statusMessage ?? ""}`.trim()));
+          });
+          response.on("error", reject);
+        },
+      );
+      request.on("timeout", () => request.destroy(new Error(`no answer from ${url} within ${this.config.timeoutMs} ms`)));
+      request.on("error", reject);
+      request.end(body);
+    });
+  }
+
+  /** Closes kept-alive connections, so an idle process can exit. */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   private warnOnce(why: string): void {

@@ -42,9 +42,10 @@ export class LineageEmitter implements Listener {
     this.emit(e.error === undefined ? "COMPLETE" : "FAIL", run, e.error);
   }
 
-  /** Waits for queued events; ctx.stop() calls it. */
-  flush(): Promise<void> {
-    return this.delivery.flush();
+  /** Waits for queued events and closes the connection; ctx.stop() calls it. */
+  async flush(): Promise<void> {
+    await this.delivery.flush();
+    this.delivery.close();
   }
 
   private describe(scope: JobScope | undefined, action: string): Run {
