@@ -15,6 +15,7 @@ import { rddCallOf, isInRddoptPackage, type RddCall } from "../find/rdd-calls.js
 import { functionOf, usesArguments } from "../find/functions.js";
 import type { SiteInfo } from "../plan/plan.js";
 import { LineageValueAnalysis } from "./values.js";
+import { isWrite } from "../analyse/values.js";
 import { demandOnField, leafFields, observedFields, rowTypeOf } from "./fields.js";
 import { FILE_NAMESPACE, MEMORY_NAMESPACE, type DatasetRef, type IndirectSubtype, type Transformation } from "./types.js";
 
@@ -188,7 +189,7 @@ export class PipelineTracer {
     this.values = new LineageValueAnalysis(fc);
   }
 
-  /** Where an output field's value comes from: `keys` is its path in the rows of `rdd`. */
+  /** Records what an output field observed as `demand` of the rows of `rdd` depends on. */
   traceField(rdd: ts.Expression, demand: Demand, effect: Effect | undefined, found: Found[]): void {
     this.trace(rdd, demand, effect ?? { kind: "plain" }, found, "field", 0);
   }
@@ -317,9 +318,12 @@ export class PipelineTracer {
       ts.forEachChild(fn.body, visit);
     }
     if (returns.length === 0) return undefined;
+    // a parameter assigned in the body no longer holds the argument: the call is a dataset of its own
+    const symbols = fn.parameters.map((p) => this.fc.checker.getSymbolAtLocation(p.name));
+    if (symbols.some((symbol) => !symbol || this.fc.references(symbol).some((ref) => isWrite(this.fc, ref)))) return undefined;
     let bindings = outer;
     fn.parameters.forEach((parameter, i) => {
-      const symbol = this.fc.checker.getSymbolAtLocation(parameter.name);
+      const symbol = symbols[i];
       // a parameter without an argument takes its default (or undefined): followed as written in the helper
       const argument = expr.arguments[i] ?? parameter.initializer;
       if (symbol && argument) bindings = { symbol, expression: argument, outer, next: bindings };

@@ -15,6 +15,13 @@ export const totals = await onlyBig(load(ctx), 10)
   .reduceByKey((a, b) => a + b)
   .collect();
 
+// a parameter assigned in the helper no longer holds the argument: the call is a dataset of its own
+function reassigning(sales: RDD<Sale>): RDD<Sale> {
+  sales = sales.filter(([shop]) => shop.startsWith("x"));
+  return sales;
+}
+export const reassigned = await reassigning(load(ctx)).count();
+
 // a `let` may be reassigned: the RDD it holds is a dataset of its own
 let later = ctx.parallelize<Sale>([["a", 1]]);
 later = later.filter(([shop]) => shop !== "");
