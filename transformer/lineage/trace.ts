@@ -318,14 +318,15 @@ export class PipelineTracer {
       ts.forEachChild(fn.body, visit);
     }
     if (returns.length === 0) return undefined;
+    // a default is evaluated in the helper's own scope: such calls are datasets of their own
+    if (fn.parameters.some((p, i) => p.initializer && !expr.arguments[i])) return undefined;
     // a parameter assigned in the body no longer holds the argument: the call is a dataset of its own
     const symbols = fn.parameters.map((p) => this.fc.checker.getSymbolAtLocation(p.name));
     if (symbols.some((symbol) => !symbol || this.fc.references(symbol).some((ref) => isWrite(this.fc, ref)))) return undefined;
     let bindings = outer;
     fn.parameters.forEach((parameter, i) => {
       const symbol = symbols[i];
-      // a parameter without an argument takes its default (or undefined): followed as written in the helper
-      const argument = expr.arguments[i] ?? parameter.initializer;
+      const argument = expr.arguments[i];
       if (symbol && argument) bindings = { symbol, expression: argument, outer, next: bindings };
     });
     return { returns, bindings };
