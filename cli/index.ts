@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { analyze } from "./analyze.js";
 import { CliError } from "./errors.js";
-import { pluginOptions } from "./options.js";
+import { lineageOption, pluginOptions } from "./options.js";
 import { loadProject, resolveConfigPath } from "./project.js";
 import { displayPath, fileReport, summarize, type Report } from "./report.js";
 import { renderHtml } from "./render-html.js";
@@ -20,6 +20,7 @@ interface RewriteFlags {
   out: string;
   prune: boolean;
   broadcast: boolean;
+  lineage?: boolean;
   typescript?: string;
 }
 
@@ -65,7 +66,7 @@ async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
   const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
   if (note) process.stderr.write(`rddopt: ${note}\n`);
   const project = loadProject(ts, configPath, []);
-  const options = optionsFor(project.program.getCompilerOptions(), flags, command);
+  const options = { ...optionsFor(project.program.getCompilerOptions(), flags, command), lineage: flags.lineage === true || lineageOption(project.program.getCompilerOptions()) };
   const out = path.resolve(flags.out);
   // an earlier rewrite inside the project is output, not input
   const files = project.files.filter((f) => path.relative(out, f).startsWith(".."));
@@ -195,6 +196,7 @@ export function buildProgram(): Command {
     .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
     .option("--no-prune", "rewrite with field pruning off (default: the tsconfig plugin entry, else on)")
     .option("--no-broadcast", "rewrite with broadcast joins off (default: the tsconfig plugin entry, else on)")
+    .option("--lineage", "tag each action with its static column lineage for run-time events (default: the plugin entry's lineage)")
     .option("--typescript <dir>", "analyse with the TypeScript in this directory instead of the project's")
     .addHelpText(
       "after",

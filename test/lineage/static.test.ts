@@ -19,6 +19,7 @@ import { columnLineageErrors } from "./facet-shape.js";
 import type { RunEvent } from "../../runtime/index.js";
 import { sums } from "./cases/attach-job.js";
 import rddoptTransformer from "../../transformer/index.js";
+import { rewriteProgram } from "../../cli/rewrite.js";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
@@ -126,28 +127,45 @@ function emitWithLineage(file: string): string {
   }
 }
 
-test("with the plugin option lineage: true, each action's events carry its own column lineage, and results are unchanged", async () => {
-  const js = emitWithLineage(TAGGED_JOB);
-  expect(js).toContain('(globalThis[Symbol.for("rddopt.lineage")] ?? ((_lineage, rdd) => rdd))(');
+/** Runs emitted JavaScript of cases/tagged-job.ts against the built runtime; its stdout and lineage events. */
+async function runTaggedJob(js: string): Promise<{ result: unknown; events: RunEvent[] }> {
   const root = path.resolve(import.meta.dirname, "../..");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-tagged-"));
   try {
     // the emitted module, importing the built runtime (dist/: npm test builds it first)
     const script = path.join(dir, "job.mjs");
     fs.writeFileSync(script, js.replace(/from "rddopt"/, `from ${JSON.stringify(new URL(`file://${path.join(root, "dist", "runtime", "index.js")}`).href)}`));
-    const events = path.join(dir, "events.jsonl");
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: root, env: { ...process.env, LINEAGE_EVENTS: events } });
-    expect(JSON.parse(stdout)).toEqual({ totals: [["ada", 8], ["lin", 4]], pages: 2 });
-    const sent = fs.readFileSync(events, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent);
-    const complete = sent.filter((e) => e.eventType === "COMPLETE");
-    expect(complete.map((e) => e.outputs.map((o) => o.name))).toEqual([["collect@test/lineage/cases/tagged-job.ts:7"], ["count@test/lineage/cases/tagged-job.ts:8"]]);
-    const collectFacet = complete[0]!.outputs[0]!.facets!.columnLineage!;
-    expect(collectFacet.fields._2!.inputFields.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_2", "AGGREGATION"]]);
-    const countFacet = complete[1]!.outputs[0]!.facets!.columnLineage!;
-    expect(countFacet.dataset!.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_2", "FILTER"]]);
+    const file = path.join(dir, "events.jsonl");
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: root, env: { ...process.env, LINEAGE_EVENTS: file } });
+    return { result: JSON.parse(stdout), events: fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Each action's events carry that action's own column lineage, and the job computes what it did. */
+function expectTaggedEvents({ result, events }: { result: unknown; events: RunEvent[] }): void {
+  expect(result).toEqual({ totals: [["ada", 8], ["lin", 4]], pages: 2 });
+  const complete = events.filter((e) => e.eventType === "COMPLETE");
+  expect(complete.map((e) => e.outputs.map((o) => o.name))).toEqual([["collect@test/lineage/cases/tagged-job.ts:7"], ["count@test/lineage/cases/tagged-job.ts:8"]]);
+  const collectFacet = complete[0]!.outputs[0]!.facets!.columnLineage!;
+  expect(collectFacet.fields._2!.inputFields.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_2", "AGGREGATION"]]);
+  const countFacet = complete[1]!.outputs[0]!.facets!.columnLineage!;
+  expect(countFacet.dataset!.map((i) => [i.field, i.transformations![0]!.subtype])).toEqual([["_2", "FILTER"]]);
+}
+
+test("plugin option lineage: true tags each action; its events carry its own column lineage", async () => {
+  const js = emitWithLineage(TAGGED_JOB);
+  expect(js).toContain('(globalThis[Symbol.for("rddopt.lineage")] ?? ((_lineage, rdd) => rdd))(');
+  expectTaggedEvents(await runTaggedJob(js));
+});
+
+test("rddopt rewrite with lineage tags: the output type-checks as written and its events carry the column lineage", async () => {
+  const tsApi = ts as unknown as Parameters<typeof rewriteProgram>[0]; // the namespace type the CLI uses
+  const { files: [file] } = rewriteProgram(tsApi, program, [TAGGED_JOB], { lineage: true }, (f) => f);
+  expect(file!.typing).toBe("sites");
+  expect(file!.code).toContain('Symbol.for("rddopt.lineage")');
+  expectTaggedEvents(await runTaggedJob(ts.transpileModule(file!.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText));
 });
 
 // ---------------------------------------------------------------------------------------------------

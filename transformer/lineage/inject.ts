@@ -49,3 +49,27 @@ function tagged(ts: TS, tag: string, receiver: ts.Expression): ts.Expression {
   const fn = f.createParenthesizedExpression(f.createBinaryExpression(hook, ts.SyntaxKind.QuestionQuestionToken, f.createParenthesizedExpression(identity)));
   return ts.setTextRange(f.createCallExpression(fn, undefined, [f.createStringLiteral(tag), receiver]), receiver);
 }
+
+/**
+ * The same tags as text, for `rddopt rewrite`: inserted around each action's receiver in `magic` (an
+ * edit session over the original text). The cast keeps the receiver's static type, so the output still
+ * type-checks. Returns how many actions were tagged.
+ */
+export function injectLineageText(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, magic: MagicStringLike): number {
+  if (!mentionsRddopt(ts, program, sourceFile)) return 0;
+  const fc = createFileContext(ts, program, sourceFile, true);
+  const sinks = sinkLineages(fc, (node) => siteOf(program, sourceFile, node));
+  for (const { rdd, lineage } of sinks) {
+    const tag = JSON.stringify(JSON.stringify({ action: rdd.method, dataset: toColumnLineageDataset(lineage) }));
+    const hook = `((globalThis as any)[Symbol.for("${LINEAGE_HOOK}")] ?? ((_lineage: string, rdd: unknown) => rdd)) as <R>(lineage: string, rdd: R) => R`;
+    magic.prependLeft(rdd.receiver.getStart(sourceFile), `(${hook})(${tag}, `);
+    magic.appendRight(rdd.receiver.getEnd(), ")");
+  }
+  return sinks.length;
+}
+
+/** What injectLineageText needs of magic-string (the transformer does not depend on it). */
+export interface MagicStringLike {
+  prependLeft(index: number, content: string): unknown;
+  appendRight(index: number, content: string): unknown;
+}
