@@ -19,7 +19,7 @@ import { InvalidArgumentError, RddError, requirePositiveInt } from "./errors.js"
 import { ProgressBar } from "./progress.js";
 import { LineageEmitter } from "./lineage/emitter.js";
 import { resolveLineage, type LineageOptions } from "./lineage/options.js";
-import { inJobScope } from "./lineage/scope.js";
+import { inJobScope, preparingJob } from "./lineage/scope.js";
 
 export interface ContextOptions {
   /** Default number of partitions for parallelize and shuffles (default 8). */
@@ -191,6 +191,7 @@ export class Context {
 
   /** @internal Settles runtime decisions in the lineage (join strategies, sort bounds) before reading partition counts. */
   prepareJob(rdd: RDD<unknown>): Promise<void> {
+    if (this.lineage) return preparingJob(() => this.scheduler.prepare(rdd)); // its jobs are the engine's, not actions
     return this.scheduler.prepare(rdd);
   }
 

@@ -30,12 +30,14 @@ export class LineageEmitter implements Listener {
   }
 
   onJobStart(e: JobStartEvent): void {
+    if (currentJobScope()?.internal) return;
     const run = this.describe(scopeFor(e.description), e.description);
     this.runs.set(e.jobId, run);
     this.emit("START", run);
   }
 
   onJobEnd(e: JobEndEvent): void {
+    if (currentJobScope()?.internal && !this.runs.has(e.jobId)) return;
     // a job can fail before it starts (a missing partition, a failing join decision): FAIL alone, new run
     const run = this.runs.get(e.jobId) ?? this.describe(currentJobScope(), currentJobScope()?.description ?? "job");
     this.runs.delete(e.jobId);

@@ -18,6 +18,8 @@ export interface JobScope {
   output?: string;
   /** The static column lineage the transformer tagged this action with (plugin option `lineage: true`). */
   tagged?: TaggedLineage;
+  /** A job the engine runs to settle a decision before an action's own job (a sort's sample, a join side's size): no events. */
+  internal?: true;
 }
 
 /** What the transformer hands over per action: the output dataset of `rddopt lineage`, with its facet. */
@@ -28,6 +30,12 @@ export interface TaggedLineage {
 
 const jobs = new AsyncLocalStorage<JobScope>();
 const outputs = new AsyncLocalStorage<string>();
+const preparing = new AsyncLocalStorage<true>();
+
+/** Runs the preparation of an action's lineage (take and lookup settle joins and sorts before their job). */
+export function preparingJob<R>(run: () => R): R {
+  return preparing.run(true, run);
+}
 
 /** Runs a writing action: the job it starts writes `location` (saveAsTextFile's directory, ...). */
 export function writingTo<R>(location: string, run: () => R): R {
@@ -39,7 +47,8 @@ export function inJobScope<R>(rdd: RDD<unknown>, description: string, run: () =>
   if (jobs.getStore()) return run();
   const output = outputs.getStore();
   const lineage = tags.get(rdd)?.get(description);
-  return jobs.run({ rdd, description, site: userCallSite(), ...(output !== undefined ? { output } : {}), ...(lineage ? { tagged: lineage } : {}) }, run);
+  const internal = preparing.getStore() === true;
+  return jobs.run({ rdd, description, site: userCallSite(), ...(output !== undefined ? { output } : {}), ...(lineage ? { tagged: lineage } : {}), ...(internal ? { internal } : {}) }, run);
 }
 
 /**

@@ -180,6 +180,17 @@ describe("lineage options", () => {
     expect(events[0]!.inputs).toEqual([{ namespace: "file", name: input }]);
   });
 
+  it("sends events for actions, not for the jobs the engine runs to prepare one (a sort's sample, a join side's size)", async () => {
+    const file = path.join(scratch, "prepared.jsonl");
+    const ctx = testContext({ lineage: { file } });
+    const pairs = ctx.parallelize(Array.from({ length: 60 }, (_, i): [number, number] => [i % 7, i]), 4);
+    expect(await pairs.sortByKey().take(2)).toEqual([[0, 0], [0, 7]]);
+    expect(await pairs.join(ctx.parallelize([[3, "x"]] as [number, string][]), { strategy: "auto" }).lookup(3)).toHaveLength(9);
+    await ctx.stop();
+    const events = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent);
+    expect(events.map((e) => `${e.eventType} ${e.job.name.split("@")[0]}`)).toEqual(["START take", "COMPLETE take", "START lookup", "COMPLETE lookup"]);
+  });
+
   it("attaches the static column lineage (rddopt lineage --json) to the output it names", async () => {
     const file = path.join(scratch, "with-facet.jsonl");
     const out = path.join(scratch, "upper");
