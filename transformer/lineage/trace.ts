@@ -324,8 +324,7 @@ export class PipelineTracer {
     const symbols = fn.parameters.map((p) => this.fc.checker.getSymbolAtLocation(p.name));
     if (symbols.some((symbol) => !symbol || this.fc.references(symbol).some((ref) => isWrite(this.fc, ref)))) return undefined;
     let bindings = outer;
-    fn.parameters.forEach((parameter, i) => {
-      const symbol = symbols[i];
+    symbols.forEach((symbol, i) => {
       const argument = expr.arguments[i];
       if (symbol && argument) bindings = { symbol, expression: argument, outer, next: bindings };
     });
