@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { analyze } from "./analyze.js";
 import { CliError } from "./errors.js";
-import { pluginOptions } from "./options.js";
+import { lineageOption, pluginOptions } from "./options.js";
 import { loadProject, resolveConfigPath } from "./project.js";
 import { displayPath, fileReport, summarize, type Report } from "./report.js";
 import { renderHtml } from "./render-html.js";
@@ -14,12 +14,14 @@ import { renderText } from "./render-text.js";
 import { loadTypeScript } from "./typescript.js";
 import { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } from "./rewrite.js";
 import { showRun } from "./ui.js";
+import { lineageJson, lineageReport, renderLineageText } from "./lineage.js";
 
 interface RewriteFlags {
   project: string;
   out: string;
   prune: boolean;
   broadcast: boolean;
+  lineage?: boolean;
   typescript?: string;
 }
 
@@ -65,7 +67,7 @@ async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
   const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
   if (note) process.stderr.write(`rddopt: ${note}\n`);
   const project = loadProject(ts, configPath, []);
-  const options = optionsFor(project.program.getCompilerOptions(), flags, command);
+  const options = { ...optionsFor(project.program.getCompilerOptions(), flags, command), lineage: flags.lineage === true || lineageOption(project.program.getCompilerOptions()) };
   const out = path.resolve(flags.out);
   // an earlier rewrite inside the project is output, not input
   const files = project.files.filter((f) => path.relative(out, f).startsWith(".."));
@@ -125,6 +127,23 @@ async function report(files: string[], flags: ReportFlags, command: Command): Pr
   return flags.check && result.summary.changed > 0 ? 1 : 0;
 }
 
+interface LineageFlags {
+  project: string;
+  json?: boolean;
+  typescript?: string;
+}
+
+async function lineage(files: string[], flags: LineageFlags): Promise<number> {
+  const configPath = resolveConfigPath(flags.project);
+  const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
+  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const project = loadProject(ts, configPath, files);
+  const result = lineageReport(ts, project.program, project.files);
+  for (const { file, reason } of result.skipped ?? []) process.stderr.write(`rddopt: ${displayPath(file)} left out of the lineage: ${reason}\n`);
+  process.stdout.write(flags.json ? lineageJson(result) : renderLineageText(result));
+  return 0;
+}
+
 export function buildProgram(): Command {
   const program = new Command("rddopt")
     .description("Compile-time optimizer for RDD pipelines: see what it changes in your code and why.")
@@ -178,6 +197,7 @@ export function buildProgram(): Command {
     .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
     .option("--no-prune", "rewrite with field pruning off (default: the tsconfig plugin entry, else on)")
     .option("--no-broadcast", "rewrite with broadcast joins off (default: the tsconfig plugin entry, else on)")
+    .option("--lineage", "tag each action with its static column lineage for run-time events (default: the plugin entry's lineage)")
     .option("--typescript <dir>", "analyse with the TypeScript in this directory instead of the project's")
     .addHelpText(
       "after",
@@ -212,6 +232,35 @@ export function buildProgram(): Command {
     )
     .action(async (file: string, flags: { port?: string }) => {
       process.exitCode = await showRun(file, flags.port);
+    });
+  program
+    .command("lineage")
+    .exitOverride((error) => {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
+      process.exit(2);
+    })
+    .description("show, per pipeline (each action), which source fields feed each output field, and how")
+    .argument("[files...]", "only these files (each must belong to the project)")
+    .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
+    .option("--json", "print OpenLineage output datasets with the columnLineage facet")
+    .option("--typescript <dir>", "load TypeScript from this directory instead of the project's")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Fields are dotted paths: tuple positions _1, _2, ..., object properties by name, a row that is",
+        "neither tuple nor object is `value`. See docs/lineage.md.",
+        "",
+        "Examples:",
+        "  rddopt lineage                          every pipeline of ./tsconfig.json",
+        "  rddopt lineage -p app app/src/jobs.ts   one file of app/tsconfig.json",
+        "  rddopt lineage --json > lineage.json    OpenLineage column lineage facets",
+        "",
+        "Exit status: 0 done, 2 error.",
+      ].join("\n"),
+    )
+    .action(async (files: string[], flags: LineageFlags) => {
+      process.exitCode = await lineage(files, flags);
     });
   return program;
 }

@@ -5,6 +5,7 @@ interface PluginEntry {
   transform?: unknown;
   prune?: unknown;
   broadcast?: unknown;
+  lineage?: unknown;
 }
 
 function isRddoptPlugin(entry: PluginEntry): boolean {
@@ -17,4 +18,11 @@ export function pluginOptions(compilerOptions: object): Required<Pick<RddoptOpti
   const plugins = Array.isArray(declared) ? (declared as PluginEntry[]) : [];
   const entry = plugins.find(isRddoptPlugin);
   return { prune: entry?.prune !== false, broadcast: entry?.broadcast !== false };
+}
+
+/** Whether the first rddopt plugin entry asks for lineage tags on actions (`"lineage": true`; default off). */
+export function lineageOption(compilerOptions: object): boolean {
+  const declared = (compilerOptions as { plugins?: unknown }).plugins;
+  const plugins = Array.isArray(declared) ? (declared as PluginEntry[]) : [];
+  return plugins.find(isRddoptPlugin)?.lineage === true;
 }

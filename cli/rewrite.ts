@@ -16,6 +16,7 @@ import type * as ts from "typescript";
 import MagicString from "magic-string";
 import { normalizeOptions, planFor, mentionsRddopt } from "../transformer/engine.js";
 import { applyTextEdits, textEditMap, type TextEditOptions } from "../transformer/rewrite/text.js";
+import { injectLineageText } from "../transformer/lineage/inject.js";
 import type { Optimization, RddoptOptions, TransformerWarning } from "../transformer/report/types.js";
 import { CliError } from "./errors.js";
 import type { TypeScript } from "./typescript.js";
@@ -73,7 +74,8 @@ export function rewriteProgram(
     if (!sourceFile || !rewritable(file) || !mentionsRddopt(tsi, program, sourceFile)) continue;
     const plan = planFor(tsi, program, sourceFile, planOptions);
     warnings.push(...plan.warnings);
-    if (plan.edits.size > 0) planned.set(sourceFile.fileName, { sourceFile, plan });
+    // with lineage tags every file with pipelines is rewritten (render finds out whether it has actions)
+    if (plan.edits.size > 0 || options.lineage === true) planned.set(sourceFile.fileName, { sourceFile, plan });
   }
 
   const typing = new Map<string, RewrittenFile["typing"]>();
@@ -82,8 +84,9 @@ export function rewriteProgram(
     const level = typing.get(sourceFile.fileName) ?? "sites";
     const textOptions: TextEditOptions = { types: level === "sites" ? "erase" : "erase-patterns", checker };
     const result = applyTextEdits(tsi, sourceFile, plan.edits, textOptions);
+    const tagged = options.lineage === true && injectLineageText(tsi, program, sourceFile, result.magic) > 0;
     if (level === "nocheck") prependNocheck(result.magic, sourceFile.text);
-    return { ...result, code: result.magic.toString() };
+    return { ...result, code: result.magic.toString(), changed: result.changed || tagged };
   };
   const texts = new Map<string, Rendered>();
   for (const [file, { sourceFile, plan }] of planned) {

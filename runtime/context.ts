@@ -23,6 +23,9 @@ import { RunRecorder } from "./ui/recorder.js";
 import { checkPort, serveRun, type UiHandle, type UiOptions } from "./ui/server.js";
 import { Accumulator, listRules, valueRules, type AccumulatorOptions } from "./accumulator.js";
 import { writeMarkedCheckpoints } from "./rdd/checkpoint.js";
+import { LineageEmitter } from "./lineage/emitter.js";
+import { resolveLineage, type LineageOptions } from "./lineage/options.js";
+import { inJobScope, preparingJob } from "./lineage/scope.js";
 
 export interface ContextOptions {
   /** Default number of partitions for parallelize and shuffles (default 8). */
@@ -49,6 +52,12 @@ export interface ContextOptions {
   maxConcurrentJobs?: number;
   /** Scheduling pools: `{ mode: "FIFO" | "FAIR", pools: { name: { weight, minShare, mode } } }` (default FIFO, one pool "default"). */
   scheduler?: SchedulerOptions;
+  /**
+   * OpenLineage run events (docs/lineage.md): `{ url }` posts them to `<url>/api/v1/lineage`, `{ file }`
+   * appends JSON lines; `false` turns them off. Default: OPENLINEAGE_URL (with OPENLINEAGE_ENDPOINT,
+   * OPENLINEAGE_API_KEY) when set, else off.
+   */
+  lineage?: LineageOptions | false;
 }
 
 const MiB = 2 ** 20;
@@ -84,6 +93,7 @@ export class Context {
   private readonly pools: PoolScheduler;
   private readonly recorder: RunRecorder;
   private readonly views = new Set<UiHandle>();
+  private readonly lineage: LineageEmitter | undefined;
 
   constructor(options: ContextOptions = {}) {
     this.defaultParallelism = options.defaultParallelism ?? 8;
@@ -107,6 +117,9 @@ export class Context {
     if (progress === true || (progress === "auto" && process.stderr.isTTY && !process.env.CI)) {
       this.listeners.push(new ProgressBar(progress === true ? 0 : 1000));
     }
+    const lineage = resolveLineage(options.lineage);
+    this.lineage = lineage && new LineageEmitter(lineage);
+    if (this.lineage) this.listeners.push(this.lineage);
   }
 
   // ------------------------------------------------------------ creating RDDs
@@ -272,6 +285,7 @@ export class Context {
     if (this.stopped) return;
     this.stopped = true;
     await Promise.all([...this.views].map((v) => v.close()));
+    await this.lineage?.flush();
     this.shuffleStore.clear();
     this.blockManager.clear();
     if (this.scratch) {
@@ -290,7 +304,8 @@ export class Context {
   /** @internal Runs `func` over partitions of `rdd` (all by default) as one job. */
   async runJob<T, R>(rdd: RDD<T>, description: string, func: (split: number, tc: TaskContext) => R, partitions?: readonly number[]): Promise<R[]> {
     this.checkRunning();
-    const results = await this.scheduler.runJob(rdd, description, func, partitions);
+    const run = () => this.scheduler.runJob(rdd, description, func, partitions);
+    const results = await (this.lineage ? inJobScope(rdd as RDD<unknown>, description, run) : run());
     if (!this.scheduler.active) await this.writeCheckpoints(rdd as RDD<unknown>);
     return results;
   }
@@ -307,6 +322,7 @@ export class Context {
 
   /** @internal Settles runtime decisions in the lineage (join strategies, sort bounds) before reading partition counts. */
   prepareJob(rdd: RDD<unknown>): Promise<void> {
+    if (this.lineage) return preparingJob(() => this.scheduler.prepare(rdd)); // its jobs are the engine's, not actions
     return this.scheduler.prepare(rdd);
   }
 

@@ -23,3 +23,6 @@ export type { Executor, Task, TaskContext } from "./scheduler/task.js";
 export { InProcessExecutor } from "./scheduler/task.js";
 export type { PoolMetrics, PoolOptions, SchedulerOptions, SchedulingMode } from "./scheduler/pools.js";
 export type { JobQueuedEvent, JobPlan } from "./metrics.js";
+export type { LineageOptions } from "./lineage/options.js";
+export type { RunEvent, OpenLineageDataset, ColumnLineageFacet } from "./lineage/openlineage.js";
+export { writingTo } from "./lineage/scope.js";

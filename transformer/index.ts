@@ -12,6 +12,7 @@ import type { TS } from "./context.js";
 import { mentionsRddopt, normalizeOptions, planFor } from "./engine.js";
 import { applyEdits } from "./rewrite/apply.js";
 import { toDiagnostic } from "./report/diagnostic.js";
+import { injectLineage } from "./lineage/inject.js";
 
 export type { RddoptOptions, Optimization, FileResult, OptimizationKind, TransformerWarning } from "./report/types.js";
 export { analyzeProgram, type AnalyzeOptions } from "./report/analyze.js";
@@ -43,7 +44,7 @@ export default function rddoptTransformer(
     );
     return () => (sourceFile) => sourceFile;
   }
-  return (context) => (sourceFile) => {
+  const optimizeFile = (context: ts.TransformationContext, sourceFile: ts.SourceFile): ts.SourceFile => {
     if (!mentionsRddopt(typescript, program, sourceFile)) return sourceFile;
     const plan = planFor(typescript, program, sourceFile, options);
     const sink = config.warnings === "stderr" ? {} : extras;
@@ -64,6 +65,9 @@ export default function rddoptTransformer(
       return sourceFile;
     }
   };
+  // `lineage: true`: each action also hands its static column lineage to the runtime (transformer/lineage/inject.ts)
+  if (config.lineage !== true) return (context) => (sourceFile) => optimizeFile(context, sourceFile);
+  return (context) => (sourceFile) => injectLineage(typescript, program, context, sourceFile, optimizeFile(context, sourceFile));
 }
 
 function reportWarnings(

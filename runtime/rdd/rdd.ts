@@ -23,6 +23,7 @@ import { compileProjection, type ValueProjection } from "./projection.js";
 import { StatCounter } from "../stat-counter.js";
 import { BoundedHeap } from "./bounded-heap.js";
 import { checkpointFileOf, isCheckpointed, markForCheckpoint } from "./checkpoint-state.js";
+import { writingTo } from "../lineage/scope.js";
 
 export type Emit<T> = (row: T) => void;
 
@@ -662,11 +663,12 @@ export abstract class RDD<T> {
       throw new InvalidArgumentError(`Output directory ${dir} already exists. Delete it first or choose another path.`);
     }
     fs.mkdirSync(dir, { recursive: true });
-    await this.ctx.runJob(this, "saveAsTextFile", (split, tc) => {
+    // writingTo: lineage events name the directory as the job's output
+    await writingTo(dir, () => this.ctx.runJob(this, "saveAsTextFile", (split, tc) => {
       const lines: string[] = [];
       this.iterator(split, tc, (row) => lines.push(textLine(row)));
       fs.writeFileSync(path.join(dir, `part-${String(split).padStart(5, "0")}`), lines.length ? lines.join("\n") + "\n" : "");
-    });
+    }));
     fs.writeFileSync(path.join(dir, "_SUCCESS"), "");
   }
 

@@ -50,7 +50,11 @@ function isRuntimeRddMethod(fc: FileContext, call: ts.CallExpression): boolean {
 const packageOfFile = new Map<string, boolean>();
 /** True for rddopt's own runtime/rdd/rdd(.d).ts: the file pattern plus the nearest package.json named rddopt. */
 export function isRddoptRuntimeFile(fc: FileContext, fileName: string): boolean {
-  if (!RUNTIME_RDD_FILE.test(fileName)) return false;
+  return RUNTIME_RDD_FILE.test(fileName) && isInRddoptPackage(fc, fileName);
+}
+
+/** True for a file whose nearest package.json is rddopt's (its own sources, or its installed dist). */
+export function isInRddoptPackage(fc: FileContext, fileName: string): boolean {
   const known = packageOfFile.get(fileName);
   if (known !== undefined) return known;
   let dir = fileName.replace(/[\\/][^\\/]*$/, "");

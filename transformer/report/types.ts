@@ -17,6 +17,11 @@ export interface RddoptOptions {
    * although every file was emitted; "stderr" prints them instead and leaves the exit status alone.
    */
   warnings?: "diagnostic" | "stderr";
+  /**
+   * Hand each action's static column lineage (`rddopt lineage`) to the runtime, which attaches it to the
+   * action's OpenLineage events (default false; ts-patch builds only). See docs/lineage.md.
+   */
+  lineage?: boolean;
 }
 
 export type OptimizationKind = "prune" | "broadcast";
