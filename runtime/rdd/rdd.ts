@@ -20,6 +20,8 @@ import { InvalidArgumentError, JobFailedError, RddError, UserCodeError, requireP
 import { kinds } from "./registry.js";
 import { explain } from "../explain.js";
 import { compileProjection, type ValueProjection } from "./projection.js";
+import { saveAsCsv, saveAsJsonLines, saveAsParquet, type CsvWriteOptions, type ParquetWriteOptions, type WriteOptions } from "../io/writers.js";
+import { saveAsBucketed, type BucketOptions } from "../io/bucket-write.js";
 
 export type Emit<T> = (row: T) => void;
 
@@ -475,7 +477,27 @@ export abstract class RDD<T> {
     fs.writeFileSync(path.join(dir, "_SUCCESS"), "");
   }
 
+  /** One JSON value per line, one part file per partition plus `_SUCCESS`; `partitionBy` writes `column=value` directories. */
+  saveAsJsonLines(dir: string, options?: WriteOptions): Promise<void> {
+    return saveAsJsonLines(this, dir, options);
+  }
+
+  /** Object rows as CSV (header by default), one part file per partition plus `_SUCCESS`; `partitionBy` as saveAsJsonLines. */
+  saveAsCsv(dir: string, options?: CsvWriteOptions): Promise<void> {
+    return saveAsCsv(this, dir, options);
+  }
+
+  /** Object rows as Parquet (column types from the values), one part file per partition plus `_SUCCESS`; `partitionBy` as saveAsJsonLines. */
+  saveAsParquet(dir: string, options?: ParquetWriteOptions): Promise<void> {
+    return saveAsParquet(this, dir, options);
+  }
+
   // ------------------------------------------------------------ pair transformations (RDD<[K, V]> only)
+
+  /** Pairs in `buckets` files placed by HashPartitioner(buckets), the partitioner recorded; `ctx.readBucketed` reads them back partitioned. */
+  saveAsBucketed<K, V>(this: RDD<[K, V]>, dir: string, options: BucketOptions): Promise<void> {
+    return saveAsBucketed(this, dir, options);
+  }
 
 
   mapValues<K, V, U>(this: RDD<[K, V]>, f: (value: V) => U): RDD<[K, U]> {
