@@ -55,10 +55,14 @@ export function readParquet<T>(ctx: Context, location: string, options: ParquetO
     const plan = planFile(k.file.file, k.file.size, Object.keys(k.values), options);
     plans.set(k.file.file, plan);
     let first = true;
+    let firstRow = 0; // a split's start is its row group's first row (for row numbers in errors)
     plan.metadata.row_groups.forEach((group, index) => {
-      if (Number(group.num_rows) === 0) return;
-      splits.push({ file: k.file.file, start: 0, end: 0, group: index, firstOfFile: first, partitionValues: selectedPartitionValues(k.values, options.columns) });
-      first = false;
+      const rows = Number(group.num_rows);
+      if (rows > 0) {
+        splits.push({ file: k.file.file, start: firstRow, end: firstRow + rows, group: index, firstOfFile: first, partitionValues: selectedPartitionValues(k.values, options.columns) });
+        first = false;
+      }
+      firstRow += rows;
     });
   }
   const read = (split: SourceSplit, emit: (row: T) => void) => readGroup(split, plans.get(split.file)!, options, emit);
@@ -201,7 +205,7 @@ function flattenPages(pages: DecodedArray[]): DecodedArray {
 function toNumber(v: bigint, split: SourceSplit, column: string, row: number): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n)) {
-    throw dataError(`${v} does not fit a JS number exactly. Read the file with { int64: "bigint" }.`, split.file, row + 1, column, "row");
+    throw dataError(`${v} does not fit a JS number exactly. Read the file with { int64: "bigint" }.`, split.file, split.start + row + 1, column, "row");
   }
   return n;
 }

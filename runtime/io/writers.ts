@@ -146,7 +146,7 @@ export function textWriter(file: string, header?: string): { append(text: string
 /** JSON of a row, or a clear error for a value JSON cannot hold faithfully. */
 export function strictJson(op: string, row: unknown): string {
   const fail = (what: string) =>
-    new InvalidArgumentError(`${op} cannot write ${what} as JSON (in row ${describeValue(row)}). Convert it first (rdd.map(...)), for example to a string or number.`);
+    new InvalidArgumentError(`${op} cannot write ${what} as JSON (in row ${previewRow(row)}). Convert it first (rdd.map(...)), for example to a string or number.`);
   const json = JSON.stringify(row, function (this: unknown, _key, v: unknown) {
     if (typeof v === "bigint" || typeof v === "function" || typeof v === "symbol") throw fail(`a ${typeof v}`);
     if (typeof v === "number" && !Number.isFinite(v)) throw fail(String(v));
@@ -156,6 +156,20 @@ export function strictJson(op: string, row: unknown): string {
   });
   if (json === undefined) throw fail(describeValue(row));
   return json;
+}
+
+/** A short readable form of a row for error messages (bigints and non-finite numbers shown, not thrown on). */
+export function previewRow(row: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(row, (_k, v: unknown) =>
+      typeof v === "bigint" ? `${v}n` : typeof v === "number" && !Number.isFinite(v) ? String(v) : v instanceof Map || v instanceof Set ? `<${v.constructor.name}>` : v,
+    );
+  } catch {
+    text = undefined;
+  }
+  text ??= describeValue(row);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 export function saveAsJsonLines<T>(rdd: RDD<T>, dir: string, options: WriteOptions = {}): Promise<void> {
