@@ -11,7 +11,7 @@ import type { Context } from "../context.js";
 import type { RDD } from "../rdd/rdd.js";
 import { InvalidArgumentError } from "../errors.js";
 import { listInputFiles } from "./paths.js";
-import { FileSourceRDD, prunePartitions, selectedPartitionValues, splitBytesFor, type PartitionValue, type SourceOptions, type SourceSplit } from "./source.js";
+import { FileSourceRDD, columnsDetail, prunePartitions, selectedPartitionValues, splitBytesFor, type PartitionValue, type SourceOptions, type SourceSplit } from "./source.js";
 import { planLineSplits, readSplitChunks, type SplitCursor } from "./line-source.js";
 import { DEFAULT_MAX_SPLIT_BYTES, forEachChunk, openSource } from "./splits.js";
 import { BadValue, checkColumns, checkSchema, convertCell, dataError, type ColumnType, type Schema } from "./schema.js";
@@ -106,7 +106,7 @@ export function readCsv<T>(ctx: Context, location: string, options: CsvOptions =
   );
   const read = (split: SourceSplit, emit: (row: T) => void) => readCsvSplit(split, plans.get(split.file)!, options, emit);
   const mode = (options.multiLine ?? true) ? "one split per file (multiLine)" : "line splits";
-  return new FileSourceRDD<T>(ctx, READER, location, splits, skipped, read, [mode, options.columns ? `columns [${options.columns.join(", ")}]` : ""].filter(Boolean).join(", "));
+  return new FileSourceRDD<T>(ctx, READER, location, splits, skipped, read, [mode, columnsDetail(options)].filter(Boolean).join(", "));
 }
 
 /** Column names (from the header, or `_c0`...) and the columns rows keep, checked against schema and `columns`. */
@@ -128,7 +128,7 @@ function planFile(file: string, partitionColumns: readonly string[], options: Cs
     }
   }
   for (const c of options.columns ?? []) {
-    if (!known(c) && first !== undefined) {
+    if (!known(c) && first !== undefined && options.site === undefined) {
       throw dataError(`columns names "${c}", which the file does not have (columns: ${names.join(", ")}).`, file, 1, c);
     }
   }

@@ -2,7 +2,7 @@
 import type { Context } from "../context.js";
 import type { RDD } from "../rdd/rdd.js";
 import { listInputFiles } from "./paths.js";
-import { FileSourceRDD, prunePartitions, selectedPartitionValues, splitBytesFor, type SourceOptions, type SourceSplit } from "./source.js";
+import { FileSourceRDD, columnsDetail, prunePartitions, selectedPartitionValues, splitBytesFor, type SourceOptions, type SourceSplit } from "./source.js";
 import { planLineSplits, readSplitLines, type SplitCursor } from "./line-source.js";
 import { DEFAULT_MAX_SPLIT_BYTES } from "./splits.js";
 import { BadValue, checkColumns, checkSchema, checkValue, dataError, describeValue, type Schema } from "./schema.js";
@@ -30,7 +30,7 @@ export function readJsonLines<T>(ctx: Context, location: string, options: JsonLi
     splitBytes,
   );
   const read = (split: SourceSplit, emit: (row: T) => void) => readSplitLines(split, rowReader(split, options, emit));
-  const detail = options.columns ? `columns [${options.columns.join(", ")}]` : "";
+  const detail = columnsDetail(options);
   return new FileSourceRDD<T>(ctx, READER, location, splits, skipped, read, detail);
 }
 
@@ -38,7 +38,9 @@ function rowReader<T>(split: SourceSplit, options: JsonLinesOptions, emit: (row:
   const { columns, schema } = options;
   const values = split.partitionValues;
   const hasValues = Object.keys(values).length > 0;
-  const needsObject = columns !== undefined || schema !== undefined || hasValues;
+  // `columns` alone keeps fields of object rows and passes other values as they are (as projectValues does), so
+  // pruning never turns a row the code handles into an error; a schema or partition columns need objects.
+  const needsObject = schema !== undefined || hasValues;
   const checks = schema ? Object.entries(schema).filter(([c]) => !(c in values) && (!columns || columns.includes(c))) : [];
   return (line, offset, cursor) => {
     if (line.trim() === "") return; // blank lines (a trailing one, say) hold no row
@@ -48,8 +50,9 @@ function rowReader<T>(split: SourceSplit, options: JsonLinesOptions, emit: (row:
     } catch (e) {
       throw dataError(`not valid JSON (${(e as Error).message}). Each line must hold one JSON value.`, split.file, cursor.lineAt(offset), undefined);
     }
-    if (!needsObject) return emit(value as T);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (!needsObject && (!columns || !isObject)) return emit(value as T);
+    if (!isObject) {
       throw dataError(`${describeValue(value)} is not a JSON object; a schema, columns or partition directories need object rows.`, split.file, cursor.lineAt(offset), undefined);
     }
     const obj = value as Record<string, unknown>;
@@ -62,7 +65,11 @@ function rowReader<T>(split: SourceSplit, options: JsonLinesOptions, emit: (row:
     let row: Record<string, unknown> = obj;
     if (columns) {
       row = {};
-      for (const c of columns) if (Object.hasOwn(obj, c)) row[c] = obj[c];
+      for (const c of columns) {
+        if (!Object.hasOwn(obj, c)) continue;
+        if (c === "__proto__") Object.defineProperty(row, c, { value: obj[c], writable: true, enumerable: true, configurable: true });
+        else row[c] = obj[c];
+      }
     }
     if (hasValues) Object.assign(row, values);
     emit(row as T);

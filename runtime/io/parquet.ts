@@ -16,7 +16,7 @@ import type { Context } from "../context.js";
 import type { RDD } from "../rdd/rdd.js";
 import { InvalidArgumentError } from "../errors.js";
 import { listInputFiles } from "./paths.js";
-import { FileSourceRDD, prunePartitions, selectedPartitionValues, type SourceOptions, type SourceSplit } from "./source.js";
+import { FileSourceRDD, columnsDetail, prunePartitions, selectedPartitionValues, type SourceOptions, type SourceSplit } from "./source.js";
 import { checkColumns, checkSchema, dataError, type ColumnType, type Schema } from "./schema.js";
 
 export interface ParquetOptions extends SourceOptions {
@@ -66,7 +66,7 @@ export function readParquet<T>(ctx: Context, location: string, options: ParquetO
     });
   }
   const read = (split: SourceSplit, emit: (row: T) => void) => readGroup(split, plans.get(split.file)!, options, emit);
-  return new FileSourceRDD<T>(ctx, READER, location, splits, skipped, read, options.columns ? `columns [${options.columns.join(", ")}]` : "");
+  return new FileSourceRDD<T>(ctx, READER, location, splits, skipped, read, columnsDetail(options));
 }
 
 function planFile(file: string, size: number, partitionColumns: readonly string[], options: ParquetOptions): ParquetFilePlan {
@@ -75,7 +75,7 @@ function planFile(file: string, size: number, partitionColumns: readonly string[
   const names = tree.children.map((c) => c.element.name);
   const known = (c: string) => names.includes(c) || partitionColumns.includes(c);
   for (const c of options.columns ?? []) {
-    if (!known(c)) throw dataError(`columns names "${c}", which the file does not have (columns: ${names.join(", ")}).`, file, undefined, c);
+    if (!known(c) && options.site === undefined) throw dataError(`columns names "${c}", which the file does not have (columns: ${names.join(", ")}).`, file, undefined, c);
   }
   for (const [c, type] of Object.entries(options.schema ?? {})) {
     if (partitionColumns.includes(c)) continue;

@@ -21,6 +21,11 @@ export interface SourceOptions {
   filter?: Readonly<Record<string, readonly PartitionValue[]>>;
   /** Partition pruning by a predicate over a file's partition values (typed by the schema, else strings). */
   partitionFilter?: (values: Record<string, PartitionValue>) => boolean;
+  /**
+   * Written by the rddopt transformer with the `columns` it adds (the call's file:line:column): those columns
+   * are what downstream code reads, so a column the file lacks is left out instead of being an error.
+   */
+  site?: string;
 }
 
 /** What a split is: a byte range of a file, or (Parquet) a row group. */
@@ -157,7 +162,8 @@ export function splitBytesFor(reader: string, total: number, minPartitions: numb
   return Math.max(1, Math.min(goal, maxSplitBytes ?? fallbackMax));
 }
 
-export function addPartitionValues<R extends object>(row: R, values: Record<string, PartitionValue>, hasValues: boolean): R {
-  if (hasValues) Object.assign(row, values);
-  return row;
+/** The explain() detail of a `columns` option. */
+export function columnsDetail(options: SourceOptions): string {
+  if (!options.columns) return "";
+  return `columns [${options.columns.join(", ")}]${options.site ? ` (pruned by rddopt, site ${options.site})` : ""}`;
 }

@@ -49,8 +49,8 @@ function isRuntimeRddMethod(fc: FileContext, call: ts.CallExpression): boolean {
 
 const packageOfFile = new Map<string, boolean>();
 /** True for rddopt's own runtime/rdd/rdd(.d).ts: the file pattern plus the nearest package.json named rddopt. */
-export function isRddoptRuntimeFile(fc: FileContext, fileName: string): boolean {
-  if (!RUNTIME_RDD_FILE.test(fileName)) return false;
+export function isRddoptRuntimeFile(fc: FileContext, fileName: string, pattern: RegExp = RUNTIME_RDD_FILE): boolean {
+  if (!pattern.test(fileName)) return false;
   const known = packageOfFile.get(fileName);
   if (known !== undefined) return known;
   let dir = fileName.replace(/[\\/][^\\/]*$/, "");

@@ -16,7 +16,9 @@ export type Edit =
   /** A shuffle input: `<input>.projectValues(<shape read as it arrives>)`. */
   | { kind: "project"; shape: Shape; arriving: Shape }
   /** A value literal returned right before the shuffle: pruned in place to `shape`. */
-  | { kind: "pruneLiteral"; shape: Shape };
+  | { kind: "pruneLiteral"; shape: Shape }
+  /** A reader call (`ctx.readParquet(...)`, plan/sources.ts): `columns` and `site` added as the only options or `after` the written ones. */
+  | { kind: "readerColumns"; columns: readonly string[]; site: string; placement: "only" | "after" };
 
 /** Edits of one node apply in layer order: reads of pruned values, then call arguments, then projections. */
 export function layerOf(edit: Edit): number {
@@ -25,6 +27,7 @@ export function layerOf(edit: Edit): number {
     case "pattern":
       return 0;
     case "joinOptions":
+    case "readerColumns":
       return 1;
     case "project":
     case "pruneLiteral":

@@ -42,7 +42,24 @@ function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
     }
     case "pruneLiteral":
       return pruneLiteral(ts, visited as ts.Expression, edit.shape);
+    case "readerColumns":
+      return readerColumns(ts, visited as ts.CallExpression, edit);
   }
+}
+
+function readerColumns(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "readerColumns" }>): ts.CallExpression {
+  const { factory } = ts;
+  const ours = [
+    factory.createPropertyAssignment("columns", factory.createArrayLiteralExpression(edit.columns.map((c) => factory.createStringLiteral(c)))),
+    factory.createPropertyAssignment("site", factory.createStringLiteral(edit.site)),
+  ];
+  const written = call.arguments[1];
+  let options: ts.Expression = factory.createObjectLiteralExpression(ours, false);
+  if (edit.placement === "after" && written) {
+    const literal = innerExpression(ts, written) as ts.ObjectLiteralExpression;
+    options = ts.setTextRange(factory.updateObjectLiteralExpression(literal, [...literal.properties, ...ours]), literal);
+  }
+  return factory.updateCallExpression(call, call.expression, call.typeArguments, [call.arguments[0]!, options]);
 }
 
 function joinOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "joinOptions" }>): ts.CallExpression {

@@ -115,7 +115,21 @@ class TextEditor {
         return this.project(node as ts.Expression, edit.shape, edit.arriving);
       case "pruneLiteral":
         return this.pruneLiteral(node as ts.Expression, edit.shape);
+      case "readerColumns":
+        return this.readerColumns(node as ts.CallExpression, edit);
     }
+  }
+
+  private readerColumns(call: ts.CallExpression, edit: Extract<Edit, { kind: "readerColumns" }>): void {
+    const ours = `columns: [${edit.columns.map((c) => JSON.stringify(c)).join(", ")}], site: ${JSON.stringify(edit.site)}`;
+    const [first, written] = call.arguments;
+    if (!first) throw new Unsupported("a reader call without a path");
+    if (!written) return this.after(first.end, `, { ${ours} }`);
+    const literal = this.stripWrappers(written);
+    if (!this.ts.isObjectLiteralExpression(literal)) throw new Unsupported("reader options that are not an object literal");
+    const properties = literal.properties;
+    if (edit.placement === "only" || properties.length === 0) this.magic.overwrite(this.start(literal), literal.end, `{ ${ours} }`);
+    else this.after(properties[properties.length - 1].end, `, ${ours}`);
   }
 
   private index(argument: ts.Expression, position: number): void {

@@ -148,3 +148,18 @@ describe("JSON Lines", () => {
     await expect(ctx.parallelize([[1, undefined]]).saveAsJsonLines(path.join(dir, "d"))).rejects.toThrow(/undefined in an array/);
   });
 });
+
+describe("columns written by the transformer (site set)", () => {
+  it("a column the file lacks is left out instead of an error; non-object JSON rows pass as they are", async () => {
+    const ctx = testContext();
+    const dir = scratch();
+    const csv = write(path.join(dir, "t.csv"), "a,b\n1,2\n");
+    expect(() => ctx.readCsv(csv, { columns: ["a", "extra"] })).toThrow(/columns names "extra"/);
+    expect(await ctx.readCsv(csv, { columns: ["a", "extra"], site: "x.ts:1:1" }).collect()).toEqual([{ a: "1" }]);
+    expect(ctx.readCsv(csv, { columns: ["a"], site: "x.ts:1:1" }).explain()).toMatch(/columns \[a\] \(pruned by rddopt, site x\.ts:1:1\)/);
+    const jsonl = write(path.join(dir, "t.jsonl"), '{"a":1,"b":2}\n7\nnull\n[1]\n{"__proto__":{"x":1},"a":3}\n');
+    const rows = await ctx.readJsonLines<unknown>(jsonl, { columns: ["a", "__proto__"], site: "x.ts:1:1" }).collect();
+    expect(rows).toEqual([{ a: 1 }, 7, null, [1], JSON.parse('{"__proto__":{"x":1},"a":3}')]);
+    expect(Object.getPrototypeOf(rows[4])).toBe(Object.prototype);
+  });
+});
