@@ -36,6 +36,11 @@ const CASES = {
   spread: `const o = {};\nexport const n = ctx.readParquet<Sale>("s", { ...o }).map((s) => s.qty).count();\n`,
   untyped: `export const n = ctx.readCsv("s.csv").map((s) => s.qty).count();\n`,
   everyColumn: `export const n = ctx.readParquet<Sale>("s").map((s) => [s.day, s.storeId, s.qty, s.price, s.coupon]).collect();\n`,
+  dayFilter: `export const n = ctx.readParquet<Sale>("s").filter((s) => s.day === "2024-01-01" && s.qty > 1).collect();\n`,
+  twoColumns: `export const n = ctx.readParquet<Sale>("s", {}).filter((s) => ["a", "b"].includes(s.day) && (s.storeId === 1 || -2 === s.storeId) && s.qty > 0).count();\n`,
+  laterConjunct: `export const n = ctx.readParquet<Sale>("s").filter((s) => s.qty > 1 && s.day === "x").collect();\n`,
+  twoUses: `const r = ctx.readParquet<Sale>("s");\nexport const a = r.filter((s) => s.day === "x").collect();\nexport const b = r.count();\n`,
+  explicitFilter: `export const n = ctx.readParquet<Sale>("s", { filter: { day: ["y"] } }).filter((s) => s.day === "x").collect();\n`,
   countOnly: `export const n = ctx.readCsv<Sale>("s.csv").filter((s) => s.day === "x").map((s) => s.coupon).count();\n`,
 };
 const files = Object.fromEntries(Object.entries(CASES).map(([name, body]) => [name, path.join(dir, `${name}.ts`)]));
@@ -52,7 +57,7 @@ function rewrite(name: keyof typeof CASES) {
   const viaFactory = ts.createPrinter().printFile(factory.transformed[0]!);
   factory.dispose();
   expect(normalise(viaFactory)).toBe(normalise(text));
-  const readers = plan.optimizations.filter((o) => o.input === "source columns");
+  const readers = plan.optimizations.filter((o) => o.input === "source columns" || o.input === "source partitions");
   return { text, readers };
 }
 
@@ -77,7 +82,28 @@ describe("source column pruning", () => {
 
   it("a count needs only what decides which rows exist", () => {
     // the mapped value is only counted: it must exist (a returned field is read as present), its parts need not
-    expect(rewrite("countOnly").text).toContain(`ctx.readCsv<Sale>("s.csv", { columns: ["day", "coupon"], site:`);
+    expect(rewrite("countOnly").text).toContain(`ctx.readCsv<Sale>("s.csv", { columns: ["day", "coupon"], partitionFilter:`);
+  });
+
+  it("a filter starting with row.column === literal conditions gets a partitionFilter that keeps files of other layouts", () => {
+    const day = rewrite("dayFilter");
+    expect(day.text).toContain(`ctx.readParquet<Sale>("s", { partitionFilter: p => (!("day" in p) || p["day"] === "2024-01-01"), site:`);
+    expect(day.readers.find((r) => r.input === "source partitions")).toMatchObject({ status: "applied" });
+    const two = rewrite("twoColumns");
+    const filter = /partitionFilter: (p => .*?), site:/.exec(two.text)?.[1];
+    expect(filter).toBeDefined();
+    const keep = new Function(`return ${filter}`)() as (p: Record<string, unknown>) => boolean;
+    expect(keep({ day: "a", storeId: 1 })).toBe(true);
+    expect(keep({ day: "b", storeId: -2 })).toBe(true);
+    expect(keep({ day: "c", storeId: 1 })).toBe(false);
+    expect(keep({ day: "a", storeId: 3 })).toBe(false);
+    expect(keep({ storeId: 1 })).toBe(true); // no day directory: kept
+    expect(keep({})).toBe(true);
+    for (const name of ["laterConjunct", "twoUses", "explicitFilter"] as const) {
+      const { text, readers } = rewrite(name);
+      expect(text, name).not.toContain("partitionFilter");
+      expect(readers.find((r) => r.input === "source partitions")?.status, name).toBe("skipped");
+    }
   });
 
   it("leaves readers as written when rows are observed whole, escape, or the options may hold columns", () => {
@@ -94,8 +120,9 @@ describe("source column pruning", () => {
     for (const [name, reason] of cases) {
       const { text, readers } = rewrite(name);
       expect(text, name).not.toMatch(/site:/);
-      expect(readers[0]?.status, name).toBe("skipped");
-      expect(readers[0]?.reason, name).toMatch(reason);
+      const columns = readers.find((r) => r.input === "source columns");
+      expect(columns?.status, name).toBe("skipped");
+      expect(columns?.reason, name).toMatch(reason);
     }
   });
 });

@@ -17,8 +17,18 @@ export type Edit =
   | { kind: "project"; shape: Shape; arriving: Shape }
   /** A value literal returned right before the shuffle: pruned in place to `shape`. */
   | { kind: "pruneLiteral"; shape: Shape }
-  /** A reader call (`ctx.readParquet(...)`, plan/sources.ts): `columns` and `site` added as the only options or `after` the written ones. */
-  | { kind: "readerColumns"; columns: readonly string[]; site: string; placement: "only" | "after" };
+  /**
+   * A reader call (`ctx.readParquet(...)`, plan/sources.ts): `columns`, a `partitionFilter` keeping files whose
+   * partition values may pass `partitions` (per column, the values allowed), and `site`, added as the only
+   * options or `after` the written ones.
+   */
+  | { kind: "readerOptions"; columns?: readonly string[]; partitions?: readonly PartitionCondition[]; site: string; placement: "only" | "after" };
+
+/** Files whose partition column `column` holds none of `values` cannot hold a row the filter keeps. */
+export interface PartitionCondition {
+  column: string;
+  values: readonly (string | number | boolean | null)[];
+}
 
 /** Edits of one node apply in layer order: reads of pruned values, then call arguments, then projections. */
 export function layerOf(edit: Edit): number {
@@ -27,7 +37,7 @@ export function layerOf(edit: Edit): number {
     case "pattern":
       return 0;
     case "joinOptions":
-    case "readerColumns":
+    case "readerOptions":
       return 1;
     case "project":
     case "pruneLiteral":

@@ -18,7 +18,7 @@ import { KEEP, composeShapes, describeShape, isKeep, projectionShape, type Mode,
 import { plainObjectProperties, tupleElements } from "../analyse/types.js";
 import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
-import { findReaderCalls, sourceColumnsEdit } from "./sources.js";
+import { findReaderCalls, sourceOptionsEdit } from "./sources.js";
 
 export interface PlanOptions {
   prune: boolean;
@@ -135,9 +135,10 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
   if (options.prune && !dynamicScope) {
     for (const reader of findReaderCalls(fc)) {
       try {
-        const decision = sourceColumnsEdit(fc, analysis, reader, siteOf(reader.name).site);
+        const decision = sourceOptionsEdit(fc, analysis, reader, siteOf(reader.name).site);
         if (decision.edit) plan.edits.add(reader.call, decision.edit);
-        record(reader, "prune", decision.edit ? "applied" : "skipped", decision.reason, { input: "source columns" });
+        record(reader, "prune", decision.columns.applied ? "applied" : "skipped", decision.columns.reason, { input: "source columns" });
+        record(reader, "prune", decision.partitions.applied ? "applied" : "skipped", decision.partitions.reason, { input: "source partitions" });
       } catch (error) {
         warn(reader, "pruning", error);
       }

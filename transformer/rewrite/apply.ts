@@ -6,6 +6,7 @@ import type * as ts from "typescript";
 import { innerExpression, type TS } from "../context.js";
 import type { Edit, Edits } from "../plan/edits.js";
 import { projectionSpec, pruneLiteral } from "./projection.js";
+import { readerOptionProperties } from "./reader-options.js";
 
 export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile: ts.SourceFile, edits: Edits): ts.SourceFile {
   if (edits.size === 0) return sourceFile;
@@ -42,17 +43,14 @@ function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
     }
     case "pruneLiteral":
       return pruneLiteral(ts, visited as ts.Expression, edit.shape);
-    case "readerColumns":
-      return readerColumns(ts, visited as ts.CallExpression, edit);
+    case "readerOptions":
+      return readerOptions(ts, visited as ts.CallExpression, edit);
   }
 }
 
-function readerColumns(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "readerColumns" }>): ts.CallExpression {
+function readerOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "readerOptions" }>): ts.CallExpression {
   const { factory } = ts;
-  const ours = [
-    factory.createPropertyAssignment("columns", factory.createArrayLiteralExpression(edit.columns.map((c) => factory.createStringLiteral(c)))),
-    factory.createPropertyAssignment("site", factory.createStringLiteral(edit.site)),
-  ];
+  const ours = readerOptionProperties(ts, edit);
   const written = call.arguments[1];
   let options: ts.Expression = factory.createObjectLiteralExpression(ours, false);
   if (edit.placement === "after" && written) {
@@ -61,7 +59,6 @@ function readerColumns(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { ki
   }
   return factory.updateCallExpression(call, call.expression, call.typeArguments, [call.arguments[0]!, options]);
 }
-
 function joinOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "joinOptions" }>): ts.CallExpression {
   const { factory } = ts;
   const ours = [factory.createPropertyAssignment("strategy", factory.createStringLiteral("auto"))];

@@ -19,6 +19,7 @@ import { Unsupported, innerExpression, simplePropertyName, type TS } from "../co
 import type { Edit, Edits } from "../plan/edits.js";
 import type { Shape } from "../plan/shape.js";
 import { projectionSpec } from "./projection.js";
+import { readerOptionProperties } from "./reader-options.js";
 
 export interface TextEditOptions {
   /**
@@ -115,13 +116,15 @@ class TextEditor {
         return this.project(node as ts.Expression, edit.shape, edit.arriving);
       case "pruneLiteral":
         return this.pruneLiteral(node as ts.Expression, edit.shape);
-      case "readerColumns":
-        return this.readerColumns(node as ts.CallExpression, edit);
+      case "readerOptions":
+        return this.readerOptions(node as ts.CallExpression, edit);
     }
   }
 
-  private readerColumns(call: ts.CallExpression, edit: Extract<Edit, { kind: "readerColumns" }>): void {
-    const ours = `columns: [${edit.columns.map((c) => JSON.stringify(c)).join(", ")}], site: ${JSON.stringify(edit.site)}`;
+  private readerOptions(call: ts.CallExpression, edit: Extract<Edit, { kind: "readerOptions" }>): void {
+    const ours = readerOptionProperties(this.ts, edit)
+      .map((p) => this.printer.printNode(this.ts.EmitHint.Unspecified, p, this.sourceFile))
+      .join(", ");
     const [first, written] = call.arguments;
     if (!first) throw new Unsupported("a reader call without a path");
     if (!written) return this.after(first.end, `, { ${ours} }`);
