@@ -53,6 +53,15 @@ describe("bucketed storage", () => {
     expect(totals.length).toBe(97);
   });
 
+  it("re-bucketing a bucketed dataset with the same count needs no shuffle", async () => {
+    const ctx = testContext();
+    const dir = scratch();
+    await ctx.parallelize(orders, 3).saveAsBucketed(path.join(dir, "o"), { buckets: 4 });
+    await ctx.readBucketed<number, Order>(path.join(dir, "o")).mapValues((o) => o.amount).saveAsBucketed(path.join(dir, "amounts"), { buckets: 4 });
+    expect(ctx.lastJob!.shuffleBytesWritten).toBe(0);
+    expect(sorted(await ctx.readBucketed(path.join(dir, "amounts")).collect())).toEqual(sorted(orders.map(([k, o]) => [k, o.amount])));
+  });
+
   it("mismatched bucket counts fall back to a shuffle, with the reason recorded", async () => {
     const ctx = testContext();
     const dir = scratch();

@@ -47,6 +47,16 @@ describe("Parquet", () => {
     expect(() => ctx.readParquet(out, { columns: ["nope"] })).toThrow(/columns names "nope"/);
   });
 
+  it("columns: [] (a count) decodes no column and still yields every row; CSV likewise", async () => {
+    const ctx = testContext();
+    const dir = scratch();
+    await ctx.parallelize(sales, 2).saveAsParquet(path.join(dir, "p"), { rowGroupSize: 100 });
+    expect(await ctx.readParquet(path.join(dir, "p"), { columns: [] }).collect()).toEqual(sales.map(() => ({})));
+    expect(ctx.lastJob!.bytesRead).toBeLessThan(2000); // footers only
+    await ctx.parallelize(sales, 2).saveAsCsv(path.join(dir, "c"), { columns: ["id", "store"] });
+    expect(await ctx.readCsv(path.join(dir, "c"), { columns: [] }).count()).toBe(sales.length);
+  });
+
   it("checks a declared schema against the file's column types, and rows that do not fit Parquet fail clearly", async () => {
     const ctx = testContext();
     const dir = scratch();
@@ -89,6 +99,7 @@ describe("partitioned storage", () => {
       const pruned = await read({ filter: { store: ["north", "east 1/2"] } }).collect();
       expect(sorted(pruned)).toEqual(sorted(rows.filter((r) => r.store !== "süd")));
       const m = ctx.lastJob!;
+      expect(read({ filter: { store: ["north"] } }).explain()).toMatch(/3 files, 3 splits, 6 files pruned|3 files, \d+ splits, 6 files pruned/);
       expect(m.filesSkipped).toBe(3); // one part file per input partition under store=süd
       expect(m.bytesSkipped).toBeGreaterThan(0);
       expect(m.filesRead).toBe(6);
