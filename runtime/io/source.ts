@@ -131,7 +131,7 @@ export function prunePartitions(
     }
     const pass =
       (!filter || Object.entries(filter).every(([key, allowed]) => allowed.some((v) => samePartitionValue(values[key]!, v)))) &&
-      (!partitionFilter || partitionFilter({ ...values }));
+      (!partitionFilter || callPartitionFilter(reader, partitionFilter, values, file.file));
     if (pass) kept.push({ file, values });
     else {
       skipped.files++;
@@ -139,6 +139,19 @@ export function prunePartitions(
     }
   }
   return { kept, skipped };
+}
+
+function callPartitionFilter(
+  reader: string,
+  predicate: (values: Record<string, PartitionValue>) => boolean,
+  values: Record<string, PartitionValue>,
+  file: string,
+): boolean {
+  try {
+    return !!predicate({ ...values });
+  } catch (e) {
+    throw new InvalidArgumentError(`${reader} partitionFilter threw for ${file} (partition values ${JSON.stringify(values)}): ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function samePartitionValue(actual: PartitionValue, wanted: PartitionValue): boolean {
