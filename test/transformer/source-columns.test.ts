@@ -40,6 +40,7 @@ const CASES = {
   twoColumns: `export const n = ctx.readParquet<Sale>("s", {}).filter((s) => ["a", "b"].includes(s.day) && (s.storeId === 1 || -2 === s.storeId) && s.qty > 0).count();\n`,
   laterConjunct: `export const n = ctx.readParquet<Sale>("s").filter((s) => s.qty > 1 && s.day === "x").collect();\n`,
   twoUses: `const r = ctx.readParquet<Sale>("s");\nexport const a = r.filter((s) => s.day === "x").collect();\nexport const b = r.count();\n`,
+  explicitColumns: `export const n = ctx.readParquet<Sale>("s", { columns: ["day", "qty"] }).filter((s) => s.day === "x").collect();\n`,
   explicitFilter: `export const n = ctx.readParquet<Sale>("s", { filter: { day: ["y"] } }).filter((s) => s.day === "x").collect();\n`,
   countOnly: `export const n = ctx.readCsv<Sale>("s.csv").filter((s) => s.day === "x").map((s) => s.coupon).count();\n`,
 };
@@ -87,7 +88,7 @@ describe("source column pruning", () => {
 
   it("a filter starting with row.column === literal conditions gets a partitionFilter that keeps files of other layouts", () => {
     const day = rewrite("dayFilter");
-    expect(day.text).toContain(`ctx.readParquet<Sale>("s", { partitionFilter: p => (!("day" in p) || p["day"] === "2024-01-01"), site:`);
+    expect(day.text).toContain(`ctx.readParquet<Sale>("s", { partitionFilter: p => (!("day" in p) || p["day"] === "2024-01-01") })`); // rows collected whole: no columns
     expect(day.readers.find((r) => r.input === "source partitions")).toMatchObject({ status: "applied" });
     const two = rewrite("twoColumns");
     const filter = /partitionFilter: (p => .*?), site:/.exec(two.text)?.[1];
@@ -99,6 +100,8 @@ describe("source column pruning", () => {
     expect(keep({ day: "a", storeId: 3 })).toBe(false);
     expect(keep({ storeId: 1 })).toBe(true); // no day directory: kept
     expect(keep({})).toBe(true);
+    // a user's own columns stay as written and strict (no site): only the partition filter is added
+    expect(rewrite("explicitColumns").text).toContain(`{ columns: ["day", "qty"], partitionFilter: p => (!("day" in p) || p["day"] === "x") })`);
     for (const name of ["laterConjunct", "twoUses", "explicitFilter"] as const) {
       const { text, readers } = rewrite(name);
       expect(text, name).not.toContain("partitionFilter");

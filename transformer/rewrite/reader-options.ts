@@ -12,7 +12,9 @@ export function readerOptionProperties(ts: TS, edit: ReaderOptions): ts.Property
     out.push(factory.createPropertyAssignment("columns", factory.createArrayLiteralExpression(edit.columns.map((c) => factory.createStringLiteral(c)))));
   }
   if (edit.partitions?.length) out.push(factory.createPropertyAssignment("partitionFilter", partitionFilter(ts, edit.partitions)));
-  out.push(factory.createPropertyAssignment("site", factory.createStringLiteral(edit.site)));
+  // `site` tells the reader its columns are the plugin's (lenient about columns a file lacks): only with ours,
+  // so a user's own columns keep their error for a misspelt name
+  if (edit.columns) out.push(factory.createPropertyAssignment("site", factory.createStringLiteral(edit.site)));
   return out;
 }
 
