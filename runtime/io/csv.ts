@@ -43,9 +43,9 @@ export interface CsvOptions extends SourceOptions {
 
 const READER = "readCsv";
 
-/** The incremental API csv-parse's stream Parser wraps (push-based and synchronous). */
+/** The incremental API csv-parse's stream Parser wraps (push-based and synchronous); records are `string[]`, or `CsvRecord` with `info`. */
 interface CsvApi {
-  parse(buf: Buffer | undefined, end: boolean, push: (record: CsvRecord) => void, close: () => void): Error | undefined;
+  parse<R extends string[] | CsvRecord>(buf: Buffer | undefined, end: boolean, push: (record: R) => void, close: () => void): Error | undefined;
 }
 interface CsvRecord {
   record: string[];
@@ -66,8 +66,8 @@ function parserOptions(options: CsvOptions): Record<string, unknown> {
   };
 }
 
-function newApi(options: CsvOptions): CsvApi {
-  const parser = new Parser(parserOptions(options)) as unknown as { api?: CsvApi };
+function newApi(options: CsvOptions, info = true): CsvApi {
+  const parser = new Parser({ ...parserOptions(options), info }) as unknown as { api?: CsvApi };
   if (!parser.api || typeof parser.api.parse !== "function") {
     throw new InvalidArgumentError("readCsv needs csv-parse 5 or later (its incremental parser was not found). Reinstall rddopt's dependencies.");
   }
@@ -146,12 +146,12 @@ function firstRecord(file: string, options: CsvOptions): string[] | undefined {
     const stop = new Error("first record read");
     try {
       forEachChunk(source, 0, source.size, (bytes) => {
-        const err = api.parse(bytes, false, (r) => (first ??= r.record), () => {});
+        const err = api.parse(bytes, false, (r: CsvRecord) => (first ??= r.record), () => {});
         if (err) throw dataError(err.message, file, lineOf(err), undefined);
         if (first) throw stop;
       }, 64 * 1024);
       if (!first) {
-        const err = api.parse(undefined, true, (r) => (first ??= r.record), () => {});
+        const err = api.parse(undefined, true, (r: CsvRecord) => (first ??= r.record), () => {});
         if (err) throw dataError(err.message, file, lineOf(err), undefined);
       }
     } catch (e) {
@@ -169,24 +169,23 @@ function lineOf(err: Error): number | undefined {
 }
 
 function readCsvSplit<T>(split: SourceSplit, plan: CsvFilePlan, options: CsvOptions, emit: (row: T) => void): number {
-  const api = newApi(options);
+  // No per-record info objects on the hot path (they cost csv-parse about 40%): a record's line is found again
+  // only when an error needs it (recordLine).
+  const api = newApi(options, false);
   const header = options.header ?? true;
   const relax = options.relaxColumnCount ?? false;
   const values: Record<string, PartitionValue> = split.partitionValues;
   const hasValues = Object.keys(values).length > 0;
   const width = plan.names.length;
+  const kept = plan.kept;
   let skipHeader = false;
   let cursor: SplitCursor | undefined;
-  let from = 0;
-  let baseLine: number | undefined; // lines before `from`, counted on the first error
-  let previousEnd = 0;
-  const lineNo = (relative: number) => {
-    baseLine ??= from === 0 || !cursor ? 0 : cursor.lineAt(from) - 1;
-    return baseLine + relative;
-  };
-  const push = ({ record, info }: CsvRecord) => {
-    const startLine = previousEnd + 1;
-    previousEnd = info.lines;
+  let range = { from: 0, to: 0 };
+  let records = 0; // records parsed in this split, the header included
+  const baseLine = () => (range.from === 0 || !cursor ? 0 : cursor.lineAt(range.from) - 1);
+  const lineOfRecord = () => (cursor ? baseLine() + recordLine(cursor, range, options, records) : undefined);
+  const push = (record: string[]) => {
+    records++;
     if (skipHeader) {
       skipHeader = false;
       return;
@@ -195,32 +194,34 @@ function readCsvSplit<T>(split: SourceSplit, plan: CsvFilePlan, options: CsvOpti
       throw dataError(
         `the record has ${record.length} fields, the ${header ? "header" : "first record"} has ${width}. Fix the row, quote fields holding "${options.delimiter ?? ","}", or pass relaxColumnCount: true.`,
         split.file,
-        lineNo(startLine),
+        lineOfRecord(),
         undefined,
       );
     }
     const row: Record<string, unknown> = {};
     try {
-      for (const c of plan.kept) {
+      for (let i = 0; i < kept.length; i++) {
+        const c = kept[i]!;
         const cell = record[c.index] ?? "";
         row[c.name] = c.type ? convertCell(cell, c.type, c.name) : cell;
       }
     } catch (e) {
-      if (e instanceof BadValue) throw dataError(e.message, split.file, lineNo(startLine), e.column);
+      if (e instanceof BadValue) throw dataError(e.message, split.file, lineOfRecord(), e.column);
       throw e;
     }
     if (hasValues) Object.assign(row, values);
     emit(row as T);
   };
   const fail = (err: Error) => {
-    throw dataError(`${err.message}. Check the quoting, or the delimiter/quote options.`, split.file, lineOf(err) !== undefined ? lineNo(lineOf(err)!) : undefined, undefined);
+    const line = lineOf(err);
+    throw dataError(`${err.message}. Check the quoting, or the delimiter/quote options.`, split.file, line !== undefined ? baseLine() + line : undefined, undefined);
   };
-  const read = readSplitChunks(
+  return readSplitChunks(
     split,
-    (start, c) => {
-      from = start;
+    (from, to, c) => {
+      range = { from, to };
       cursor = c;
-      skipHeader = header && start === 0;
+      skipHeader = header && from === 0;
     },
     (bytes) => {
       const err = api.parse(bytes, false, push, () => {});
@@ -231,5 +232,28 @@ function readCsvSplit<T>(split: SourceSplit, plan: CsvFilePlan, options: CsvOpti
       if (err) fail(err);
     },
   );
-  return read;
+}
+
+/** The line (relative to the split's start) where record number `n` (1-based) of the split starts: parsed again, with line info. */
+function recordLine(cursor: SplitCursor, range: { from: number; to: number }, options: CsvOptions, n: number): number {
+  const api = newApi(options, true);
+  let seen = 0;
+  let previousEnd = 0;
+  let found: number | undefined;
+  const stop = new Error("record found");
+  const push = (r: CsvRecord) => {
+    seen++;
+    if (seen === n) {
+      found = previousEnd + 1;
+      throw stop;
+    }
+    previousEnd = r.info.lines;
+  };
+  try {
+    forEachChunk(cursor.source, range.from, range.to, (bytes) => void api.parse(bytes, false, push, () => {}));
+    api.parse(undefined, true, push, () => {});
+  } catch (e) {
+    if (e !== stop) throw e;
+  }
+  return found ?? previousEnd + 1;
 }

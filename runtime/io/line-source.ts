@@ -52,7 +52,7 @@ export function readSplitLines(split: SourceSplit, onLine: (line: string, offset
 /** Streams the split's aligned bytes in chunks (a parser finds record boundaries itself); returns the bytes read from disk. */
 export function readSplitChunks(
   split: SourceSplit,
-  onStart: (from: number, cursor: SplitCursor) => void,
+  onStart: (from: number, to: number, cursor: SplitCursor) => void,
   onChunk: (bytes: Buffer) => void,
   onEnd: () => void,
   chunkBytes?: number,
@@ -60,7 +60,7 @@ export function readSplitChunks(
   const source = openSource(split.file);
   try {
     const { from, to } = rangeOf(split, source);
-    onStart(from, cursorOf(source));
+    onStart(from, to, cursorOf(source));
     const scanned = forEachChunk(source, from, to, onChunk, chunkBytes);
     onEnd();
     return diskBytes(split, scanned);
