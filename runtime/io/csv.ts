@@ -62,7 +62,6 @@ function parserOptions(options: CsvOptions): Record<string, unknown> {
     skip_empty_lines: options.skipEmptyLines ?? true,
     relax_column_count: true, // field counts are checked here, with an error naming the file and line
     bom: true,
-    info: true,
   };
 }
 
