@@ -16,3 +16,11 @@ export { RddError, InvalidArgumentError, SerializationError, JobFailedError } fr
 export type { JobMetrics, JoinDecision, JoinSideEstimate, JoinStrategyTaken, Listener, JobStartEvent, JobEndEvent, StageEvent, TaskEvent, TaskEndEvent } from "./metrics.js";
 export type { Executor, Task, TaskContext } from "./scheduler/task.js";
 export { InProcessExecutor } from "./scheduler/task.js";
+export type { CsvOptions } from "./io/csv.js";
+export type { JsonLinesOptions } from "./io/jsonl.js";
+export type { ParquetOptions } from "./io/parquet.js";
+export type { TextFileOptions } from "./io/text.js";
+export type { SourceOptions, PartitionValue } from "./io/source.js";
+export type { WriteOptions, CsvWriteOptions, ParquetWriteOptions } from "./io/writers.js";
+export type { BucketOptions, BucketingMetadata } from "./io/bucket-write.js";
+export { SourceDataError, type ColumnType, type Schema } from "./io/schema.js";
