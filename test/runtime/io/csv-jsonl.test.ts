@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { JobFailedError, SourceDataError } from "../../../runtime/index.js";
 import { testContext } from "../../helpers/context.js";
 import { scratch, sorted, write } from "./helpers.js";
 
@@ -135,6 +136,10 @@ describe("JSON Lines", () => {
     await expect(ctx.readJsonLines(file).collect()).rejects.toThrow(/bad\.jsonl, line 3: not valid JSON/);
     const typed = write(path.join(dir, "typed.jsonl"), '{"a":1}\n{"a":"2"}\n');
     await expect(ctx.readJsonLines(typed, { schema: { a: "number" } }).collect()).rejects.toThrow(/typed\.jsonl, line 2, column "a": "2" is not a number/);
+    const failure = await ctx.readJsonLines(typed, { schema: { a: "number" } }).collect().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JobFailedError);
+    expect((failure as JobFailedError).cause).toBeInstanceOf(SourceDataError);
+    expect((failure as JobFailedError).cause).toMatchObject({ file: typed, line: 2, column: "a" });
     const missing = write(path.join(dir, "missing.jsonl"), '{"a":1}\n{"b":1}\n');
     await expect(ctx.readJsonLines(missing, { schema: { a: "number" } }).collect()).rejects.toThrow(/line 2, column "a": the field is missing/);
   });
