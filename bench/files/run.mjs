@@ -143,6 +143,7 @@ try {
     `\`npm run bench:files -- --rows ${ROWS} --repeats ${REPEATS}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}.`,
     `Fact table: ${ROWS} rows x 10 columns (Parquet ${mib(sizes.parquet)}, CSV ${mib(sizes.csv)}); store table 500 rows (CSV). Pruned = \`columns: [storeId, quantity, price, flagged]\` (4 of 10).`,
     "Medians of the repeats after one warm-up round; variants alternate in one process. CPU = user + system of the whole process.",
+    `Load average at the end of the run: ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min): on a busy machine wall time is far above CPU time; compare the CPU column and the ratios.`,
     "",
     "| format | source pruning | bytes read | wall ms | CPU ms | result rows |",
     "| --- | --- | ---: | ---: | ---: | ---: |",
