@@ -92,8 +92,8 @@ describe("bucketed storage", () => {
     const foreign = ctx.readBucketed(out);
     expect(foreign.partitioner).toBeUndefined(); // read unpartitioned: joins shuffle it
     expect(sorted(await foreign.collect())).toEqual(sorted(orders));
-    await expect(ctx.parallelize([[NaN, 1]]).saveAsBucketed(path.join(dir, "k"), { buckets: 2 })).rejects.toThrow(/cannot be stored so that it reads back as the same key/);
-    await expect(ctx.parallelize([[1, 2]]).saveAsBucketed(path.join(dir, "z"), { buckets: 0 })).rejects.toThrow(/buckets must be a positive integer/);
+    await expect(ctx.parallelize<[number, number]>([[NaN, 1]]).saveAsBucketed(path.join(dir, "k"), { buckets: 2 })).rejects.toThrow(/cannot be stored so that it reads back as the same key/);
+    await expect(ctx.parallelize<[number, number]>([[1, 2]]).saveAsBucketed(path.join(dir, "z"), { buckets: 0 })).rejects.toThrow(/buckets must be a positive integer/);
     expect(() => ctx.readBucketed(path.join(dir, "none"))).toThrow(/Is .* a dataset written by saveAsBucketed/);
   });
 });
