@@ -53,7 +53,7 @@ function rowReader<T>(split: SourceSplit, options: JsonLinesOptions, emit: (row:
     const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
     if (!needsObject && (!columns || !isObject)) return emit(value as T);
     if (!isObject) {
-      throw dataError(`${describeValue(value)} is not a JSON object; a schema, columns or partition directories need object rows.`, split.file, cursor.lineAt(offset), undefined);
+      throw dataError(`${describeValue(value)} is not a JSON object; a schema or partition directories need object rows.`, split.file, cursor.lineAt(offset), undefined);
     }
     const obj = value as Record<string, unknown>;
     try {
