@@ -14,7 +14,7 @@ import type { RDD } from "../rdd/rdd.js";
 import { HashPartitioner } from "../shuffle/partitioner.js";
 import { InvalidArgumentError, requirePositiveInt } from "../errors.js";
 import { describeValue } from "./schema.js";
-import { partName, save, strictJson, textWriter } from "./writers.js";
+import { parquetFile, partName, save, strictJson, textWriter, type PartWriter } from "./writers.js";
 
 export const BUCKETING_FILE = "_rddopt_bucketing.json";
 /** The hash `HashPartitioner` places keys by (runtime/shuffle/keys.ts); bump the version whenever it changes. */
@@ -25,8 +25,11 @@ export interface BucketOptions {
   buckets: number;
   /** What the key is, for people and tools reading the metadata (for example "customerId" or ["store", "day"]). */
   key?: string | readonly string[];
-  /** File format of the buckets: "jsonl" (the only one so far), one `[key, value]` JSON array per line. */
-  format?: "jsonl";
+  /**
+   * File format of the buckets: "jsonl" (default), one `[key, value]` JSON array per line; or "parquet", for
+   * object values: one column per field plus the key (as JSON) in column `_rddopt_key`.
+   */
+  format?: "jsonl" | "parquet";
 }
 
 export interface BucketingMetadata {
@@ -36,7 +39,7 @@ export interface BucketingMetadata {
   partitioner: "hash";
   buckets: number;
   key?: string | readonly string[];
-  fileFormat: "jsonl";
+  fileFormat: "jsonl" | "parquet";
   files: string[];
 }
 
@@ -45,9 +48,11 @@ export async function saveAsBucketed<K, V>(rdd: RDD<[K, V]>, dir: string, option
   if (typeof options !== "object" || options === null) throw new InvalidArgumentError(`${op} needs options such as { buckets: 8 }.`);
   requirePositiveInt(`${op} buckets`, options.buckets);
   if (options.buckets === undefined) throw new InvalidArgumentError(`${op} needs { buckets: n }, the number of bucket files.`);
-  if (options.format !== undefined && options.format !== "jsonl") throw new InvalidArgumentError(`${op} format must be "jsonl", got ${JSON.stringify(options.format)}.`);
+  const format = options.format ?? "jsonl";
+  if (format !== "jsonl" && format !== "parquet") throw new InvalidArgumentError(`${op} format must be "jsonl" or "parquet", got ${JSON.stringify(options.format)}.`);
   const placed = rdd.partitionBy(new HashPartitioner(options.buckets)); // no shuffle when already placed so
-  const files = Array.from({ length: options.buckets }, (_, b) => partName(b, ".jsonl"));
+  const ext = format === "parquet" ? ".parquet" : ".jsonl";
+  const files = Array.from({ length: options.buckets }, (_, b) => partName(b, ext));
   const metadata: BucketingMetadata = {
     format: "rddopt-bucketed",
     version: 1,
@@ -55,28 +60,48 @@ export async function saveAsBucketed<K, V>(rdd: RDD<[K, V]>, dir: string, option
     partitioner: "hash",
     buckets: options.buckets,
     ...(options.key !== undefined ? { key: options.key } : {}),
-    fileFormat: "jsonl",
+    fileFormat: format,
     files,
   };
-  await save(
-    placed,
-    dir,
-    op,
-    ".jsonl",
-    {},
-    (file) => {
-      const out = textWriter(file);
-      return {
-        add: (row) => {
-          if (!Array.isArray(row) || row.length !== 2) throw new InvalidArgumentError(`${op} needs pair rows [key, value], got ${describeValue(row)}. Key rows first: keyBy(r => r.id).`);
-          checkKey(op, row[0]);
-          out.append(strictJson(op, row) + "\n");
-        },
-        finish: () => out.finish(),
-      };
-    },
-    () => fs.writeFileSync(path.join(dir, BUCKETING_FILE), JSON.stringify(metadata, null, 2) + "\n"),
+  await save(placed, dir, op, ext, {}, format === "parquet" ? parquetBucket : jsonlBucket, () =>
+    fs.writeFileSync(path.join(dir, BUCKETING_FILE), JSON.stringify(metadata, null, 2) + "\n"),
   );
+}
+
+const OP = "saveAsBucketed";
+/** The column of a Parquet bucket file holding each row's key, as JSON (keys may be tuples). */
+export const KEY_COLUMN = "_rddopt_key";
+
+function checkPair(row: unknown): asserts row is [unknown, unknown] {
+  if (!Array.isArray(row) || row.length !== 2) throw new InvalidArgumentError(`${OP} needs pair rows [key, value], got ${describeValue(row)}. Key rows first: keyBy(r => r.id).`);
+  checkKey(OP, row[0]);
+}
+
+function jsonlBucket(file: string): PartWriter {
+  const out = textWriter(file);
+  return {
+    add: (row) => {
+      checkPair(row);
+      out.append(strictJson(OP, row) + "\n");
+    },
+    finish: () => out.finish(),
+  };
+}
+
+function parquetBucket(file: string): PartWriter {
+  const records: Record<string, unknown>[] = [];
+  return {
+    add: (row) => {
+      checkPair(row);
+      const value = row[1];
+      if (typeof value !== "object" || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+        throw new InvalidArgumentError(`${OP} with format "parquet" needs plain object values (one column per field), got ${describeValue(value)}. Use format "jsonl" for other values.`);
+      }
+      if (Object.hasOwn(value, KEY_COLUMN)) throw new InvalidArgumentError(`${OP}: a value has a field named ${KEY_COLUMN}, the column that holds the key. Rename the field.`);
+      records.push({ [KEY_COLUMN]: JSON.stringify(row[0]), ...(value as Record<string, unknown>) });
+    },
+    finish: () => fs.writeFileSync(file, Buffer.from(parquetFile(OP, records, 100_000))),
+  };
 }
 
 /** A key must read back as the same key (so it hashes to the same bucket): JSON's finite numbers, strings, booleans, null, and tuples of them. */

@@ -33,7 +33,7 @@ const compressors: Compressors = {
   BROTLI: (input) => zlib.brotliDecompressSync(input),
 };
 
-interface ParquetFilePlan {
+export interface ParquetFilePlan {
   metadata: FileMetaData;
   tree: SchemaTree;
   footerBytes: number;
@@ -69,7 +69,7 @@ export function readParquet<T>(ctx: Context, location: string, options: ParquetO
   return new FileSourceRDD<T>(ctx, READER, location, splits, skipped, read, columnsDetail(options));
 }
 
-function planFile(file: string, size: number, partitionColumns: readonly string[], options: ParquetOptions): ParquetFilePlan {
+export function planFile(file: string, size: number, partitionColumns: readonly string[], options: ParquetOptions): ParquetFilePlan {
   const { metadata, footerBytes } = readFooter(file, size);
   const tree = parquetSchema(metadata);
   const names = tree.children.map((c) => c.element.name);
@@ -133,7 +133,7 @@ function readFooter(file: string, size: number): { metadata: FileMetaData; foote
   }
 }
 
-function readGroup<T>(split: SourceSplit, plan: ParquetFilePlan, options: ParquetOptions, emit: (row: T) => void): number {
+export function readGroup<T>(split: SourceSplit, plan: ParquetFilePlan, options: ParquetOptions, emit: (row: T) => void): number {
   const group = plan.metadata.row_groups[split.group!]!;
   const rows = Number(group.num_rows);
   const select = { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows };

@@ -46,11 +46,30 @@ describe("bucketed storage", () => {
     expect(m.joins[0]!.strategy).toBe("co-partitioned");
     const plan = joined.explain();
     expect(plan).not.toMatch(/Exchange/);
-    expect(plan).toMatch(/readBucketed .*bucketed: hashpartitioning\(4\)/);
+    expect(plan).toMatch(/readBucketed .*bucketed \(jsonl\): hashpartitioning\(4\)/);
     // aggregating by the bucket key needs no shuffle either
     const totals = await ctx.readBucketed<number, Order>(path.join(dir, "o")).mapValues((o) => o.amount).reduceByKey((a, b) => a + b).collect();
     expect(ctx.lastJob!.shuffleBytesWritten).toBe(0);
     expect(totals.length).toBe(97);
+  });
+
+  it("format parquet: object values in columns, the key in _rddopt_key; joins a jsonl-bucketed side with no shuffle", async () => {
+    const ctx = testContext();
+    const dir = scratch();
+    await ctx.parallelize(orders, 3).saveAsBucketed(path.join(dir, "o"), { buckets: 4, format: "parquet" });
+    expect(fs.readdirSync(path.join(dir, "o")).filter((f) => f.endsWith(".parquet")).length).toBe(4);
+    await ctx.parallelize(customers, 2).saveAsBucketed(path.join(dir, "c"), { buckets: 4 });
+    const back = ctx.readBucketed<number, Order>(path.join(dir, "o"));
+    expect(sorted(await back.collect())).toEqual(sorted(orders));
+    const joined = back.join(ctx.readBucketed<number, Customer>(path.join(dir, "c")));
+    expect(sorted(await joined.collect())).toEqual(sorted(referenceJoin()));
+    expect(ctx.lastJob!.shuffleBytesWritten).toBe(0);
+    expect(ctx.lastJob!.joins[0]!.strategy).toBe("co-partitioned");
+    // composite keys survive as JSON
+    const composite: [[number, string], { v: number }][] = [[[1, "a"], { v: 1 }], [[2, "b"], { v: 2 }]];
+    await ctx.parallelize(composite, 1).saveAsBucketed(path.join(dir, "k"), { buckets: 3, format: "parquet" });
+    expect(sorted(await ctx.readBucketed(path.join(dir, "k")).collect())).toEqual(sorted(composite));
+    await expect(ctx.parallelize<[number, number]>([[1, 2]]).saveAsBucketed(path.join(dir, "bad"), { buckets: 2, format: "parquet" })).rejects.toThrow(/needs plain object values/);
   });
 
   it("re-bucketing a bucketed dataset with the same count needs no shuffle", async () => {
