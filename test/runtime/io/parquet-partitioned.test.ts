@@ -64,6 +64,22 @@ describe("Parquet", () => {
     expect(await ctx.readParquet(file, { columns: ["l"] }).collect()).toEqual(reference.map(({ l }) => ({ l })));
   });
 
+  it("many pages per column chunk and dictionary-encoded strings read as hyparquet's async reader reads them", async () => {
+    const ctx = testContext();
+    const n = 3000;
+    const columnData = [
+      { name: "i", data: Array.from({ length: n }, (_, k) => k) },
+      { name: "s", data: Array.from({ length: n }, (_, k) => (k % 7 === 0 ? null : `v${k % 13}`)) },
+      { name: "d", data: Array.from({ length: n }, (_, k) => k / 3) },
+    ];
+    const buffer = parquetWriteBuffer({ columnData, pageSize: 512, rowGroupSize: 1000 });
+    const file = path.join(scratch(), "pages.parquet");
+    fs.writeFileSync(file, Buffer.from(buffer));
+    const rdd = ctx.readParquet(file);
+    expect(rdd.getNumPartitions()).toBe(3);
+    expect(await rdd.collect()).toEqual(await parquetReadObjects({ file: buffer }));
+  });
+
   it("columns reads only those column chunks: fewer bytes, same values", async () => {
     const ctx = testContext();
     const out = path.join(scratch(), "p");
