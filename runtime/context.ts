@@ -6,7 +6,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { RDD } from "./rdd/rdd.js";
-import { ParallelCollectionRDD, RangeRDD, TextFileRDD } from "./rdd/sources.js";
+import { ParallelCollectionRDD, RangeRDD } from "./rdd/sources.js";
+import { textFile, type TextFileOptions } from "./io/text.js";
+import { readCsv, type CsvOptions } from "./io/csv.js";
+import { readJsonLines, type JsonLinesOptions } from "./io/jsonl.js";
+import { readParquet, type ParquetOptions } from "./io/parquet.js";
+import { readBucketed } from "./io/bucket-read.js";
 import { UnionRDD } from "./rdd/narrow.js";
 import { DAGScheduler } from "./scheduler/dag.js";
 import { InProcessExecutor, type Executor, type TaskContext } from "./scheduler/task.js";
@@ -61,6 +66,8 @@ export interface ContextOptions {
 }
 
 const MiB = 2 ** 20;
+/** Readers whose pruned files a job has counted (a nested job prepares a reader again). */
+const sourcesRecorded = new WeakMap<object, Set<number>>();
 const liveDirs = new Set<string>();
 let exitHookInstalled = false;
 
@@ -137,10 +144,37 @@ export class Context {
     return new RangeRDD(this, start, end, step, numPartitions ?? this.defaultParallelism);
   }
 
-  /** Lines of a text file or of every file in a directory. */
-  textFile(file: string, minPartitions?: number): RDD<string> {
+  /**
+   * Lines of a file, of every file under a directory, or of files matching a glob (`logs/*.txt`, `data/**\/*.gz`).
+   * Gzip files (`.gz`) are decompressed, one split each; other files are cut into byte splits at line boundaries.
+   */
+  textFile(file: string, minPartitions?: number, options?: TextFileOptions): RDD<string> {
     this.checkRunning();
-    return new TextFileRDD(this, file, minPartitions ?? Math.min(2, this.defaultParallelism));
+    return textFile(this, file, minPartitions ?? Math.min(2, this.defaultParallelism), options);
+  }
+
+  /** Rows of CSV files (a file, directory or glob) as objects; see docs/io.md for the options. */
+  readCsv<T = Record<string, string>>(path: string, options?: CsvOptions): RDD<T> {
+    this.checkRunning();
+    return readCsv<T>(this, path, options);
+  }
+
+  /** One JSON value per line of JSON Lines files (a file, directory or glob); see docs/io.md. */
+  readJsonLines<T = unknown>(path: string, options?: JsonLinesOptions): RDD<T> {
+    this.checkRunning();
+    return readJsonLines<T>(this, path, options);
+  }
+
+  /** Rows of Parquet files as objects, one partition per row group; `columns` reads only those column chunks. */
+  readParquet<T = Record<string, unknown>>(path: string, options?: ParquetOptions): RDD<T> {
+    this.checkRunning();
+    return readParquet<T>(this, path, options);
+  }
+
+  /** A dataset written by saveAsBucketed, as `[key, value]` pairs partitioned by its HashPartitioner (joins of datasets bucketed alike need no shuffle). */
+  readBucketed<K = unknown, V = unknown>(dir: string): RDD<[K, V]> {
+    this.checkRunning();
+    return readBucketed<K, V>(this, dir);
   }
 
   union<T>(rdds: RDD<T>[]): RDD<T> {
@@ -339,6 +373,25 @@ export class Context {
     const job = this.scheduler.active;
     if (job) job.metrics.broadcastBytes += bytes;
     else this.total.broadcastBytes += bytes;
+  }
+
+  /** @internal A file reader's task read `bytes` (and opened `files` files). */
+  recordSourceRead(bytes: number, files: number): void {
+    const m = this.scheduler.active?.metrics ?? this.total;
+    m.bytesRead += bytes;
+    m.filesRead += files;
+  }
+
+  /** @internal Files a reader's partition filter pruned, once per job and reader. */
+  recordSourceSkipped(rddId: number, files: number, bytes: number): void {
+    const job = this.scheduler.active;
+    if (!job) return;
+    const seen = sourcesRecorded.get(job) ?? new Set<number>();
+    sourcesRecorded.set(job, seen);
+    if (seen.has(rddId)) return;
+    seen.add(rddId);
+    job.metrics.filesSkipped += files;
+    job.metrics.bytesSkipped += bytes;
   }
 
   /** @internal */

@@ -52,6 +52,14 @@ export interface JobMetrics {
   spillBytes: number;
   cacheHits: number;
   joins: JoinDecision[];
+  /** Bytes file readers read from disk (Parquet: footers and the column chunks decoded; gzip: the compressed file). */
+  bytesRead: number;
+  /** Input files opened by file readers. */
+  filesRead: number;
+  /** Input files never opened: pruned by a partition filter. */
+  filesSkipped: number;
+  /** Bytes of the files pruned by a partition filter. */
+  bytesSkipped: number;
 }
 
 export function emptyMetrics(): JobMetrics {
@@ -66,6 +74,10 @@ export function emptyMetrics(): JobMetrics {
     spillBytes: 0,
     cacheHits: 0,
     joins: [],
+    bytesRead: 0,
+    filesRead: 0,
+    filesSkipped: 0,
+    bytesSkipped: 0,
   };
 }
 
@@ -81,6 +93,10 @@ export function addMetrics(into: JobMetrics, from: JobMetrics): void {
   into.spillBytes += from.spillBytes;
   into.cacheHits += from.cacheHits;
   into.joins.push(...from.joins);
+  into.bytesRead += from.bytesRead;
+  into.filesRead += from.filesRead;
+  into.filesSkipped += from.filesSkipped;
+  into.bytesSkipped += from.bytesSkipped;
 }
 
 export interface JobStartEvent {

@@ -112,6 +112,8 @@ function table(runs) {
     ["shuffled bytes", (r) => r.metrics.shuffleBytesWritten],
     ["shuffled records", (r) => r.metrics.shuffleRecordsWritten],
     ["broadcast bytes", (r) => r.metrics.broadcastBytes],
+    // samples that read files (files-pipeline): what source pruning saved
+    ...(runs.some((r) => r.metrics.bytesRead) ? [["bytes read", (r) => r.metrics.bytesRead], ["files read", (r) => r.metrics.filesRead], ["files skipped", (r) => r.metrics.filesSkipped]] : []),
     ["job time (ms)", (r) => r.metrics.wallMs],
     ["process time (ms)", (r) => r.processMs],
   ];

@@ -211,6 +211,10 @@ export const OPERATORS: Record<string, Operator> = {
   countByValue: whole("any"),
   // one file per partition: the layout follows partitioning
   saveAsTextFile: whole("any", { partitionSensitive: true }),
+  saveAsJsonLines: whole("any", { partitionSensitive: true }),
+  saveAsCsv: whole("any", { partitionSensitive: true }),
+  saveAsParquet: whole("any", { partitionSensitive: true }),
+  saveAsBucketed: whole("pairs"),
   // with duplicate keys the last value wins, and which is last depends on row order
   collectAsMap: whole("pairs", { partitionSensitive: true }),
   lookup: whole("pairs"),

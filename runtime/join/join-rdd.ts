@@ -299,7 +299,7 @@ export class JoinRDD<K> extends RDD<Joined> {
     if (target.equals(this.left.partitioner) && target.equals(this.right.partitioner)) {
       return this.useShuffle(target, "co-partitioned", `both sides already partitioned by ${target.describe()}: no shuffle, no broadcast`);
     }
-    if (strategy === "shuffle") return this.useShuffle(target, "shuffle", site ? "strategy shuffle" : "strategy shuffle (the default)");
+    if (strategy === "shuffle") return this.useShuffle(target, "shuffle", (site ? "strategy shuffle" : "strategy shuffle (the default)") + this.placementNote(target));
     if (strategy === "auto" && !this.ctx.autoBroadcast) return this.useShuffle(target, "shuffle", "auto: autoBroadcast is off");
     // "auto" promises a shuffle's results. A side already placed by the target partitioner is read in place by a
     // shuffle join (never serialized): "auto" does not broadcast it (a broadcast serializes its build side), and
@@ -349,10 +349,19 @@ export class JoinRDD<K> extends RDD<Joined> {
     this.useShuffle(
       target,
       "shuffle",
-      `${strategy}: ${notes.join("; ") || "no side can be broadcast"}`,
+      `${strategy}: ${notes.join("; ") || "no side can be broadcast"}${this.placementNote(target)}`,
       estimates.length ? Math.min(...estimates) : undefined,
       states,
     );
+  }
+
+  /** Why inputs that both carry a partitioner still shuffle (bucketed datasets with different bucket counts, say). */
+  private placementNote(target: Partitioner): string {
+    const left = this.left.partitioner;
+    const right = this.right.partitioner;
+    if (!left || !right || left.equals(right)) return "";
+    const moved = [target.equals(left) ? "" : "left", target.equals(right) ? "" : "right"].filter(Boolean).join(" and ");
+    return `; the inputs are partitioned differently (left ${left.describe()}, right ${right.describe()}): the ${moved} side${moved.includes(" and ") ? "s are" : " is"} shuffled to ${target.describe()}`;
   }
 
   private useShuffle(

@@ -24,6 +24,8 @@ import { StatCounter } from "../stat-counter.js";
 import { BoundedHeap } from "./bounded-heap.js";
 import { checkpointFileOf, isCheckpointed, markForCheckpoint } from "./checkpoint-state.js";
 import { writingTo } from "../lineage/scope.js";
+import { saveAsCsv, saveAsJsonLines, saveAsParquet, type CsvWriteOptions, type ParquetWriteOptions, type WriteOptions } from "../io/writers.js";
+import { saveAsBucketed, type BucketOptions } from "../io/bucket-write.js";
 
 export type Emit<T> = (row: T) => void;
 
@@ -672,7 +674,27 @@ export abstract class RDD<T> {
     fs.writeFileSync(path.join(dir, "_SUCCESS"), "");
   }
 
+  /** One JSON value per line, one part file per partition plus `_SUCCESS`; `partitionBy` writes `column=value` directories. */
+  saveAsJsonLines(dir: string, options?: WriteOptions): Promise<void> {
+    return writingTo(dir, () => saveAsJsonLines(this, dir, options)); // lineage events name the directory as the output
+  }
+
+  /** Object rows as CSV (header by default), one part file per partition plus `_SUCCESS`; `partitionBy` as saveAsJsonLines. */
+  saveAsCsv(dir: string, options?: CsvWriteOptions): Promise<void> {
+    return writingTo(dir, () => saveAsCsv(this, dir, options)); // lineage events name the directory as the output
+  }
+
+  /** Object rows as Parquet (column types from the values), one part file per partition plus `_SUCCESS`; `partitionBy` as saveAsJsonLines. */
+  saveAsParquet(dir: string, options?: ParquetWriteOptions): Promise<void> {
+    return writingTo(dir, () => saveAsParquet(this, dir, options)); // lineage events name the directory as the output
+  }
+
   // ------------------------------------------------------------ pair transformations (RDD<[K, V]> only)
+
+  /** Pairs in `buckets` files placed by HashPartitioner(buckets), the partitioner recorded; `ctx.readBucketed` reads them back partitioned. */
+  saveAsBucketed<K, V>(this: RDD<[K, V]>, dir: string, options: BucketOptions): Promise<void> {
+    return writingTo(dir, () => saveAsBucketed(this, dir, options)); // lineage events name the directory as the output
+  }
 
 
   mapValues<K, V, U>(this: RDD<[K, V]>, f: (value: V) => U): RDD<[K, U]> {

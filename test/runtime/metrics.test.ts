@@ -9,6 +9,7 @@ const pairs: [number, string][] = Array.from({ length: 200 }, (_, i) => [i % 10,
 const METRIC_FIELDS: (keyof JobMetrics)[] = [
   "stages", "tasks", "wallMs", "shuffleBytesWritten", "shuffleBytesRead", "shuffleRecordsWritten",
   "broadcastBytes", "spillBytes", "cacheHits", "joins",
+  "bytesRead", "filesRead", "filesSkipped", "bytesSkipped",
 ];
 
 describe("metrics", () => {

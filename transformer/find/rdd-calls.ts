@@ -49,8 +49,8 @@ function isRuntimeRddMethod(fc: FileContext, call: ts.CallExpression): boolean {
 
 const packageOfFile = new Map<string, boolean>();
 /** True for rddopt's own runtime/rdd/rdd(.d).ts: the file pattern plus the nearest package.json named rddopt. */
-export function isRddoptRuntimeFile(fc: FileContext, fileName: string): boolean {
-  return RUNTIME_RDD_FILE.test(fileName) && isInRddoptPackage(fc, fileName);
+export function isRddoptRuntimeFile(fc: FileContext, fileName: string, pattern: RegExp = RUNTIME_RDD_FILE): boolean {
+  return pattern.test(fileName) && isInRddoptPackage(fc, fileName);
 }
 
 /** True for a file whose nearest package.json is rddopt's (its own sources, or its installed dist). */

@@ -16,7 +16,19 @@ export type Edit =
   /** A shuffle input: `<input>.projectValues(<shape read as it arrives>)`. */
   | { kind: "project"; shape: Shape; arriving: Shape }
   /** A value literal returned right before the shuffle: pruned in place to `shape`. */
-  | { kind: "pruneLiteral"; shape: Shape };
+  | { kind: "pruneLiteral"; shape: Shape }
+  /**
+   * A reader call (`ctx.readParquet(...)`, plan/sources.ts): `columns`, a `partitionFilter` keeping files whose
+   * partition values may pass `partitions` (per column, the values allowed), and `site`, added as the only
+   * options or `after` the written ones.
+   */
+  | { kind: "readerOptions"; columns?: readonly string[]; partitions?: readonly PartitionCondition[]; site: string; placement: "only" | "after" };
+
+/** Files whose partition column `column` holds none of `values` cannot hold a row the filter keeps. */
+export interface PartitionCondition {
+  column: string;
+  values: readonly (string | number | boolean | null)[];
+}
 
 /** Edits of one node apply in layer order: reads of pruned values, then call arguments, then projections. */
 export function layerOf(edit: Edit): number {
@@ -25,6 +37,7 @@ export function layerOf(edit: Edit): number {
     case "pattern":
       return 0;
     case "joinOptions":
+    case "readerOptions":
       return 1;
     case "project":
     case "pruneLiteral":

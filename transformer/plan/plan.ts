@@ -18,6 +18,7 @@ import { KEEP, composeShapes, describeShape, isKeep, projectionShape, type Mode,
 import { plainObjectProperties, tupleElements } from "../analyse/types.js";
 import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
+import { findReaderCalls, sourceOptionsEdit } from "./sources.js";
 
 export interface PlanOptions {
   prune: boolean;
@@ -129,6 +130,19 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
     for (const optimization of applied) Object.assign(optimization, { status: "skipped", reason: "another projection in this file could not be built: pruning left out", kept: undefined, placement: undefined });
   } else {
     plan.edits.merge(pruning);
+  }
+
+  if (options.prune && !dynamicScope) {
+    for (const reader of findReaderCalls(fc)) {
+      try {
+        const decision = sourceOptionsEdit(fc, analysis, reader, siteOf(reader.name).site);
+        if (decision.edit) plan.edits.add(reader.call, decision.edit);
+        record(reader, "prune", decision.columns.applied ? "applied" : "skipped", decision.columns.reason, { input: "source columns" });
+        record(reader, "prune", decision.partitions.applied ? "applied" : "skipped", decision.partitions.reason, { input: "source partitions" });
+      } catch (error) {
+        warn(reader, "pruning", error);
+      }
+    }
   }
 
   for (const rdd of calls.filter(isJoin)) {

@@ -6,6 +6,7 @@ import type * as ts from "typescript";
 import { innerExpression, type TS } from "../context.js";
 import type { Edit, Edits } from "../plan/edits.js";
 import { projectionSpec, pruneLiteral } from "./projection.js";
+import { readerOptionProperties } from "./reader-options.js";
 
 export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile: ts.SourceFile, edits: Edits): ts.SourceFile {
   if (edits.size === 0) return sourceFile;
@@ -42,9 +43,22 @@ function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
     }
     case "pruneLiteral":
       return pruneLiteral(ts, visited as ts.Expression, edit.shape);
+    case "readerOptions":
+      return readerOptions(ts, visited as ts.CallExpression, edit);
   }
 }
 
+function readerOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "readerOptions" }>): ts.CallExpression {
+  const { factory } = ts;
+  const ours = readerOptionProperties(ts, edit);
+  const written = call.arguments[1];
+  let options: ts.Expression = factory.createObjectLiteralExpression(ours, false);
+  if (edit.placement === "after" && written) {
+    const literal = innerExpression(ts, written) as ts.ObjectLiteralExpression;
+    options = ts.setTextRange(factory.updateObjectLiteralExpression(literal, [...literal.properties, ...ours]), literal);
+  }
+  return factory.updateCallExpression(call, call.expression, call.typeArguments, [call.arguments[0]!, options]);
+}
 function joinOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind: "joinOptions" }>): ts.CallExpression {
   const { factory } = ts;
   const ours = [factory.createPropertyAssignment("strategy", factory.createStringLiteral("auto"))];

@@ -19,6 +19,7 @@ import { Unsupported, innerExpression, simplePropertyName, type TS } from "../co
 import type { Edit, Edits } from "../plan/edits.js";
 import type { Shape } from "../plan/shape.js";
 import { projectionSpec } from "./projection.js";
+import { readerOptionProperties } from "./reader-options.js";
 
 export interface TextEditOptions {
   /**
@@ -115,7 +116,23 @@ class TextEditor {
         return this.project(node as ts.Expression, edit.shape, edit.arriving);
       case "pruneLiteral":
         return this.pruneLiteral(node as ts.Expression, edit.shape);
+      case "readerOptions":
+        return this.readerOptions(node as ts.CallExpression, edit);
     }
+  }
+
+  private readerOptions(call: ts.CallExpression, edit: Extract<Edit, { kind: "readerOptions" }>): void {
+    const ours = readerOptionProperties(this.ts, edit)
+      .map((p) => this.printer.printNode(this.ts.EmitHint.Unspecified, p, this.sourceFile))
+      .join(", ");
+    const [first, written] = call.arguments;
+    if (!first) throw new Unsupported("a reader call without a path");
+    if (!written) return this.after(first.end, `, { ${ours} }`);
+    const literal = this.stripWrappers(written);
+    if (!this.ts.isObjectLiteralExpression(literal)) throw new Unsupported("reader options that are not an object literal");
+    const properties = literal.properties;
+    if (edit.placement === "only" || properties.length === 0) this.magic.overwrite(this.start(literal), literal.end, `{ ${ours} }`);
+    else this.after(properties[properties.length - 1].end, `, ${ours}`);
   }
 
   private index(argument: ts.Expression, position: number): void {
