@@ -14,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type * as ts from "typescript";
 import MagicString from "magic-string";
-import { normalizeOptions, planFor, mentionsRddopt } from "../transformer/engine.js";
+import { allEdits, normalizeOptions, planFor, mentionsRddopt } from "../transformer/engine.js";
 import { applyTextEdits, textEditMap, type TextEditOptions } from "../transformer/rewrite/text.js";
 import type { Optimization, RddoptOptions, TransformerWarning } from "../transformer/report/types.js";
 import { CliError } from "./errors.js";
@@ -73,7 +73,7 @@ export function rewriteProgram(
     if (!sourceFile || !rewritable(file) || !mentionsRddopt(tsi, program, sourceFile)) continue;
     const plan = planFor(tsi, program, sourceFile, planOptions);
     warnings.push(...plan.warnings);
-    if (plan.edits.size > 0) planned.set(sourceFile.fileName, { sourceFile, plan });
+    if (allEdits(plan).size > 0) planned.set(sourceFile.fileName, { sourceFile, plan });
   }
 
   const typing = new Map<string, RewrittenFile["typing"]>();
@@ -81,7 +81,7 @@ export function rewriteProgram(
   const render = (sourceFile: ts.SourceFile, plan: Plan): Rendered => {
     const level = typing.get(sourceFile.fileName) ?? "sites";
     const textOptions: TextEditOptions = { types: level === "sites" ? "erase" : "erase-patterns", checker };
-    const result = applyTextEdits(tsi, sourceFile, plan.edits, textOptions);
+    const result = applyTextEdits(tsi, sourceFile, allEdits(plan), textOptions);
     if (level === "nocheck") prependNocheck(result.magic, sourceFile.text);
     return { ...result, code: result.magic.toString() };
   };

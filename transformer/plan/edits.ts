@@ -5,6 +5,7 @@
 import type * as ts from "typescript";
 import { Unsupported } from "../context.js";
 import type { Shape } from "./shape.js";
+import type { ClosureSpec } from "./capture.js";
 
 export type Edit =
   /** A literal index read of a pruned tuple: now reads `position`. */
@@ -16,7 +17,9 @@ export type Edit =
   /** A shuffle input: `<input>.projectValues(<shape read as it arrives>)`. */
   | { kind: "project"; shape: Shape; arriving: Shape }
   /** A value literal returned right before the shuffle: pruned in place to `shape`. */
-  | { kind: "pruneLiteral"; shape: Shape };
+  | { kind: "pruneLiteral"; shape: Shape }
+  /** A function argument of an RDD method: wrapped in the closure annotation workers rebuild it from (plan/capture.ts). */
+  | { kind: "capture"; closure: ClosureSpec };
 
 /** Edits of one node apply in layer order: reads of pruned values, then call arguments, then projections. */
 export function layerOf(edit: Edit): number {
@@ -29,6 +32,8 @@ export function layerOf(edit: Edit): number {
     case "project":
     case "pruneLiteral":
       return 2;
+    case "capture":
+      return 3;
   }
 }
 

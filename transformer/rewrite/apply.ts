@@ -6,6 +6,7 @@ import type * as ts from "typescript";
 import { innerExpression, type TS } from "../context.js";
 import type { Edit, Edits } from "../plan/edits.js";
 import { projectionSpec, pruneLiteral } from "./projection.js";
+import { closureAnnotation } from "./closure.js";
 
 export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile: ts.SourceFile, edits: Edits): ts.SourceFile {
   if (edits.size === 0) return sourceFile;
@@ -42,6 +43,8 @@ function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
     }
     case "pruneLiteral":
       return pruneLiteral(ts, visited as ts.Expression, edit.shape);
+    case "capture":
+      return closureAnnotation(ts, visited as ts.Expression, edit.closure);
   }
 }
 

@@ -19,6 +19,8 @@ import { Unsupported, innerExpression, simplePropertyName, type TS } from "../co
 import type { Edit, Edits } from "../plan/edits.js";
 import type { Shape } from "../plan/shape.js";
 import { projectionSpec } from "./projection.js";
+import { closureDescriptor, closureKey } from "./closure.js";
+import type { ClosureSpec } from "../plan/capture.js";
 
 export interface TextEditOptions {
   /**
@@ -115,7 +117,17 @@ class TextEditor {
         return this.project(node as ts.Expression, edit.shape, edit.arriving);
       case "pruneLiteral":
         return this.pruneLiteral(node as ts.Expression, edit.shape);
+      case "capture":
+        return this.capture(node as ts.Expression, edit.closure);
     }
+  }
+
+  /** `Object.defineProperty(<fn as written>, Symbol.for("rddopt.closure"), { value: ... })` (rewrite/closure.ts). */
+  private capture(fn: ts.Expression, spec: ClosureSpec): void {
+    const { ts } = this;
+    const print = (node: ts.Node): string => this.printer.printNode(ts.EmitHint.Expression, node, this.sourceFile);
+    this.before(this.start(fn), "Object.defineProperty(");
+    this.after(fn.end, `, ${print(closureKey(ts))}, ${print(closureDescriptor(ts, spec))})`);
   }
 
   private index(argument: ts.Expression, position: number): void {
