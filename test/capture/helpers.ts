@@ -26,11 +26,15 @@ export function programOfSources(sources: Record<string, string>, extra: ts.Comp
 }
 
 /** Each file's result, with the closure annotations in `after` (text edits). */
-export function captureResults(sources: Record<string, string>, options: RddoptOptions = { broadcast: false, prune: false }, extra: ts.CompilerOptions = {}): Map<string, FileResult> {
-  const program = programOfSources(sources, extra);
+export function captureResults(sources: Record<string, string> | ts.Program, options: RddoptOptions = { broadcast: false, prune: false }, extra: ts.CompilerOptions = {}): Map<string, FileResult> {
+  const program = isProgram(sources) ? sources : programOfSources(sources, extra);
   const results = new Map<string, FileResult>();
   for (const r of analyzeProgram(program, options, ts, { captures: true })) results.set(path.basename(r.fileName).replace(/\.[cm]?tsx?$/, ""), r);
   return results;
+}
+
+function isProgram(value: Record<string, string> | ts.Program): value is ts.Program {
+  return typeof (value as ts.Program).getTypeChecker === "function";
 }
 
 /** The capture entries of a file, in source order: "line method: reason". */
