@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { analyze } from "./analyze.js";
 import { CliError } from "./errors.js";
-import { pluginOptions } from "./options.js";
+import { captureOptions, pluginOptions } from "./options.js";
 import { loadProject, resolveConfigPath } from "./project.js";
 import { displayPath, fileReport, summarize, type Report } from "./report.js";
 import { renderHtml } from "./render-html.js";
@@ -50,9 +50,10 @@ function wantsColor(flags: ReportFlags): boolean {
 }
 
 /** prune/broadcast: a flag given on the command line wins over the tsconfig's plugin entry. */
-function optionsFor(compilerOptions: object, flags: { prune: boolean; broadcast: boolean }, command: Command): { prune: boolean; broadcast: boolean } {
+function optionsFor(compilerOptions: object, flags: { prune: boolean; broadcast: boolean }, command: Command): { prune: boolean; broadcast: boolean; capture: boolean; imports: boolean } {
   const configured = pluginOptions(compilerOptions);
   return {
+    ...captureOptions(compilerOptions),
     prune: command.getOptionValueSource("prune") === "cli" ? flags.prune : configured.prune,
     broadcast: command.getOptionValueSource("broadcast") === "cli" ? flags.broadcast : configured.broadcast,
   };

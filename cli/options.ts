@@ -5,6 +5,8 @@ interface PluginEntry {
   transform?: unknown;
   prune?: unknown;
   broadcast?: unknown;
+  capture?: unknown;
+  imports?: unknown;
 }
 
 function isRddoptPlugin(entry: PluginEntry): boolean {
@@ -17,4 +19,11 @@ export function pluginOptions(compilerOptions: object): Required<Pick<RddoptOpti
   const plugins = Array.isArray(declared) ? (declared as PluginEntry[]) : [];
   const entry = plugins.find(isRddoptPlugin);
   return { prune: entry?.prune !== false, broadcast: entry?.broadcast !== false };
+}
+
+/** capture/imports (closure capture, transformer/README.md) from the first rddopt plugin entry; both default to true. */
+export function captureOptions(compilerOptions: object): Required<Pick<RddoptOptions, "capture" | "imports">> {
+  const declared = (compilerOptions as { plugins?: unknown }).plugins;
+  const entry = (Array.isArray(declared) ? (declared as PluginEntry[]) : []).find(isRddoptPlugin);
+  return { capture: entry?.capture !== false, imports: entry?.imports !== false };
 }
