@@ -38,6 +38,7 @@ const CASES: [name: string, code: string, expected: RegExp][] = [
   ["captured object mutated by another function", "r.map((p) => p[1] * shared.n)", /in process: it captures the object `shared`, which is used at \d+:\d+ in a way that may change or share it/],
   ["getter on a captured object", "r.map((p) => p[1] * lazy.n)", /in process: it reads `n`, an accessor that runs code/],
   ["getter on a row", "points.map((pt) => pt.norm)", /in process: it reads `norm`, an accessor that runs code/],
+  ["getter on a row, by a literal index", 'points.map((pt) => pt["norm"])', /in process: it reads `norm`, an accessor that runs code/],
   ["push to captured array", "r.map((p) => { seen.push(p[0]); return p; })", /in process: it calls `push` on `seen`, a value the function did not create/],
   ["writes a property of its parameter", "r.map((p) => { p[1] = 0; return p; })", /in process: it writes `p\[1\]`, a property of a value the function did not create/],
   ["console", "r.foreach((p) => console.log(p))", /in process: it writes to the console/],

@@ -213,6 +213,7 @@ class Walk {
     else if (ts.isDeleteExpression(node)) this.write(node.expression);
     else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) this.write(node.initializer);
     else if (ts.isPropertyAccessExpression(node)) this.accessor(node.name, node.name.text);
+    else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) this.accessor(node.argumentExpression, node.argumentExpression.text);
     else if (ts.isObjectBindingPattern(node)) this.bindingAccessors(node);
     ts.forEachChild(node, (child) => this.visit(child));
   }
