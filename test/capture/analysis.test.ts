@@ -34,6 +34,7 @@ const CASES: [name: string, code: string, expected: RegExp][] = [
   // ---------------------------------------------------------------- in process
   ["assigns a free variable", "r.map((p) => { counter++; return p; })", /in process: it assigns `counter`/],
   ["let assigned in a callback elsewhere", "r.map((p) => p[1] + limit)", /in process: it captures `limit`, a `let` that is assigned at \d+:\d+/],
+  ["let assigned in a callback at the top level", "r.map((p) => p[1] + late)", /in process: it captures `late`, a `let` that is assigned at \d+:\d+/],
   ["loop variable that changes", "for (let i = 0; i < 2; i++) r.map((p) => p[1] + i).count()", /in process: it captures `i`, a `let` that is assigned/],
   ["captured object mutated by another function", "r.map((p) => p[1] * shared.n)", /in process: it captures the object `shared`, which is used at \d+:\d+ in a way that may change or share it/],
   ["getter on a captured object", "r.map((p) => p[1] * lazy.n)", /in process: it reads `n`, an accessor that runs code/],
@@ -66,6 +67,8 @@ const cfg = { names: ["a", "b"], min: 1 };
 let counter = 0;
 let limit = 3;
 export function raise(): void { limit = 4; }
+let late = 1;
+[1].forEach(() => { late = 2; });
 const shared = { n: 1 };
 export function change(o: { n: number }): void { o.n = 2; }
 change(shared);
@@ -117,6 +120,13 @@ describe("closure capture: what each function captures, or why it runs in proces
     const bundled = captureResults(program, { prune: false, broadcast: false, imports: false });
     const reasons = captureLines(bundled.get("main")!).filter((l) => l.includes("scale(p[1]) + RATE") || l.includes("bundled"));
     expect(reasons.join("\n")).toMatch(/runs in process: it uses `scale` imported from "\.\/helper\.js": bundled code: its modules cannot be loaded by a worker/);
+  });
+
+  test("where other files are not read (crossFile off, watch, incremental), every import runs in process", () => {
+    const local = captureResults(program, { prune: false, broadcast: false, crossFile: false });
+    const lines = captureLines(local.get("main")!);
+    expect(lines.join("\n")).toMatch(/runs in process: it uses `scale` imported from "\.\/helper\.js": this build does not read other files/);
+    expect(lines.join("\n")).toMatch(/runs on workers \(captures values k\)/);
   });
 
   test("capture: false leaves functions unannotated and unreported", () => {

@@ -49,8 +49,8 @@ export interface Closure {
 }
 
 export interface CaptureSettings {
-  /** Whether imports may be captured (off for bundled code: its modules cannot be loaded by a worker). */
-  imports: boolean;
+  /** Why imports may not be captured (bundled code, builds that re-emit only changed files), or undefined. */
+  noImports?: string;
   /** CommonJS output renames named and default imports (`mod_1.f`): only namespace imports keep their name. */
   commonJs: boolean;
 }
@@ -345,7 +345,7 @@ class Walk {
     if (!ts.isImportDeclaration(importDeclaration) || !ts.isStringLiteral(importDeclaration.moduleSpecifier)) return fail(`it uses \`${id.text}\`, which is not a plain import`);
     const specifier = importDeclaration.moduleSpecifier.text;
     const exportName = ts.isImportSpecifier(declaration!) ? (declaration.propertyName ?? declaration.name).text : ts.isImportClause(declaration!) ? "default" : "*";
-    if (this.closure && !this.analysis.settings.imports) fail(`it uses \`${id.text}\` imported from "${specifier}": bundled code: its modules cannot be loaded by a worker`);
+    if (this.closure && this.analysis.settings.noImports) fail(`it uses \`${id.text}\` imported from "${specifier}": ${this.analysis.settings.noImports}`);
     if (this.closure && this.analysis.settings.commonJs && exportName !== "*") {
       fail(`it uses \`${id.text}\` imported from "${specifier}": CommonJS output renames imported bindings (\`mod_1.${exportName}\`), so a worker cannot rebuild the function from its source`);
     }

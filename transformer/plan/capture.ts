@@ -48,7 +48,7 @@ export function planCaptures(fc: FileContext, calls: readonly RddCall[], options
   const outcomes: CaptureOutcome[] = [];
   if (!options.capture) return { edits, outcomes };
   const format = moduleFormat(fc);
-  const analysis = new ClosureAnalysis(fc, { imports: options.imports && format !== "other", commonJs: format === "commonjs" });
+  const analysis = new ClosureAnalysis(fc, { noImports: noImportsReason(fc, options, format), commonJs: format === "commonjs" });
   for (const rdd of calls) {
     const reasons: string[] = [];
     const captured: string[] = [];
@@ -71,6 +71,15 @@ export function planCaptures(fc: FileContext, calls: readonly RddCall[], options
     outcomes.push({ rdd, inProcess: reasons[0], captured: captured.filter(Boolean).join("; ") });
   }
   return { edits, outcomes };
+}
+
+function noImportsReason(fc: FileContext, options: CaptureOptions, format: ModuleFormat): string | undefined {
+  if (!options.imports) return "bundled code: its modules cannot be loaded by a worker";
+  if (format === "other") return "AMD, UMD and System output have no module URL a worker could load";
+  // whether an imported function has effects is read from its module: a build that re-emits only changed
+  // files (watch, incremental, composite) would keep this file's annotation after that module changed
+  if (!fc.crossFile) return "this build does not read other files (crossFile off, or a watch/incremental/composite build that re-emits only changed files), so the imported module could change unseen";
+  return undefined;
 }
 
 /** The function an argument passes (or why it cannot be captured), undefined for arguments that are no function. */
