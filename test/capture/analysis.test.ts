@@ -53,6 +53,7 @@ const CASES: [name: string, code: string, expected: RegExp][] = [
   ["imported function writing to the console", "r.map((p) => shout(p[1]))", /in process: it calls `shout` from "\.\/helper\.js", which writes to the console/],
   ["module with top-level effects", "r.map((p) => quiet(p[1]))", /in process: it imports "\.\/noisy\.js", and its top-level code at noisy\.ts:1 would run again in every worker/],
   ["shadowed at the call site", "shadowing(r)", /in process: it captures `k`, which means another variable \(or nothing\) where the RDD method is called/],
+  ["one name, two bindings in one scope", "clash(r)", /in process: two different variables named `scale` would be captured/],
   ["Object shadowed", "objectShadowed(r)", /in process: `Object` is shadowed here/],
   ["unknown method of a row", "things.map((t) => t.compute())", /in process: it calls the method `compute` of `t`, whose effects are unknown/],
 ];
@@ -85,6 +86,8 @@ function noisy(x: number): number { console.log(x); return x; }
 function apply(r: RDD<[string, number]>, f: (p: [string, number]) => [string, number]): unknown { return r.map(f); }
 function shadowing(r: RDD<[string, number]>): unknown { const k = "shadow"; return r.map((p) => sq(p[1]) + k.length); }
 function objectShadowed(r: RDD<[string, number]>): unknown { const Object = 1; return r.map((p) => p[1] + Object); }
+function usesImport(x: number): number { return scale(x); }
+function clash(r: RDD<[string, number]>): unknown { const scale = 3; return r.map((p) => usesImport(p[1]) * scale); }
 class Job { factor = 2; run(r: RDD<[string, number]>): unknown { return r.map((p) => p[1] * this.factor); } }
 export function run(r: RDD<[string, number]>, points: RDD<Point>, things: RDD<Thing>): void {
 ${CASES.map(([, code]) => `  ${code};`).join("\n")}

@@ -101,12 +101,29 @@ function decide(fc: FileContext, analysis: ClosureAnalysis, fn: FunctionNode, si
   const shadowed = ["Object", "Symbol"].find((name) => !isGlobalAt(fc, name, site));
   if (shadowed) return { spec: inProcess(`\`${shadowed}\` is shadowed here, so no capture annotation can be written`), annotate: false };
   const closure = analysis.closureOf(fn);
-  const reason = inProcessReason(closure) ?? visibilityProblem(fc, closure, site) ?? emissionProblem(fc, closure, site, format);
+  const reason = inProcessReason(closure) ?? nameClash(closure) ?? visibilityProblem(fc, closure, site) ?? emissionProblem(fc, closure, site, format);
   if (reason) return { spec: inProcess(reason), annotate: true };
   return { spec: specOf(fc, closure, new Set([closure]), format), annotate: true };
 }
 
 const inProcess = (reason: string): ClosureSpec => ({ values: [], imports: [], functions: [], inProcess: reason });
+
+/** The runtime flattens every capture of one annotation into one scope: a name must mean one thing throughout. */
+function nameClash(root: Closure): string | undefined {
+  const meaning = new Map<string, unknown>();
+  for (const closure of reachable(root)) {
+    const entries: [string, unknown][] = [
+      ...closure.values.map((v): [string, unknown] => [v.name, v.symbol]),
+      ...closure.functions.map((f): [string, unknown] => [f.name, f.symbol]),
+      ...closure.imports.map((i): [string, unknown] => [i.name, `${i.module.fileName}\0${i.exportName}`]),
+    ];
+    for (const [name, what] of entries) {
+      if (meaning.has(name) && meaning.get(name) !== what) return `two different variables named \`${name}\` would be captured`;
+      meaning.set(name, what);
+    }
+  }
+  return undefined;
+}
 
 /** Every captured name must mean the same binding where the annotation is written (the RDD method call). */
 function visibilityProblem(fc: FileContext, root: Closure, site: ts.Node): string | undefined {

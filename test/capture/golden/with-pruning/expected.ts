@@ -20,3 +20,21 @@ export function pruned(a: RDD<[
         .join(b)
         .mapValues(Object.defineProperty(([left, right]) => left[0] * right + bonus, Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ bonus }) }, configurable: true }));
 }
+export function fused(a: RDD<[
+    string,
+    [
+        number,
+        string
+    ]
+]>, b: RDD<[
+    string,
+    number
+]>): unknown {
+    return a
+        .mapValues(Object.defineProperty((v): [
+        number,
+        string
+    ] => [v[0] * bonus], Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ bonus }) }, configurable: true }))
+        .join(b)
+        .mapValues(Object.defineProperty(([left]) => left[0], Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true }));
+}
