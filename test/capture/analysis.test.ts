@@ -84,7 +84,7 @@ function twice(x: number): number { return sq(x) * 2; }
 const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 function noisy(x: number): number { console.log(x); return x; }
 function apply(r: RDD<[string, number]>, f: (p: [string, number]) => [string, number]): unknown { return r.map(f); }
-function shadowing(r: RDD<[string, number]>): unknown { const k = "shadow"; return r.map((p) => sq(p[1]) + k.length); }
+function shadowing(r: RDD<[string, number]>): unknown { const k = "shadow"; return k ? r.map((p) => sq(p[1])) : r; }
 function objectShadowed(r: RDD<[string, number]>): unknown { const Object = 1; return r.map((p) => p[1] + Object); }
 function usesImport(x: number): number { return scale(x); }
 function clash(r: RDD<[string, number]>): unknown { const scale = 3; return r.map((p) => usesImport(p[1]) * scale); }
