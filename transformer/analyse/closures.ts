@@ -53,6 +53,12 @@ export interface CaptureSettings {
   noImports?: string;
   /** CommonJS output renames named and default imports (`mod_1.f`): only namespace imports keep their name. */
   commonJs: boolean;
+  /**
+   * The output's language level: below ES2018 the compiler turns spread and rest syntax into calls of
+   * module-level helpers (`__assign`, `__rest`, `__spreadArray`) that a worker's rebuilt scope lacks; below
+   * ES2015 every function is rewritten (`_this`, helpers), so none is captured.
+   */
+  target: number;
 }
 
 /** Stops a walk: the function runs in process, for this reason. */
@@ -130,6 +136,10 @@ export function declaredFunction(fc: FileContext, symbol: ts.Symbol): FunctionNo
   return undefined;
 }
 
+function isSpreadOrRest(ts: FileContext["ts"], node: ts.Node): boolean {
+  return ts.isSpreadElement(node) || ts.isSpreadAssignment(node) || ((ts.isBindingElement(node) || ts.isParameter(node)) && !!node.dotDotDotToken);
+}
+
 /** Declared only in declaration files (the standard library, @types): a global of the environment. */
 function isAmbient(symbol: ts.Symbol): boolean {
   const declarations = symbol.declarations ?? [];
@@ -188,6 +198,7 @@ class Walk {
   run(): void {
     const { ts } = this;
     if (this.root.asteriskToken || this.root.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail("it is an async or generator function");
+    if (this.closure && this.analysis.settings.target < ts.ScriptTarget.ES2015) fail("the output targets ES5, whose functions use compiler helpers a worker does not have");
     ts.forEachChild(this.root, (child) => this.visit(child));
   }
 
@@ -206,6 +217,9 @@ class Walk {
     if (ts.isAwaitExpression(node) || ts.isYieldExpression(node)) fail("it awaits or yields");
     if (ts.isTaggedTemplateExpression(node)) fail("it calls a template tag");
     if (ts.isFunctionLike(node) && ((node as ts.FunctionLikeDeclaration).asteriskToken || ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async)) fail("it declares an async or generator function");
+    if (this.closure && this.analysis.settings.target < ts.ScriptTarget.ES2018 && isSpreadOrRest(ts, node)) {
+      fail("it uses spread or rest syntax, which output below ES2018 turns into calls of compiler helpers a worker does not have");
+    }
     if (ts.isCallExpression(node)) this.call(node);
     else if (ts.isNewExpression(node)) this.construct(node);
     else if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) this.write(node.left);

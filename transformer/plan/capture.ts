@@ -48,7 +48,7 @@ export function planCaptures(fc: FileContext, calls: readonly RddCall[], options
   const outcomes: CaptureOutcome[] = [];
   if (!options.capture) return { edits, outcomes };
   const format = moduleFormat(fc);
-  const analysis = new ClosureAnalysis(fc, { noImports: noImportsReason(fc, options, format), commonJs: format === "commonjs" });
+  const analysis = new ClosureAnalysis(fc, { noImports: noImportsReason(fc, options, format), commonJs: format === "commonjs", target: emitTarget(fc) });
   for (const rdd of calls) {
     const reasons: string[] = [];
     const captured: string[] = [];
@@ -71,6 +71,13 @@ export function planCaptures(fc: FileContext, calls: readonly RddCall[], options
     outcomes.push({ rdd, inProcess: reasons[0], captured: captured.filter(Boolean).join("; ") });
   }
   return { edits, outcomes };
+}
+
+/** The compiler's output language level (its own default where none is set: ES5 before TypeScript 6, later since). */
+function emitTarget(fc: FileContext): number {
+  const options = fc.program.getCompilerOptions();
+  const getEmitScriptTarget = (fc.ts as unknown as { getEmitScriptTarget?: (o: ts.CompilerOptions) => number }).getEmitScriptTarget;
+  return getEmitScriptTarget ? getEmitScriptTarget(options) : (options.target ?? fc.ts.ScriptTarget.ES5);
 }
 
 function noImportsReason(fc: FileContext, options: CaptureOptions, format: ModuleFormat): string | undefined {
