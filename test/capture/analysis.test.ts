@@ -20,6 +20,7 @@ const CASES: [name: string, code: string, expected: RegExp][] = [
   ["const primitive", "r.map((p) => p[1] * k)", /^runs on workers \(captures values k\)$/],
   ["literal object read for primitives", "r.filter((p) => cfg.names.includes(p[0]) && p[1] > cfg.min)", /captures values cfg\)$/],
   ["pure globals need nothing", "r.map((p) => Math.max(p[1], Number(p[0])) + JSON.stringify(p).length)", /^runs on workers$/],
+  ["undefined, NaN", "r.filter((p) => p[0] !== undefined && !Number.isNaN(p[1] * NaN))", /^runs on workers$/],
   ["destructured parameters", "r.map(([key, value]) => key.length + value)", /^runs on workers$/],
   ["default parameter reads a free variable", "r.map((p, extra = k) => p[1] + extra)", /captures values k\)$/],
   ["nested closure over a local", "r.map((p) => { let s = 0; [1, 2].forEach((i) => { s += i * k; }); return s + p[1]; })", /captures values k\)$/],

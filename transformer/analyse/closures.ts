@@ -272,6 +272,7 @@ class Walk {
     const { ts, fc } = this;
     if (symbol.flags & ts.SymbolFlags.Alias) return this.imported(symbol, id);
     const declarations = symbol.declarations ?? [];
+    if (!declarations.length && id.text === "undefined") return; // the checker's own symbol: no declaration
     if (!declarations.length) fail(`it uses \`${id.text}\`, which has no declaration`);
     if (declarations.some((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()) || d.getSourceFile().isDeclarationFile)) return this.global(id);
     if (declarations.some((d) => d.getSourceFile() !== this.home)) fail(`it uses \`${id.text}\`, a global declared in another file`);
