@@ -56,6 +56,8 @@ const CASES: [name: string, code: string, expected: RegExp][] = [
   ["shadowed at the call site", "shadowing(r)", /in process: it captures `k`, which means another variable \(or nothing\) where the RDD method is called/],
   ["one name, two bindings in one scope", "clash(r)", /in process: two different variables named `scale` would be captured/],
   ["Object shadowed", "objectShadowed(r)", /in process: `Object` is shadowed here/],
+  ["a row's method handed on", "things.map((t) => [1].map(t.compute))", /in process: it hands on `t.compute`, a function whose effects are unknown/],
+  ["a default in a destructuring assignment reads a free variable", "r.map((p) => { let a: number; ({ a = k } = { a: p[1] }); return a; })", /captures values k\)$/],
   ["unknown method of a row", "things.map((t) => t.compute())", /in process: it calls the method `compute` of `t`, whose effects are unknown/],
 ];
 

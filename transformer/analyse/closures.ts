@@ -226,7 +226,10 @@ class Walk {
     else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) this.write(node.operand);
     else if (ts.isDeleteExpression(node)) this.write(node.expression);
     else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) this.write(node.initializer);
-    else if (ts.isPropertyAccessExpression(node)) this.accessor(node.name, node.name.text);
+    else if (ts.isPropertyAccessExpression(node)) {
+      this.accessor(node.name, node.name.text);
+      this.methodValue(node);
+    }
     else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) this.accessor(node.argumentExpression, node.argumentExpression.text);
     else if (ts.isObjectBindingPattern(node)) this.bindingAccessors(node);
     ts.forEachChild(node, (child) => this.visit(child));
@@ -246,7 +249,7 @@ class Walk {
   private isReferencePosition(id: ts.Identifier): boolean {
     const { ts } = this;
     const p = id.parent;
-    if (ts.isShorthandPropertyAssignment(p)) return p.name === id;
+    if (ts.isShorthandPropertyAssignment(p)) return true; // its name reads the variable, and so does a default
     if (ts.isQualifiedName(p)) return p.left === id;
     if (ts.isPropertyAccessExpression(p)) return p.name !== id;
     if (ts.isBindingElement(p)) return p.name !== id && p.propertyName !== id;
@@ -471,6 +474,21 @@ class Walk {
     }
     if (ts.isBinaryExpression(node)) return this.write(node.left); // a default in a destructuring assignment
     fail(`it writes \`${short(fc, node)}\``);
+  }
+
+  /** A method of user code handed on as a value (`xs.map(row.format)`) runs code whose effects are unknown. */
+  private methodValue(access: ts.PropertyAccessExpression): void {
+    const { ts, fc } = this;
+    let outer: ts.Node = access;
+    while (ts.isParenthesizedExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
+    const p = outer.parent;
+    if ((ts.isCallExpression(p) && p.expression === outer) || (ts.isPropertyAccessExpression(p) && p.expression === outer) || ts.isElementAccessExpression(p)) return;
+    if (!this.callable(fc.checker.getTypeAtLocation(access))) return;
+    const receiver = innerExpression(ts, access.expression);
+    if (ts.isIdentifier(receiver) && (fc.symbolOf(receiver)?.flags ?? 0) & ts.SymbolFlags.Alias) return; // a namespace import's member: judged as a reference
+    const declarations = fc.checker.getSymbolAtLocation(access.name)?.declarations ?? [];
+    if (declarations.length && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()))) return;
+    fail(`it hands on \`${short(fc, access)}\`, a function whose effects are unknown`);
   }
 
   /** A getter or setter of user code runs code when read. */
