@@ -55,6 +55,7 @@ const CASES: [name: string, code: string, expected: RegExp][] = [
   ["module with top-level effects", "r.map((p) => quiet(p[1]))", /in process: it imports "\.\/noisy\.js", and its top-level code at noisy\.ts:1 would run again in every worker/],
   ["shadowed at the call site", "shadowing(r)", /in process: it captures `k`, which means another variable \(or nothing\) where the RDD method is called/],
   ["one name, two bindings in one scope", "clash(r)", /in process: two different variables named `scale` would be captured/],
+  ["a frozen function is not annotated", "r.mapValues(frozen)", /in process: `frozen` is made non-extensible at \d+:\d+, so no annotation can be added to it/],
   ["Object shadowed", "objectShadowed(r)", /in process: `Object` is shadowed here/],
   ["a row's method handed on", "things.map((t) => [1].map(t.compute))", /in process: it hands on `t.compute`, a function whose effects are unknown/],
   ["a default in a destructuring assignment reads a free variable", "r.map((p) => { let a: number; ({ a = k } = { a: p[1] }); return a; })", /captures values k\)$/],
@@ -91,6 +92,8 @@ function shadowing(r: RDD<[string, number]>): unknown { const k = "shadow"; retu
 function objectShadowed(r: RDD<[string, number]>): unknown { const Object = 1; return r.map((p) => p[1] + Object); }
 function usesImport(x: number): number { return scale(x); }
 function clash(r: RDD<[string, number]>): unknown { const scale = 3; return r.map((p) => usesImport(p[1]) * scale); }
+function frozen(x: number): number { return x; }
+Object.freeze(frozen);
 class Job { factor = 2; run(r: RDD<[string, number]>): unknown { return r.map((p) => p[1] * this.factor); } }
 export function run(r: RDD<[string, number]>, points: RDD<Point>, things: RDD<Thing>): void {
 ${CASES.map(([, code]) => `  ${code};`).join("\n")}

@@ -6,7 +6,7 @@
  */
 import type * as ts from "typescript";
 import path from "node:path";
-import { innerExpression, short, type FileContext } from "../context.js";
+import { innerExpression, position, short, type FileContext } from "../context.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { ClosureAnalysis, declaredFunction, inProcessReason, type CapturedImport, type Closure, type FunctionNode } from "../analyse/closures.js";
 import { Edits } from "./edits.js";
@@ -99,9 +99,23 @@ function functionArgument(fc: FileContext, argument: ts.Expression): FunctionNod
   if (ts.isIdentifier(inner)) {
     const symbol = fc.symbolOf(inner);
     const fn = symbol && !(symbol.flags & ts.SymbolFlags.Alias) ? declaredFunction(fc, symbol) : undefined;
-    if (fn && fn.getSourceFile() === fc.sourceFile) return fn;
+    if (fn && fn.getSourceFile() === fc.sourceFile) return frozenAt(fc, symbol!) ?? fn;
   }
   return `\`${short(fc, argument)}\` is not a function written here or declared in this file`;
+}
+
+/** Defining a property on a frozen, sealed or non-extensible function throws: such a function is not annotated. */
+function frozenAt(fc: FileContext, symbol: ts.Symbol): string | undefined {
+  const { ts } = fc;
+  for (const reference of fc.references(symbol)) {
+    const call = reference.parent;
+    if (!ts.isCallExpression(call) || !call.arguments.includes(reference)) continue;
+    const callee = call.expression.getText(fc.sourceFile).replace(/\s+/g, "");
+    if (/^(Object|Reflect)\.(freeze|seal|preventExtensions)$/.test(callee)) {
+      return `\`${symbol.name}\` is made non-extensible at ${position(fc, call)}, so no annotation can be added to it`;
+    }
+  }
+  return undefined;
 }
 
 function decide(fc: FileContext, analysis: ClosureAnalysis, fn: FunctionNode, site: ts.Node, format: ModuleFormat): { spec: ClosureSpec; annotate: boolean } {
