@@ -24,22 +24,24 @@ const optionsOf = (name: string): CaseOptions => {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as CaseOptions) : {};
 };
 
-/** One program per option set; both rewrite paths for every case. */
+/** One program per set of compiler options (plans are cached per plugin options); both rewrite paths for every case. */
 function analyseAll(): Map<string, { printer: FileResult; text: FileResult }> {
   const results = new Map<string, { printer: FileResult; text: FileResult }>();
   const groups = new Map<string, string[]>();
-  for (const name of CASES) groups.set(JSON.stringify(optionsOf(name)), [...(groups.get(JSON.stringify(optionsOf(name))) ?? []), name]);
+  for (const name of CASES) {
+    const key = JSON.stringify(optionsOf(name).compilerOptions ?? {});
+    groups.set(key, [...(groups.get(key) ?? []), name]);
+  }
   for (const [key, names] of groups) {
-    const { options = { prune: false, broadcast: false }, compilerOptions = {} } = JSON.parse(key) as CaseOptions;
-    const converted = ts.convertCompilerOptionsFromJson(compilerOptions, GOLDEN).options;
+    const converted = ts.convertCompilerOptionsFromJson(JSON.parse(key), GOLDEN).options;
     const program = ts.createProgram(names.map((n) => path.join(GOLDEN, n, "input.ts")), { ...COMPILER_OPTIONS, ...converted });
     const errors = userErrors(program);
     if (errors.length) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => GOLDEN, getNewLine: () => "\n" }));
-    const printer = analyzeProgram(program, options, ts, { output: "printer", captures: true });
-    const text = analyzeProgram(program, options, ts, { captures: true });
-    for (const result of printer) {
-      if (path.basename(result.fileName) !== "input.ts") continue;
-      results.set(path.basename(path.dirname(result.fileName)), { printer: result, text: text.find((t) => t.fileName === result.fileName)! });
+    for (const name of names) {
+      const options = optionsOf(name).options ?? { prune: false, broadcast: false };
+      const fileName = path.join(GOLDEN, name, "input.ts");
+      const own = (results: FileResult[]): FileResult => results.find((r) => path.resolve(r.fileName) === fileName)!;
+      results.set(name, { printer: own(analyzeProgram(program, options, ts, { output: "printer", captures: true })), text: own(analyzeProgram(program, options, ts, { captures: true })) });
     }
   }
   return results;
