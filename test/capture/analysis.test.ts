@@ -31,6 +31,7 @@ const CASES: [name: string, code: string, expected: RegExp][] = [
   ["namespace import", "r.map((p) => helper.scale(p[1]))", /captures imports helper\)$/],
   ["const loop variable", "for (const w of [1, 2]) r.map((p) => p[1] * w).count()", /captures values w\)$/],
   ["exported let never assigned", "r.map((p) => p[1] + LIMIT)", /captures values LIMIT\)$/],
+  ["a named function expression calling itself", "r.mapValues(function fact(n: number): number { return n <= 1 ? 1 : n * fact(n - 1); })", /^runs on workers$/],
   ["combiner", "r.reduceByKey((a, b) => a + b)", /^runs on workers$/],
   // ---------------------------------------------------------------- in process
   ["assigns a free variable", "r.map((p) => { counter++; return p; })", /in process: it assigns `counter`/],

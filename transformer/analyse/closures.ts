@@ -243,6 +243,8 @@ class Walk {
     if (id.text === "arguments" && !symbol?.declarations?.length) fail("it uses `arguments`");
     if (!symbol) return fail(`it uses \`${id.text}\`, which the compiler cannot resolve`);
     if (this.isLocal(symbol)) return this.localUse(symbol, id);
+    // a named function expression's own name: bound inside the function, and so in its source text too
+    if (this.fc.ts.isFunctionExpression(this.root) && symbol.declarations?.includes(this.root)) return;
     this.free(symbol, id);
   }
 
