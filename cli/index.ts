@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { analyze } from "./analyze.js";
 import { CliError } from "./errors.js";
-import { lineageOption, pluginOptions } from "./options.js";
+import { captureOptions, lineageOption, pluginOptions } from "./options.js";
 import { loadProject, resolveConfigPath } from "./project.js";
 import { displayPath, fileReport, summarize, type Report } from "./report.js";
 import { renderHtml } from "./render-html.js";
@@ -53,9 +53,10 @@ function wantsColor(flags: ReportFlags): boolean {
 }
 
 /** prune/broadcast: a flag given on the command line wins over the tsconfig's plugin entry. */
-function optionsFor(compilerOptions: object, flags: { prune: boolean; broadcast: boolean }, command: Command): { prune: boolean; broadcast: boolean } {
+function optionsFor(compilerOptions: object, flags: { prune: boolean; broadcast: boolean }, command: Command): { prune: boolean; broadcast: boolean; capture: boolean; imports: boolean } {
   const configured = pluginOptions(compilerOptions);
   return {
+    ...captureOptions(compilerOptions),
     prune: command.getOptionValueSource("prune") === "cli" ? flags.prune : configured.prune,
     broadcast: command.getOptionValueSource("broadcast") === "cli" ? flags.broadcast : configured.broadcast,
   };
@@ -79,20 +80,22 @@ async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
 
   const lines: string[] = [];
   for (const file of result.files) {
-    const applied = file.optimizations.filter((o) => o.status === "applied").length;
+    const applied = file.optimizations.filter((o) => o.status === "applied" && o.kind !== "capture").length;
+    const onWorkers = file.optimizations.filter((o) => o.status === "applied" && o.kind === "capture").length;
     const typing =
       file.typing === "nocheck"
         ? `; types not checked (// @ts-nocheck): ${file.typeError ?? "errors remained"}`
         : file.typing === "patterns"
           ? "; renumbered destructuring patterns typed any"
           : "";
-    lines.push(`  ${displayPath(file.fileName)}  ${applied ? `${applied} optimization${applied === 1 ? "" : "s"} applied` : "not optimized"}${typing}`);
+    const captured = onWorkers ? ` (${onWorkers} function${onWorkers === 1 ? "" : "s"} annotated for workers)` : "";
+    lines.push(`  ${displayPath(file.fileName)}  ${applied ? `${applied} optimization${applied === 1 ? "" : "s"} applied` : "not optimized"}${typing}${captured}`);
   }
   for (const warning of result.warnings) lines.push(`  ${displayPath(warning.file)}  TS${warning.code} ${warning.message}`);
   for (const [file, error] of result.remainingErrors) {
     if (!result.files.some((f) => f.fileName === file && f.typing === "nocheck")) lines.push(`  ${displayPath(file)}  still has a type error: ${error}`);
   }
-  const optimized = result.files.filter((f) => f.optimizations.some((o) => o.status === "applied")).length;
+  const optimized = result.files.filter((f) => f.optimizations.some((o) => o.status === "applied" && o.kind !== "capture")).length;
   process.stdout.write(
     [
       `rddopt: wrote ${displayPath(out)}: ${optimized} of ${files.length} file${files.length === 1 ? "" : "s"} rewritten (each with a .map beside it), ${written.copied} other file${written.copied === 1 ? "" : "s"} copied` +

@@ -6,6 +6,8 @@ interface PluginEntry {
   prune?: unknown;
   broadcast?: unknown;
   lineage?: unknown;
+  capture?: unknown;
+  imports?: unknown;
 }
 
 function isRddoptPlugin(entry: PluginEntry): boolean {
@@ -25,4 +27,11 @@ export function lineageOption(compilerOptions: object): boolean {
   const declared = (compilerOptions as { plugins?: unknown }).plugins;
   const plugins = Array.isArray(declared) ? (declared as PluginEntry[]) : [];
   return plugins.find(isRddoptPlugin)?.lineage === true;
+}
+
+/** capture/imports (closure capture, transformer/README.md) from the first rddopt plugin entry; both default to true. */
+export function captureOptions(compilerOptions: object): Required<Pick<RddoptOptions, "capture" | "imports">> {
+  const declared = (compilerOptions as { plugins?: unknown }).plugins;
+  const entry = (Array.isArray(declared) ? (declared as PluginEntry[]) : []).find(isRddoptPlugin);
+  return { capture: entry?.capture !== false, imports: entry?.imports !== false };
 }

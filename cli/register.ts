@@ -16,7 +16,7 @@ import Module, { register } from "node:module";
 import path from "node:path";
 import type * as ts from "typescript";
 import rddoptTransformer from "../transformer/index.js";
-import { lineageOption, pluginOptions } from "./options.js";
+import { captureOptions, lineageOption, pluginOptions } from "./options.js";
 import { loadTypeScript, type TypeScript } from "./typescript.js";
 import type { CompiledFile, HookData } from "./register-hooks.js";
 
@@ -112,7 +112,7 @@ async function compileProject(configPath: string): Promise<Compiled> {
     );
   } else {
     const configured = pluginOptions(parsed.options);
-    const transformer = rddoptTransformer(program, { ...configured, lineage: lineageOption(parsed.options), warnings: "stderr" }, { ts: tsi });
+    const transformer = rddoptTransformer(program, { ...configured, lineage: lineageOption(parsed.options), ...captureOptions(parsed.options), warnings: "stderr" }, { ts: tsi });
     transformers.before = [transformer];
   }
 

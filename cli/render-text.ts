@@ -2,6 +2,7 @@
 import pc from "picocolors";
 import type { Optimization } from "../transformer/report/types.js";
 import { filesToShow, summaryLine, type Report } from "./report.js";
+import { captureLines } from "./render-capture.js";
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -50,10 +51,12 @@ export function renderText(report: Report, useColor: boolean): string {
   for (const file of filesToShow(report)) {
     out.push(c.bold(file.changed ? file.file : `${file.file} (unchanged)`));
     if (file.changed) out.push(...diffBody(file.diff).map((l) => colorDiffLine(l, c)));
-    if (file.optimizations.length > 0) {
+    const optimizations = file.optimizations.filter((o) => o.kind !== "capture");
+    if (optimizations.length > 0) {
       out.push("", "  optimizations:");
-      out.push(...optimizationLines(file.optimizations, c));
+      out.push(...optimizationLines(optimizations, c));
     }
+    out.push(...captureLines(file.optimizations, c));
     if (file.warnings.length > 0) {
       out.push("", "  warnings:");
       out.push(...file.warnings.map((w) => `  ${c.yellow(`TS${w.code}`)}  ${w.message}`));

@@ -22,6 +22,8 @@ export interface ReportSummary {
   applied: number;
   skipped: number;
   warnings: number;
+  /** Functions passed to RDD methods (closure capture): how many run on workers and how many in process (not counted above). */
+  captures?: { workers: number; inProcess: number };
 }
 
 export interface Report {
@@ -51,13 +53,16 @@ export function fileReport(result: FileResult, cwd = process.cwd()): FileReport 
 }
 
 export function summarize(files: readonly FileReport[]): ReportSummary {
-  const all = files.flatMap((f) => f.optimizations);
+  const everything = files.flatMap((f) => f.optimizations);
+  const all = everything.filter((o) => o.kind !== "capture");
+  const captures = everything.filter((o) => o.kind === "capture");
   return {
     files: files.length,
     changed: files.filter((f) => f.changed).length,
     applied: all.filter((o) => o.status === "applied").length,
     skipped: all.filter((o) => o.status === "skipped").length,
     warnings: files.reduce((n, f) => n + f.warnings.length, 0),
+    ...(captures.length ? { captures: { workers: captures.filter((o) => o.status === "applied").length, inProcess: captures.filter((o) => o.status === "skipped").length } } : {}),
   };
 }
 
@@ -69,5 +74,6 @@ export function filesToShow(report: Report): FileReport[] {
 export function summaryLine(s: ReportSummary): string {
   const files = `${s.changed} of ${s.files} file${s.files === 1 ? "" : "s"} would change`;
   const warnings = s.warnings ? `; ${s.warnings} warning${s.warnings === 1 ? "" : "s"}` : "";
-  return `${files}; ${s.applied} optimization${s.applied === 1 ? "" : "s"} applied, ${s.skipped} skipped${warnings}.`;
+  const captures = s.captures ? `; ${s.captures.workers} function${s.captures.workers === 1 ? "" : "s"} can run on workers, ${s.captures.inProcess} in process` : "";
+  return `${files}; ${s.applied} optimization${s.applied === 1 ? "" : "s"} applied, ${s.skipped} skipped${captures}${warnings}.`;
 }

@@ -14,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type * as ts from "typescript";
 import MagicString from "magic-string";
-import { normalizeOptions, planFor, mentionsRddopt } from "../transformer/engine.js";
+import { allEdits, normalizeOptions, planFor, mentionsRddopt } from "../transformer/engine.js";
 import { applyTextEdits, textEditMap, type TextEditOptions } from "../transformer/rewrite/text.js";
 import { injectLineageText } from "../transformer/lineage/inject.js";
 import type { Optimization, RddoptOptions, TransformerWarning } from "../transformer/report/types.js";
@@ -75,7 +75,7 @@ export function rewriteProgram(
     const plan = planFor(tsi, program, sourceFile, planOptions);
     warnings.push(...plan.warnings);
     // with lineage tags every file with pipelines is rewritten (render finds out whether it has actions)
-    if (plan.edits.size > 0 || options.lineage === true) planned.set(sourceFile.fileName, { sourceFile, plan });
+    if (allEdits(plan).size > 0 || options.lineage === true) planned.set(sourceFile.fileName, { sourceFile, plan });
   }
 
   const typing = new Map<string, RewrittenFile["typing"]>();
@@ -83,7 +83,7 @@ export function rewriteProgram(
   const render = (sourceFile: ts.SourceFile, plan: Plan): Rendered => {
     const level = typing.get(sourceFile.fileName) ?? "sites";
     const textOptions: TextEditOptions = { types: level === "sites" ? "erase" : "erase-patterns", checker };
-    const result = applyTextEdits(tsi, sourceFile, plan.edits, textOptions);
+    const result = applyTextEdits(tsi, sourceFile, allEdits(plan), textOptions);
     const tagged = options.lineage === true && injectLineageText(tsi, program, sourceFile, result.magic) > 0;
     if (level === "nocheck") prependNocheck(result.magic, sourceFile.text);
     return { ...result, code: result.magic.toString(), changed: result.changed || tagged };

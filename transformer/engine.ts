@@ -10,7 +10,22 @@ import type { RddoptOptions } from "./report/types.js";
 const plans = new WeakMap<ts.Program, Map<string, FilePlan>>();
 
 export function normalizeOptions(config: RddoptOptions | undefined): PlanOptions {
-  return { prune: config?.prune !== false, broadcast: config?.broadcast !== false, crossFile: config?.crossFile !== false };
+  return {
+    prune: config?.prune !== false,
+    broadcast: config?.broadcast !== false,
+    crossFile: config?.crossFile !== false,
+    capture: config?.capture !== false,
+    captureImports: config?.imports !== false,
+  };
+}
+
+/** The plan's edits with its closure annotations: what the emitted code gets (the report's diff shows `plan.edits` alone). */
+export function allEdits(plan: FilePlan): Edits {
+  if (plan.captures.size === 0) return plan.edits;
+  const edits = new Edits();
+  edits.merge(plan.edits);
+  edits.merge(plan.captures);
+  return edits;
 }
 
 /**
@@ -54,7 +69,7 @@ export function mentionsRddopt(ts: TS, program: ts.Program, sourceFile: ts.Sourc
 export function planFor(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, options: PlanOptions): FilePlan {
   let perProgram = plans.get(program);
   if (!perProgram) plans.set(program, (perProgram = new Map()));
-  const key = `${sourceFile.fileName}|${options.prune}|${options.broadcast}|${options.crossFile}`;
+  const key = `${sourceFile.fileName}|${options.prune}|${options.broadcast}|${options.crossFile}|${options.capture}|${options.captureImports}`;
   const cached = perProgram.get(key);
   if (cached) return cached;
   const plan = computePlan(ts, program, sourceFile, options);
@@ -63,7 +78,7 @@ export function planFor(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, 
 }
 
 function computePlan(ts: TS, program: ts.Program, sourceFile: ts.SourceFile, options: PlanOptions): FilePlan {
-  const empty = (): FilePlan => ({ edits: new Edits(), optimizations: [], warnings: [] });
+  const empty = (): FilePlan => ({ edits: new Edits(), captures: new Edits(), optimizations: [], warnings: [] });
   if (!mentionsRddopt(ts, program, sourceFile)) return empty();
   if (!hasTypeInformation(ts, program, sourceFile)) {
     const plan = empty();

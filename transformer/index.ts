@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { RddoptOptions, TransformerWarning } from "./report/types.js";
 import type { TS } from "./context.js";
-import { mentionsRddopt, normalizeOptions, planFor } from "./engine.js";
+import { allEdits, mentionsRddopt, normalizeOptions, planFor } from "./engine.js";
 import { applyEdits } from "./rewrite/apply.js";
 import { toDiagnostic } from "./report/diagnostic.js";
 import { injectLineage } from "./lineage/inject.js";
@@ -49,9 +49,10 @@ export default function rddoptTransformer(
     const plan = planFor(typescript, program, sourceFile, options);
     const sink = config.warnings === "stderr" ? {} : extras;
     reportWarnings(typescript, program, sourceFile, plan.warnings, sink);
-    if (plan.edits.size === 0) return sourceFile;
+    const edits = allEdits(plan);
+    if (edits.size === 0) return sourceFile;
     try {
-      return applyEdits(typescript, context, sourceFile, plan.edits);
+      return applyEdits(typescript, context, sourceFile, edits);
     } catch (error) {
       reportWarnings(typescript, program, sourceFile, [
         {

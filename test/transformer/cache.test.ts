@@ -22,7 +22,7 @@ test("a rebuild after a field-usage edit re-plans the file", () => {
 
 test("the same Program analysed twice gives the same plan (cached, not recomputed differently)", () => {
   const state: { program?: import("typescript").Program } = {};
-  const once = analyzeSources({ twice: source("v[1]") }, { broadcast: false }, {}, state).get("twice")!;
+  const once = analyzeSources({ twice: source("v[1]") }, { broadcast: false, capture: false }, {}, state).get("twice")!;
   expect(once.optimizations).toHaveLength(1);
   expect(once.optimizations[0]).toMatchObject({ status: "applied", kept: "[1] of 3", placement: "inserted" });
 });

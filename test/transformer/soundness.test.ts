@@ -78,7 +78,7 @@ for (const [name, [body]] of Object.entries(ESCAPES)) sources[name] = HEAD + bod
 for (const [name, [type, read]] of Object.entries(UNPRUNABLE_TYPES)) {
   sources[name] = `${TYPE_HEAD}const a = ctx.parallelize<[number, ${type}]>([]);\nexport const out = a.groupByKey().mapValues((vs) => vs.map((v) => ${read}));`;
 }
-const results = analyzeSources(sources, { broadcast: false });
+const results = analyzeSources(sources, { broadcast: false, capture: false });
 
 test("control: the same pipeline without an escape is pruned", () => {
   const result = results.get("control")!;

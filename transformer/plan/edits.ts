@@ -5,6 +5,7 @@
 import type * as ts from "typescript";
 import { Unsupported } from "../context.js";
 import type { Shape } from "./shape.js";
+import type { ClosureSpec } from "./capture.js";
 
 export type Edit =
   /** A literal index read of a pruned tuple: now reads `position`. */
@@ -22,7 +23,9 @@ export type Edit =
    * partition values may pass `partitions` (per column, the values allowed), and `site`, added as the only
    * options or `after` the written ones.
    */
-  | { kind: "readerOptions"; columns?: readonly string[]; partitions?: readonly PartitionCondition[]; site: string; placement: "only" | "after" };
+  | { kind: "readerOptions"; columns?: readonly string[]; partitions?: readonly PartitionCondition[]; site: string; placement: "only" | "after" }
+  /** A function argument of an RDD method: wrapped in the closure annotation workers rebuild it from (plan/capture.ts). */
+  | { kind: "capture"; closure: ClosureSpec };
 
 /** Files whose partition column `column` holds none of `values` cannot hold a row the filter keeps. */
 export interface PartitionCondition {
@@ -42,6 +45,8 @@ export function layerOf(edit: Edit): number {
     case "project":
     case "pruneLiteral":
       return 2;
+    case "capture":
+      return 3;
   }
 }
 

@@ -19,16 +19,23 @@ import { plainObjectProperties, tupleElements } from "../analyse/types.js";
 import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
 import { findReaderCalls, sourceOptionsEdit } from "./sources.js";
+import { planCaptures } from "./capture.js";
 
 export interface PlanOptions {
   prune: boolean;
   broadcast: boolean;
   /** Read through functions of other files of the Program (never rewriting them), where the build allows. */
   crossFile: boolean;
+  /** Annotate RDD methods' functions with what a worker needs to rebuild them (plan/capture.ts). */
+  capture: boolean;
+  /** Whether captures may name imports (`imports: false` for bundled code). */
+  captureImports: boolean;
 }
 
 export interface FilePlan {
   edits: Edits;
+  /** Closure annotations (plan/capture.ts), kept apart so the report's diff shows the optimizations alone. */
+  captures: Edits;
   optimizations: Optimization[];
   warnings: TransformerWarning[];
 }
@@ -53,7 +60,7 @@ const isJoin = (c: RddCall): boolean => !!operatorOf(c.method)?.join;
 const canBroadcast = (c: RddCall): boolean => isJoin(c) && operatorOf(c.method)?.join !== "fullOuter";
 
 export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: ts.Node) => SiteInfo): FilePlan {
-  const plan: FilePlan = { edits: new Edits(), optimizations: [], warnings: [] };
+  const plan: FilePlan = { edits: new Edits(), captures: new Edits(), optimizations: [], warnings: [] };
   const calls = findRddCalls(fc);
   if (calls.length === 0) return plan;
   const analysis = new PipelineAnalysis(fc);
@@ -160,7 +167,23 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
       warn(rdd, "broadcast", error);
     }
   }
+  if (options.capture) addCaptures(fc, plan, calls, options, record);
   return plan;
+}
+
+/** Closure annotations; an internal error leaves them all out (no annotation: the runtime runs functions in process). */
+function addCaptures(fc: FileContext, plan: FilePlan, calls: RddCall[], options: PlanOptions, record: (rdd: RddCall, kind: Optimization["kind"], status: Optimization["status"], reason: string) => void): void {
+  try {
+    const { edits, outcomes } = planCaptures(fc, calls, { capture: true, imports: options.captureImports });
+    plan.captures = edits;
+    for (const o of outcomes) {
+      if (o.inProcess) record(o.rdd, "capture", "skipped", `runs in process: ${o.inProcess}`);
+      else record(o.rdd, "capture", "applied", o.captured ? `runs on workers (captures ${o.captured})` : "runs on workers");
+    }
+  } catch (error) {
+    plan.captures = new Edits();
+    plan.warnings.push({ code: DIAGNOSTIC_CODES.internalError, file: fc.sourceFile.fileName, start: 0, length: 0, message: `rddopt: closure capture left out for this file (its functions run in process): ${errorText(error)}` });
+  }
 }
 
 export interface SiteInfo {

@@ -10,7 +10,7 @@ import type * as ts from "typescript";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { TS } from "../context.js";
-import { mentionsRddopt, normalizeOptions, planFor } from "../engine.js";
+import { allEdits, mentionsRddopt, normalizeOptions, planFor } from "../engine.js";
 import { applyEdits } from "../rewrite/apply.js";
 import { applyTextEdits } from "../rewrite/text.js";
 import type { FileResult, RddoptOptions } from "./types.js";
@@ -18,6 +18,11 @@ import type { FileResult, RddoptOptions } from "./types.js";
 export interface AnalyzeOptions {
   /** "text" (default): the original text and the text-edited one. "printer": both printed after the factory rewrite. */
   output?: "text" | "printer";
+  /**
+   * Include the closure annotations in `after` (default false: the report's diff shows the optimizations,
+   * and each function's "runs on workers" / "runs in process: why" is an optimization entry instead).
+   */
+  captures?: boolean;
 }
 
 export function analyzeProgram(program: ts.Program, options: RddoptOptions = {}, typescript?: TS, analyze: AnalyzeOptions = {}): FileResult[] {
@@ -27,7 +32,8 @@ export function analyzeProgram(program: ts.Program, options: RddoptOptions = {},
   const results: FileResult[] = [];
   for (const sourceFile of program.getSourceFiles()) {
     if (!mentionsRddopt(tsi, program, sourceFile) || program.isSourceFileFromExternalLibrary(sourceFile) || sourceFile.fileName.includes("/node_modules/")) continue;
-    const plan = planFor(tsi, program, sourceFile, planOptions);
+    const planned = planFor(tsi, program, sourceFile, planOptions);
+    const plan = { ...planned, edits: analyze.captures ? allEdits(planned) : planned.edits };
     const printed = (): { before: string; after: string } => {
       const before = printer.printFile(sourceFile);
       if (plan.edits.size === 0) return { before, after: before };

@@ -22,9 +22,20 @@ export interface RddoptOptions {
    * action's OpenLineage events (default false; ts-patch builds only). See docs/lineage.md.
    */
   lineage?: boolean;
+  /**
+   * Annotate every function passed to an RDD method with what a worker needs to rebuild it: its captured
+   * values, imports and same-file functions, or why it must run in process (default true). See
+   * transformer/README.md, "Closure capture".
+   */
+  capture?: boolean;
+  /**
+   * Whether captures may name module imports (default true). Set `imports: false` where the output is
+   * bundled: its modules cannot be loaded by a worker, so functions using imports run in process.
+   */
+  imports?: boolean;
 }
 
-export type OptimizationKind = "prune" | "broadcast";
+export type OptimizationKind = "prune" | "broadcast" | "capture";
 
 export interface Optimization {
   /** file:line:column of the shuffle call (1-based line and column), as written into `site`. */
@@ -33,7 +44,7 @@ export interface Optimization {
   line: number;
   column: number;
   kind: OptimizationKind;
-  /** The shuffle operation, e.g. "join", "reduceByKey". */
+  /** The shuffle operation, e.g. "join", "reduceByKey" (for captures: the RDD method the functions are passed to). */
   operation: string;
   status: "applied" | "skipped";
   /** Why it was applied (what was removed) or skipped (what kept it whole). */

@@ -7,6 +7,7 @@ import { innerExpression, type TS } from "../context.js";
 import type { Edit, Edits } from "../plan/edits.js";
 import { projectionSpec, pruneLiteral } from "./projection.js";
 import { readerOptionProperties } from "./reader-options.js";
+import { closureAnnotation } from "./closure.js";
 
 export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile: ts.SourceFile, edits: Edits): ts.SourceFile {
   if (edits.size === 0) return sourceFile;
@@ -45,6 +46,8 @@ function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
       return pruneLiteral(ts, visited as ts.Expression, edit.shape);
     case "readerOptions":
       return readerOptions(ts, visited as ts.CallExpression, edit);
+    case "capture":
+      return closureAnnotation(ts, visited as ts.Expression, edit.closure);
   }
 }
 

@@ -20,6 +20,8 @@ import type { Edit, Edits } from "../plan/edits.js";
 import type { Shape } from "../plan/shape.js";
 import { projectionSpec } from "./projection.js";
 import { readerOptionProperties } from "./reader-options.js";
+import { closureDescriptor, closureKey } from "./closure.js";
+import type { ClosureSpec } from "../plan/capture.js";
 
 export interface TextEditOptions {
   /**
@@ -118,6 +120,8 @@ class TextEditor {
         return this.pruneLiteral(node as ts.Expression, edit.shape);
       case "readerOptions":
         return this.readerOptions(node as ts.CallExpression, edit);
+      case "capture":
+        return this.capture(node as ts.Expression, edit.closure);
     }
   }
 
@@ -133,6 +137,14 @@ class TextEditor {
     const properties = literal.properties;
     if (edit.placement === "only" || properties.length === 0) this.magic.overwrite(this.start(literal), literal.end, `{ ${ours} }`);
     else this.after(properties[properties.length - 1].end, `, ${ours}`);
+  }
+
+  /** `Object.defineProperty(<fn as written>, Symbol.for("rddopt.closure"), { value: ... })` (rewrite/closure.ts). */
+  private capture(fn: ts.Expression, spec: ClosureSpec): void {
+    const { ts } = this;
+    const print = (node: ts.Node): string => this.printer.printNode(ts.EmitHint.Expression, node, this.sourceFile);
+    this.before(this.start(fn), "Object.defineProperty(");
+    this.after(fn.end, `, ${print(closureKey(ts))}, ${print(closureDescriptor(ts, spec))})`);
   }
 
   private index(argument: ts.Expression, position: number): void {

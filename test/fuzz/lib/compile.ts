@@ -42,27 +42,29 @@ export function loadTransformer(root: string, from: "dist" | "source" = "dist", 
 }
 
 function transpileTransformer(root: string, cacheDir: string): string {
-  const src = path.join(root, "transformer");
   const out = path.join(cacheDir, `transformer-src-${process.pid}`);
   fs.rmSync(out, { recursive: true, force: true });
+  // the repository's layout is kept, so the transformer's imports of runtime facts (lineage constants) resolve
+  const transpile = (file: string) => {
+    const target = path.join(out, path.relative(root, file)).replace(/\.ts$/, ".js");
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const { outputText } = ts.transpileModule(fs.readFileSync(file, "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: file,
+    });
+    fs.writeFileSync(target, outputText);
+  };
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
-        const target = path.join(out, path.relative(src, file)).replace(/\.ts$/, ".js");
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        const { outputText } = ts.transpileModule(fs.readFileSync(file, "utf8"), {
-          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-          fileName: file,
-        });
-        fs.writeFileSync(target, outputText);
-      }
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) transpile(file);
     }
   };
-  walk(src);
+  walk(path.join(root, "transformer"));
+  transpile(path.join(root, "runtime", "lineage", "openlineage.ts"));
   fs.writeFileSync(path.join(out, "package.json"), JSON.stringify({ type: "commonjs" }));
-  return path.join(out, "index.js");
+  return path.join(out, "transformer", "index.js");
 }
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
