@@ -12,6 +12,11 @@ export interface RddoptOptions {
    */
   crossFile?: boolean;
   /**
+   * Set by the bundler plugin (rddopt/vite, ...): the code will be bundled, so a worker thread cannot
+   * re-import its modules. Not read by the engine yet (hook for closure capture's `imports: false`).
+   */
+  bundled?: boolean;
+  /**
    * How warnings (codes 90001-90099) are reported under ts-patch: "diagnostic" (default) adds them to the
    * compiler's diagnostics, which makes tsc exit with status 2 ("diagnostics present, outputs generated")
    * although every file was emitted; "stderr" prints them instead and leaves the exit status alone.
