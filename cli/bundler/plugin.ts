@@ -135,6 +135,8 @@ export function createRddoptPlugin(options: RddoptBundlerOptions = {}, root?: ()
       ready?.analysis.invalidate(fileOf(id));
     },
     transform,
+    /** How many analysis Programs this plugin instance has built (tests check that builds reuse one). */
+    programBuilds: (): number => ready?.analysis.builds ?? 0,
   };
 }
 
