@@ -17,6 +17,7 @@ import { createUnplugin, type UnpluginBuildContext, type UnpluginContext, type U
 import { mentionsRddopt, normalizeOptions, planFor } from "../../transformer/engine.js";
 import { applyTextEdits, textEditMap } from "../../transformer/rewrite/text.js";
 import type { RddoptOptions, TransformerWarning } from "../../transformer/report/types.js";
+import type { EnvironmentModuleGraph, EnvironmentModuleNode, ViteDevServer } from "vite";
 import { loadTypeScript, type LoadedTypeScript } from "../typescript.js";
 import { findTsconfig } from "./tsconfig.js";
 import { AnalysisProgram } from "./program.js";
@@ -70,6 +71,8 @@ function fileOf(id: string): string | undefined {
 }
 
 export function createRddoptPlugin(options: RddoptBundlerOptions = {}, root?: () => string | undefined) {
+  /** Project file -> the analysed files whose plans rest on its types (they import it, directly or not). */
+  const importers = new Map<string, Set<string>>();
   const planOptions = normalizeOptions(engineOptions(options));
   const filter = compileFilter(options.include, options.exclude, process.cwd());
   type State = { loaded: LoadedTypeScript; analysis: AnalysisProgram };
@@ -111,7 +114,11 @@ export function createRddoptPlugin(options: RddoptBundlerOptions = {}, root?: ()
       const program = analysis.programFor(file, code);
       const sourceFile = program.getSourceFile(file);
       if (!sourceFile || !mentionsRddopt(loaded.ts, program, sourceFile)) return null;
-      for (const dependency of analysis.projectDependencies(program, sourceFile)) this.addWatchFile(dependency);
+      for (const dependency of analysis.projectDependencies(program, sourceFile)) {
+        this.addWatchFile(dependency);
+        if (!importers.has(dependency)) importers.set(dependency, new Set());
+        importers.get(dependency)!.add(file);
+      }
       const plan = planFor(loaded.ts, program, sourceFile, planOptions);
       for (const w of plan.warnings) warn(this, w.message, file, positionOf(sourceFile, w));
       if (plan.edits.size === 0) return null;
@@ -135,6 +142,8 @@ export function createRddoptPlugin(options: RddoptBundlerOptions = {}, root?: ()
       ready?.analysis.invalidate(fileOf(id));
     },
     transform,
+    /** The analysed files whose plans rest on `file`'s types: a dev server invalidates them when it changes. */
+    importersOf: (file: string): string[] => [...(importers.get(path.normalize(file)) ?? [])],
     /** How many analysis Programs this plugin instance has built (tests check that builds reuse one). */
     programBuilds: (): number => ready?.analysis.builds ?? 0,
   };
@@ -153,12 +162,32 @@ function messageOf(error: unknown): string {
 export const rddoptUnplugin: UnpluginInstance<RddoptBundlerOptions | undefined, false> = createUnplugin<RddoptBundlerOptions | undefined, false>(
   (options) => {
     let viteRoot: string | undefined;
+    let devServer: ViteDevServer | undefined;
     const plugin = createRddoptPlugin(options ?? {}, () => viteRoot);
+    /** The dev server's modules of the files whose plans rest on `file`, in one environment. */
+    const staleImporters = (graph: EnvironmentModuleGraph, file: string): EnvironmentModuleNode[] =>
+      plugin.importersOf(file).flatMap((importer) => [...(graph.getModulesByFile(importer) ?? [])]);
     return {
       ...plugin,
+      watchChange(id: string) {
+        plugin.watchChange.call(this, id);
+        // Vite's dev server re-transforms only the changed module; an importer's plan rests on its types:
+        // drop the importers' transform results too (with HMR on, hotUpdate below also updates them).
+        for (const environment of Object.values(devServer?.environments ?? {})) {
+          for (const module of staleImporters(environment.moduleGraph, id.split("?")[0]!)) environment.moduleGraph.invalidateModule(module);
+        }
+      },
       vite: {
         configResolved(config) {
           viteRoot = config.root;
+        },
+        configureServer(server) {
+          devServer = server;
+        },
+        hotUpdate(update) {
+          const extra = staleImporters(this.environment.moduleGraph, update.file);
+          if (extra.length === 0) return;
+          return [...new Set([...update.modules, ...extra])];
         },
       },
     };

@@ -173,7 +173,7 @@ describe("watch and dev server", () => {
     }
   });
 
-  it("a Vite dev server re-analyses an edited module (no stale plan)", async () => {
+  it("a Vite dev server re-analyses an edited module, and its importers when an imported type changes (no stale plan)", async () => {
     const p = project({ "src/data.ts": DATA_TS, "src/main.ts": mainTs("o[2]") });
     const server = await inProject(p, () =>
       createServer({
@@ -191,6 +191,9 @@ describe("watch and dev server", () => {
       expect(await transformed()).toContain("projectValues([2])");
       p.write("src/main.ts", mainTs("o[3]"));
       await until(async () => (await transformed()).includes("projectValues([3])"), 10_000, "the dev server to re-transform main.ts");
+      // an edit in data.ts alone: main.ts's plan rests on its types (element 3 is gone, main.ts no longer type-checks)
+      p.write("src/data.ts", DATA_TS.replace("[number, [number, string, number, string]]", "[number, [number, string]]").replace(', i * 2, "x".repeat(20)]', "]"));
+      await until(async () => !(await transformed()).includes("left.projectValues"), 10_000, "the dev server to re-transform main.ts after data.ts changed");
     } finally {
       await server.close();
     }
