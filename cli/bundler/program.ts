@@ -58,9 +58,11 @@ export class AnalysisProgram {
     return this.program!;
   }
 
+  private roots: Set<string> | undefined;
+
   private rootNames(): Set<string> {
     if (!this.parsed) this.parsed = this.parseConfig();
-    return new Set(this.parsed.fileNames.map((f) => path.resolve(f)));
+    return (this.roots ??= new Set(this.parsed.fileNames.map((f) => path.resolve(f))));
   }
 
   private parseConfig(): ts.ParsedCommandLine {
@@ -77,8 +79,11 @@ export class AnalysisProgram {
     const tsi = this.tsi;
     // the file list may have changed (a new file in `include`): parse the config again, it is cheap
     this.parsed = this.parseConfig();
+    this.roots = undefined;
     const options = this.parsed.options;
     const host = tsi.createCompilerHost(options, true);
+    // as tsc: JSDoc in TypeScript files carries no types, and the analysis never reads it
+    host.jsDocParsingMode = tsi.JSDocParsingMode.ParseForTypeErrors;
     host.getSourceFile = (fileName, languageVersion) => this.sourceFile(fileName, languageVersion);
     const readFile = host.readFile.bind(host);
     host.readFile = (fileName) => this.overlay.get(path.resolve(fileName))?.text ?? readFile(fileName);
