@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { rollup, watch, type Plugin, type RollupLog } from "rollup";
 import esbuild from "rollup-plugin-esbuild";
 import { createServer } from "vite";
-import ts from "typescript";
+import * as ts from "typescript";
 import rddoptRollup from "../../cli/bundler/rollup.js";
 import rddoptVite from "../../cli/bundler/vite.js";
 import { createRddoptPlugin, type RddoptBundlerOptions } from "../../cli/bundler/plugin.js";
