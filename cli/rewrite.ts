@@ -99,7 +99,7 @@ export function rewriteProgram(
   const unchanged = new Map<string, Rendered>(); // files rddopt did not optimize that need @ts-nocheck
   // Only a rewritten file, or one that imports one (directly or not), can get new errors: check just those.
   const affected = dependentsOf(tsi, program, new Set(planned.keys()));
-  const baseline = errorKeys(tsi, program, affected);
+  const baseline = errorKeysOf(tsi, program);
   let previous: ts.Program = program;
   let remainingErrors = new Map<string, string>();
   for (let round = 0; round < 4 && texts.size > 0; round++) {
@@ -198,23 +198,30 @@ function dependentsOf(tsi: TypeScript, program: ts.Program, changed: ReadonlySet
   return affected;
 }
 
-/** The errors of the `within` files, by file name and message (positions move in rewritten files). */
-function errorKeys(tsi: TypeScript, program: ts.Program, within: ReadonlySet<string>): Set<string> {
-  const keys = new Set<string>();
-  for (const file of program.getSourceFiles()) {
-    if (program.isSourceFileFromExternalLibrary(file) || file.isDeclarationFile || !within.has(file.fileName)) continue;
-    for (const d of errorsOf(tsi, program, file)) keys.add(`${file.fileName}\0${errorText(tsi, d)}`);
-  }
-  return keys;
+/**
+ * A file's errors in the original program, by message (positions move in rewritten files). Asked only for
+ * files that have errors after the rewrite, so a rewrite that type-checks costs no second full check.
+ */
+function errorKeysOf(tsi: TypeScript, program: ts.Program): (fileName: string) => ReadonlySet<string> {
+  const known = new Map<string, Set<string>>();
+  return (fileName) => {
+    let keys = known.get(fileName);
+    if (!keys) {
+      const file = program.getSourceFile(fileName);
+      keys = new Set(file ? errorsOf(tsi, program, file).map((d) => errorText(tsi, d)) : []);
+      known.set(fileName, keys);
+    }
+    return keys;
+  };
 }
 
 /** Files of the rewritten program with errors the original did not have: file → the first one, formatted. */
-function newErrors(tsi: TypeScript, program: ts.Program, baseline: Set<string>, within: ReadonlySet<string>): Map<string, string> {
+function newErrors(tsi: TypeScript, program: ts.Program, baseline: (fileName: string) => ReadonlySet<string>, within: ReadonlySet<string>): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of program.getSourceFiles()) {
     if (program.isSourceFileFromExternalLibrary(file) || file.isDeclarationFile || !within.has(file.fileName)) continue;
     for (const d of errorsOf(tsi, program, file)) {
-      if (baseline.has(`${file.fileName}\0${errorText(tsi, d)}`)) continue;
+      if (baseline(file.fileName).has(errorText(tsi, d))) continue;
       const { line, character } = file.getLineAndCharacterOfPosition(d.start ?? 0);
       if (!found.has(file.fileName)) found.set(file.fileName, `${line + 1}:${character + 1} ${errorText(tsi, d)}`);
     }
@@ -230,7 +237,8 @@ function overlayProgram(tsi: TypeScript, program: ts.Program, texts: Map<string,
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = texts.get(path.resolve(fileName)) ?? texts.get(fileName);
     if (text !== undefined) return tsi.createSourceFile(fileName, text, languageVersion, true);
-    return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    // an unchanged file: the original's SourceFile, already parsed and bound (same options, same text)
+    return program.getSourceFile(fileName) ?? getSourceFile(fileName, languageVersion, onError, shouldCreate);
   };
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => texts.get(path.resolve(fileName)) ?? readFile(fileName);
