@@ -3,7 +3,8 @@
  * analysis Program serves a build and is updated incrementally, that rddopt's warnings go through the
  * bundler's warning channel without failing the build, include/exclude, and watch correctness: under
  * `rollup.watch` and a Vite dev server, an edit that changes the fields read is re-analysed, and so is an
- * edit in an imported module that changes the types the importer's plan rests on.
+ * edit in an imported module that changes the types the importer's plan rests on; webpack --watch and an
+ * esbuild context's rebuild re-analyse an edit too.
  * Needs `npm run build` (the temp projects import rddopt's built types).
  */
 import fs from "node:fs";
@@ -15,10 +16,14 @@ import { createServer } from "vite";
 import * as ts from "typescript";
 import rddoptRollup from "../../cli/bundler/rollup.js";
 import rddoptVite from "../../cli/bundler/vite.js";
+import rddoptEsbuild from "../../cli/bundler/esbuild.js";
+import * as esbuildApi from "esbuild";
+import webpack from "webpack";
+import rddoptWebpack from "../../cli/bundler/webpack.js";
 import { createRddoptPlugin, type RddoptBundlerOptions } from "../../cli/bundler/plugin.js";
 import { AnalysisProgram } from "../../cli/bundler/program.js";
 import { compileFilter } from "../../cli/bundler/filter.js";
-import { DATA_TS, mainTs, tempProject, type TempProject } from "./project.js";
+import { DATA_TS, mainTs, repoRoot, tempProject, type TempProject } from "./project.js";
 
 const projects: TempProject[] = [];
 afterAll(() => projects.forEach((p) => p.remove()));
@@ -170,6 +175,63 @@ describe("watch and dev server", () => {
       expect(fs.readFileSync(out, "utf8")).toContain("right.projectValues");
     } finally {
       await watcher.close();
+    }
+  });
+
+  it("an esbuild context's rebuild re-analyses an edit of the fields read", async () => {
+    const p = project({ "src/data.ts": DATA_TS, "src/main.ts": mainTs("o[2]") });
+    const context = await esbuildApi.context({
+      entryPoints: [p.file("src/main.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      write: false,
+      external: ["rddopt"],
+      logLevel: "silent",
+      plugins: [rddoptEsbuild({ tsconfig: p.file("tsconfig.json") })],
+    });
+    try {
+      const output = async () => (await context.rebuild()).outputFiles![0]!.text;
+      expect(await output()).toContain("left.projectValues([2])");
+      p.write("src/main.ts", mainTs("o[3]"));
+      expect(await output()).toContain("left.projectValues([3])");
+    } finally {
+      await context.dispose();
+    }
+  });
+
+  it("webpack --watch re-analyses an edit of the fields read", async () => {
+    const p = project({ "src/data.ts": DATA_TS, "src/main.ts": mainTs("o[2]") });
+    const compiler = webpack({
+      mode: "development",
+      devtool: false,
+      target: "node",
+      context: p.dir,
+      entry: "./src/main.ts",
+      experiments: { outputModule: true },
+      externalsType: "module",
+      externals: { rddopt: "rddopt" },
+      output: { path: p.file("out"), filename: "main.mjs", module: true, chunkFormat: "module" },
+      resolve: { extensions: [".ts", ".js"], extensionAlias: { ".js": [".ts", ".js"] } },
+      module: { rules: [{ test: /\.ts$/, loader: path.join(repoRoot, "node_modules", "esbuild-loader", "dist", "index.cjs"), options: { target: "es2022" } }] },
+      plugins: [rddoptWebpack({ tsconfig: p.file("tsconfig.json") })],
+    });
+    let builds = 0;
+    let failure: string | undefined;
+    const watching = compiler.watch({ aggregateTimeout: 20 }, (error, stats) => {
+      if (error || stats?.hasErrors()) failure = String(error ?? stats?.toString("errors-only"));
+      builds++;
+    });
+    try {
+      const out = () => fs.readFileSync(p.file("out/main.mjs"), "utf8");
+      await until(() => builds >= 1, 20_000, "the first webpack build");
+      expect(failure).toBeUndefined();
+      expect(out()).toContain("left.projectValues([2])");
+      p.write("src/main.ts", mainTs("o[3]"));
+      await until(() => builds >= 2, 20_000, "the webpack rebuild");
+      expect(out()).toContain("left.projectValues([3])");
+    } finally {
+      await new Promise((resolve) => watching!.close(resolve)); // webpack returns a Watching when given a callback
     }
   });
 
