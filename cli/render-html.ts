@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import { html as diffToHtml } from "diff2html";
 import type { Optimization } from "../transformer/report/types.js";
+import { describeEstimate } from "../transformer/plan/estimate.js";
 import { filesToShow, summaryLine, type FileReport, type Report } from "./report.js";
 
 const require = createRequire(import.meta.url);
@@ -16,13 +17,14 @@ export function escapeHtml(text: string): string {
 }
 
 function optimizationRow(o: Optimization): string {
+  const effect = o.estimate ? escapeHtml(describeEstimate(o.estimate)) : "";
   return `<tr class="${o.status}"><td>${o.status}</td><td>${escapeHtml(o.kind)}</td><td>${escapeHtml(o.operation)}</td>` +
-    `<td><code>${escapeHtml(o.site)}</code></td><td>${escapeHtml(o.reason)}</td></tr>`;
+    `<td><code>${escapeHtml(o.site)}</code></td><td>${escapeHtml(o.reason)}</td><td class="effect">${effect}</td></tr>`;
 }
 
 function optimizationTable(file: FileReport): string {
   if (file.optimizations.length === 0) return "";
-  return `<table class="optimizations"><thead><tr><th>status</th><th>kind</th><th>operation</th><th>site</th><th>reason</th></tr></thead>` +
+  return `<table class="optimizations"><thead><tr><th>status</th><th>kind</th><th>operation</th><th>site</th><th>reason</th><th>estimated effect per value</th></tr></thead>` +
     `<tbody>${file.optimizations.map(optimizationRow).join("")}</tbody></table>`;
 }
 

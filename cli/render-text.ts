@@ -1,6 +1,7 @@
 /** The report for a terminal: colored unified diffs and one line per optimization. */
 import pc from "picocolors";
 import type { Optimization } from "../transformer/report/types.js";
+import { describeEstimate } from "../transformer/plan/estimate.js";
 import { filesToShow, summaryLine, type Report } from "./report.js";
 import { captureLines } from "./render-capture.js";
 
@@ -24,7 +25,8 @@ function diffBody(diff: string): string[] {
 
 export function optimizationLine(o: Optimization, c: Colors): string {
   const status = o.status === "applied" ? c.green("applied") : c.yellow("skipped");
-  return `  ${status}  ${o.kind.padEnd(9)} ${o.operation.padEnd(14)} ${c.dim(o.site)}\n           ${o.reason}`;
+  const estimate = o.estimate ? `\n           ${c.dim(`effect: ${describeEstimate(o.estimate)}`)}` : "";
+  return `  ${status}  ${o.kind.padEnd(9)} ${o.operation.padEnd(14)} ${c.dim(o.site)}\n           ${o.reason}${estimate}`;
 }
 
 /**

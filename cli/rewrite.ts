@@ -100,13 +100,15 @@ export function rewriteProgram(
 
   // Type-check the rewritten project; where new errors remain, erase more (patterns, then the file).
   const unchanged = new Map<string, Rendered>(); // files rddopt did not optimize that need @ts-nocheck
-  const baseline = errorKeys(tsi, program);
+  // Only a rewritten file, or one that imports one (directly or not), can get new errors: check just those.
+  const affected = dependentsOf(tsi, program, new Set(planned.keys()));
+  const baseline = errorKeysOf(tsi, program);
   let previous: ts.Program = program;
   let remainingErrors = new Map<string, string>();
   for (let round = 0; round < 4 && texts.size > 0; round++) {
     const overlay = overlayProgram(tsi, program, new Map([...texts, ...unchanged].map(([f, r]) => [f, r.code])), previous);
     previous = overlay;
-    remainingErrors = newErrors(tsi, overlay, baseline);
+    remainingErrors = newErrors(tsi, overlay, baseline, affected);
     let escalated = false;
     for (const [file, first] of remainingErrors) {
       const entry = planned.get(file);
@@ -168,23 +170,61 @@ function errorsOf(tsi: TypeScript, program: ts.Program, file: ts.SourceFile): ts
   return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter((d) => d.category === tsi.DiagnosticCategory.Error);
 }
 
-/** The project's errors, by file name and message (positions move in rewritten files). */
-function errorKeys(tsi: TypeScript, program: ts.Program): Set<string> {
-  const keys = new Set<string>();
+/**
+ * `changed` and every project file that imports one of them, directly or through others: the files whose
+ * diagnostics a rewrite of `changed` can change. A file that reaches modules by other means the import
+ * graph does not show (`import("...")` types, `/// <reference>`) is counted in, to stay on the safe side.
+ */
+function dependentsOf(tsi: TypeScript, program: ts.Program, changed: ReadonlySet<string>): Set<string> {
+  const checker = program.getTypeChecker();
+  const importers = new Map<string, string[]>();
+  const affected = new Set(changed);
   for (const file of program.getSourceFiles()) {
     if (program.isSourceFileFromExternalLibrary(file) || file.isDeclarationFile) continue;
-    for (const d of errorsOf(tsi, program, file)) keys.add(`${file.fileName}\0${errorText(tsi, d)}`);
+    if (file.text.includes("import(") || file.text.includes("/// <reference")) affected.add(file.fileName);
+    for (const statement of file.statements) {
+      const specifier = tsi.isImportDeclaration(statement) || tsi.isExportDeclaration(statement) ? statement.moduleSpecifier : undefined;
+      if (!specifier || !tsi.isStringLiteral(specifier)) continue;
+      const target = checker.getSymbolAtLocation(specifier)?.valueDeclaration;
+      if (target && tsi.isSourceFile(target)) importers.set(target.fileName, [...(importers.get(target.fileName) ?? []), file.fileName]);
+    }
   }
-  return keys;
+  const queue = [...affected];
+  while (queue.length > 0) {
+    for (const importer of importers.get(queue.pop()!) ?? []) {
+      if (!affected.has(importer)) {
+        affected.add(importer);
+        queue.push(importer);
+      }
+    }
+  }
+  return affected;
+}
+
+/**
+ * A file's errors in the original program, by message (positions move in rewritten files). Asked only for
+ * files that have errors after the rewrite, so a rewrite that type-checks costs no second full check.
+ */
+function errorKeysOf(tsi: TypeScript, program: ts.Program): (fileName: string) => ReadonlySet<string> {
+  const known = new Map<string, Set<string>>();
+  return (fileName) => {
+    let keys = known.get(fileName);
+    if (!keys) {
+      const file = program.getSourceFile(fileName);
+      keys = new Set(file ? errorsOf(tsi, program, file).map((d) => errorText(tsi, d)) : []);
+      known.set(fileName, keys);
+    }
+    return keys;
+  };
 }
 
 /** Files of the rewritten program with errors the original did not have: file → the first one, formatted. */
-function newErrors(tsi: TypeScript, program: ts.Program, baseline: Set<string>): Map<string, string> {
+function newErrors(tsi: TypeScript, program: ts.Program, baseline: (fileName: string) => ReadonlySet<string>, within: ReadonlySet<string>): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of program.getSourceFiles()) {
-    if (program.isSourceFileFromExternalLibrary(file) || file.isDeclarationFile) continue;
+    if (program.isSourceFileFromExternalLibrary(file) || file.isDeclarationFile || !within.has(file.fileName)) continue;
     for (const d of errorsOf(tsi, program, file)) {
-      if (baseline.has(`${file.fileName}\0${errorText(tsi, d)}`)) continue;
+      if (baseline(file.fileName).has(errorText(tsi, d))) continue;
       const { line, character } = file.getLineAndCharacterOfPosition(d.start ?? 0);
       if (!found.has(file.fileName)) found.set(file.fileName, `${line + 1}:${character + 1} ${errorText(tsi, d)}`);
     }
@@ -200,7 +240,8 @@ function overlayProgram(tsi: TypeScript, program: ts.Program, texts: Map<string,
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = texts.get(path.resolve(fileName)) ?? texts.get(fileName);
     if (text !== undefined) return tsi.createSourceFile(fileName, text, languageVersion, true);
-    return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    // an unchanged file: the original's SourceFile, already parsed and bound (same options, same text)
+    return program.getSourceFile(fileName) ?? getSourceFile(fileName, languageVersion, onError, shouldCreate);
   };
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => texts.get(path.resolve(fileName)) ?? readFile(fileName);

@@ -46,6 +46,15 @@ function hasCompilerApi(loaded: Partial<TypeScript>): loaded is TypeScript {
 }
 
 async function importTypeScript(file: string): Promise<Partial<TypeScript>> {
+  // TypeScript's packages are CommonJS: `require` loads them directly, while `import()` first scans the
+  // whole 9 MB file for its exports (cjs-module-lexer, ~1 s of CPU on every start of a bundler build)
+  if (file.endsWith(".js") || file.endsWith(".cjs")) {
+    try {
+      return createRequire(import.meta.url)(file) as Partial<TypeScript>;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ERR_REQUIRE_ESM") throw error;
+    }
+  }
   const mod = (await import(pathToFileURL(file).href)) as { default?: TypeScript } & Partial<TypeScript>;
   return (mod.default ?? mod) as Partial<TypeScript>;
 }

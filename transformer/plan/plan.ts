@@ -20,6 +20,7 @@ import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
 import { findReaderCalls, sourceOptionsEdit } from "./sources.js";
 import { planCaptures } from "./capture.js";
+import { estimateProjection } from "./estimate.js";
 
 export interface PlanOptions {
   prune: boolean;
@@ -125,6 +126,7 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
         input: candidate.label,
         kept: describeShape(shape),
         placement,
+        estimate: estimateProjection(fc, candidate.valueType, shape, arrivingShape),
       });
       applied.push(plan.optimizations[plan.optimizations.length - 1]);
     } catch (error) {
@@ -134,7 +136,7 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
     }
   }
   if (projectionFailed) {
-    for (const optimization of applied) Object.assign(optimization, { status: "skipped", reason: "another projection in this file could not be built: pruning left out", kept: undefined, placement: undefined });
+    for (const optimization of applied) Object.assign(optimization, { status: "skipped", reason: "another projection in this file could not be built: pruning left out", kept: undefined, placement: undefined, estimate: undefined });
   } else {
     plan.edits.merge(pruning);
   }

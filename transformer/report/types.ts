@@ -55,6 +55,21 @@ export interface Optimization {
   kept?: string;
   /** For applied prunes: "fused" into the preceding map/mapValues, or "inserted" as a new mapValues. */
   placement?: "fused" | "inserted";
+  /** For applied prunes: bytes per shuffled value before and after, estimated from the static types (plan/estimate.ts). */
+  estimate?: ValueEstimate;
+}
+
+/** An estimated encoded size: `bytes`, or at least `bytes` when the size depends on the data (strings, arrays). */
+export interface SizeEstimate {
+  bytes: number;
+  atLeast: boolean;
+}
+
+/** A projection's effect per shuffled value, from the types alone (msgpack sizes; no data is looked at). */
+export interface ValueEstimate {
+  before: SizeEstimate;
+  after: SizeEstimate;
+  saved: SizeEstimate;
 }
 
 /** A warning the transformer reports as a compiler diagnostic (codes 90001-90099, see transformer/diagnostics.ts). */
