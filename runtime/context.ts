@@ -9,7 +9,8 @@ import type { RDD } from "./rdd/rdd.js";
 import { ParallelCollectionRDD, RangeRDD, TextFileRDD } from "./rdd/sources.js";
 import { UnionRDD } from "./rdd/narrow.js";
 import { DAGScheduler } from "./scheduler/dag.js";
-import { InProcessExecutor, type Executor, type TaskContext } from "./scheduler/task.js";
+import { InProcessExecutor, type ActionOutput, type Executor, type TaskContext } from "./scheduler/task.js";
+import { WorkerRunner, workerSettingsOf } from "./workers/pool.js";
 import { ShuffleStore } from "./shuffle/store.js";
 import { BlockManager } from "./storage/block-manager.js";
 import { Broadcast } from "./storage/broadcast.js";
@@ -35,8 +36,15 @@ export interface ContextOptions {
   localDir?: string;
   /** Codec for shuffles, spills and serialized storage (default: adaptive columnar / msgpackr). */
   codec?: Codec;
-  /** Runs tasks (default: in-process, one at a time). */
-  executor?: Executor;
+  /**
+   * Runs tasks: a custom Executor, or "in-process" (one at a time on the main thread, no workers). Default:
+   * worker threads where more than one core is available (see `workers`), in process otherwise.
+   */
+  executor?: Executor | "in-process";
+  /** Worker threads for stages that can be shipped (default os.availableParallelism(); 0 = none; see README "Workers"). */
+  workers?: number;
+  /** Input rows (parallelize or range) from which a shippable stage goes to workers (default 50,000). */
+  workerMinRows?: number;
   /** Progress bar on stderr: "auto" shows it on a TTY for jobs over a second (default), true/false force it. */
   progress?: boolean | "auto";
 }
@@ -64,6 +72,8 @@ export class Context {
   readonly shuffleStore: ShuffleStore;
   readonly blockManager: BlockManager;
   private readonly scheduler: DAGScheduler;
+  /** Worker threads this context ships stages to (0: every stage runs in process). */
+  readonly workerCount: number;
   private readonly listeners: Listener[] = [];
   private scratch: string | undefined;
   private stopped = false;
@@ -84,7 +94,15 @@ export class Context {
       () => this.scratchDir(),
       () => this.codec,
     );
-    this.scheduler = new DAGScheduler(this, options.executor ?? new InProcessExecutor(), this.listeners);
+    if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) {
+      throw new InvalidArgumentError(`workers must be a whole number >= 0, got ${String(options.workers)}. Pass 0 to run every task in process.`);
+    }
+    nonNegative("workerMinRows", options.workerMinRows ?? 0);
+    const settings = workerSettingsOf(options);
+    const workers = "off" in settings ? settings.off : new WorkerRunner(this, settings);
+    this.workerCount = "off" in settings ? 0 : settings.threads;
+    const executor = typeof options.executor === "object" ? options.executor : new InProcessExecutor();
+    this.scheduler = new DAGScheduler(this, executor, this.listeners, workers);
     const progress = options.progress ?? "auto";
     if (progress === true || (progress === "auto" && process.stderr.isTTY && !process.env.CI)) {
       this.listeners.push(new ProgressBar(progress === true ? 0 : 1000));
@@ -169,9 +187,15 @@ export class Context {
   // ------------------------------------------------------------ for the engine
 
   /** @internal Runs `func` over partitions of `rdd` (all by default) as one job. */
-  runJob<T, R>(rdd: RDD<T>, description: string, func: (split: number, tc: TaskContext) => R, partitions?: readonly number[]): Promise<R[]> {
+  runJob<T, R>(
+    rdd: RDD<T>,
+    description: string,
+    func: (split: number, tc: TaskContext) => R,
+    partitions?: readonly number[],
+    output?: ActionOutput,
+  ): Promise<R[]> {
     this.checkRunning();
-    return this.scheduler.runJob(rdd, description, func, partitions);
+    return this.scheduler.runJob(rdd, description, func, partitions, output);
   }
 
   /** @internal Settles runtime decisions in the lineage (join strategies, sort bounds) before reading partition counts. */

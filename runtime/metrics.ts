@@ -1,3 +1,5 @@
+import type { StagePlacement } from "./workers/pool.js";
+
 /** What a job did: the figures users read in `ctx.lastJob` and `ctx.totals`, and the events a listener hears. */
 
 export type JoinStrategyTaken = "shuffle" | "broadcast-left" | "broadcast-right" | "co-partitioned";
@@ -52,6 +54,8 @@ export interface JobMetrics {
   spillBytes: number;
   cacheHits: number;
   joins: JoinDecision[];
+  /** Where each stage ran (in process or in worker threads) and why. */
+  placements: StagePlacement[];
 }
 
 export function emptyMetrics(): JobMetrics {
@@ -66,6 +70,7 @@ export function emptyMetrics(): JobMetrics {
     spillBytes: 0,
     cacheHits: 0,
     joins: [],
+    placements: [],
   };
 }
 
@@ -81,6 +86,7 @@ export function addMetrics(into: JobMetrics, from: JobMetrics): void {
   into.spillBytes += from.spillBytes;
   into.cacheHits += from.cacheHits;
   into.joins.push(...from.joins);
+  into.placements.push(...from.placements);
 }
 
 export interface JobStartEvent {

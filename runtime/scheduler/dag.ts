@@ -12,7 +12,9 @@ import { range, type RDD } from "../rdd/rdd.js";
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { writeShuffle } from "../shuffle/exchange.js";
 import type { Context } from "../context.js";
-import { emptyTaskMetrics, type Executor, type Task, type TaskContext, type TaskMetrics } from "./task.js";
+import { emptyTaskMetrics, type ActionOutput, type Executor, type Task, type TaskContext, type TaskMetrics } from "./task.js";
+import type { StagePlacement, WorkerRunner } from "../workers/pool.js";
+import type { StageOutput } from "../workers/ship.js";
 import { JobFailedError, RddError, UserCodeError } from "../errors.js";
 import { emptyMetrics, type JobMetrics, type Listener } from "../metrics.js";
 
@@ -56,6 +58,8 @@ export class DAGScheduler {
     private readonly ctx: Context,
     private readonly executor: Executor,
     private readonly listeners: Listener[],
+    /** Runs shippable stages on worker threads; a string says why every stage runs in process. */
+    private readonly workers: WorkerRunner | string = "no worker pool",
   ) {}
 
   /** Prepares every RDD of the lineage, parents before children, each once per job. */
@@ -71,11 +75,12 @@ export class DAGScheduler {
     description: string,
     func: (split: number, tc: TaskContext) => R,
     partitions?: readonly number[],
+    output?: ActionOutput,
   ): Promise<R[]> {
     const parent = this.active;
-    if (parent) return this.runInJob(parent, rdd, description, func, partitions);
+    if (parent) return this.runInJob(parent, rdd, description, func, partitions, false, output);
     const job: ActiveJob = { id: nextJobId++, metrics: emptyMetrics(), joinsRecorded: new Set() };
-    return this.current.run(job, () => this.runInJob(job, rdd, description, func, partitions, true));
+    return this.current.run(job, () => this.runInJob(job, rdd, description, func, partitions, true, output));
   }
 
   private async runInJob<T, R>(
@@ -85,6 +90,7 @@ export class DAGScheduler {
     func: (split: number, tc: TaskContext) => R,
     partitions: readonly number[] | undefined,
     outer = false,
+    output?: ActionOutput,
   ): Promise<R[]> {
     const start = performance.now();
     let failure: unknown;
@@ -100,7 +106,8 @@ export class DAGScheduler {
       await this.ensureShuffles(rdd as RDD<unknown>, job);
       const stageId = nextStageId++;
       const tasks: Task<R>[] = parts.map((partition) => ({ stageId, partition, run: (tc) => func(partition, tc) }));
-      return await this.runStage(job, stageId, `${description} at ${rdd.callSite}`, rdd as RDD<unknown>, tasks);
+      const stageOutput = output && !partitions ? { action: output } : undefined; // a job over some partitions (take, lookup) is small
+      return await this.runStage(job, stageId, `${description} at ${rdd.callSite}`, rdd as RDD<unknown>, tasks, stageOutput);
     } catch (e) {
       failure = e;
       throw e;
@@ -135,31 +142,42 @@ export class DAGScheduler {
       partition,
       run: (tc) => writeShuffle(dep, partition, tc),
     }));
-    await this.runStage(job, stageId, `shuffle ${dep.shuffleId} (${dep.partitioner.describe()}) of ${dep.rdd.toString()}`, dep.rdd as RDD<unknown>, tasks);
+    await this.runStage(job, stageId, `shuffle ${dep.shuffleId} (${dep.partitioner.describe()}) of ${dep.rdd.toString()}`, dep.rdd as RDD<unknown>, tasks, { shuffle: dep });
   }
 
-  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, tasks: Task<R>[]): Promise<R[]> {
+  private async runStage<R>(
+    job: ActiveJob,
+    stageId: number,
+    name: string,
+    rdd: RDD<unknown>,
+    tasks: Task<R>[],
+    output?: StageOutput,
+  ): Promise<R[]> {
     const stageEvent = { jobId: job.id, stageId, name, tasks: tasks.length };
     this.emit((l) => l.onStageStart?.(stageEvent));
     const start = performance.now();
     const perTask = new Map<Task<R>, TaskMetrics>();
     let failedTask: Task<R> | undefined; // told by the executor, so the error names the right partition in any run order
+    const makeContext = (task: Task<R>): TaskContext => {
+      const metrics = emptyTaskMetrics();
+      perTask.set(task, metrics);
+      return { ctx: this.ctx, jobId: job.id, stageId, partition: task.partition, metrics };
+    };
+    const hooks = {
+      onStart: (task: Task<R>) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
+      onEnd: (task: Task<R>, ms: number, error?: unknown) => {
+        if (error !== undefined) failedTask ??= task;
+        this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
+      },
+    };
+    const decision = typeof this.workers === "string" ? { where: "in-process" as const, reason: this.workers } : this.workers.decide(rdd, output, tasks.length);
+    const placement: StagePlacement = { stageId, name, where: decision.where, reason: decision.reason };
+    job.metrics.placements.push(placement);
     try {
-      return await this.executor.runTasks(
-        tasks,
-        (task) => {
-          const metrics = emptyTaskMetrics();
-          perTask.set(task, metrics);
-          return { ctx: this.ctx, jobId: job.id, stageId, partition: task.partition, metrics };
-        },
-        {
-          onStart: (task) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
-          onEnd: (task, ms, error) => {
-            if (error !== undefined) failedTask ??= task;
-            this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
-          },
-        },
-      );
+      if ("stage" in decision && output && typeof this.workers !== "string") {
+        return await this.workers.run(decision.stage, output, tasks, makeContext, hooks, placement);
+      }
+      return await this.executor.runTasks(tasks, makeContext, hooks);
     } catch (e) {
       throw this.taskFailure(e, stageId, rdd, failedTask ?? tasks[perTask.size - 1]);
     } finally {

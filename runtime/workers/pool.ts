@@ -1,0 +1,203 @@
+/**
+ * The worker-thread executor: one piscina pool per process, shared by every Context, started lazily, and
+ * never keeping the process alive (no threads until a stage is shipped; idle threads are unref'd and end).
+ *
+ * A stage runs in workers only when ship.ts can describe it, its input is large enough to pay for the trip
+ * (`workerMinRows`), and the worker entry file exists; otherwise in process, with the reason in
+ * `JobMetrics.placements`. A task that fails in a worker is run again in process (only effect-free functions
+ * are ever shipped, so the retry is safe); only a failure there fails the job, as it would without workers.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { RDD } from "../rdd/rdd.js";
+import type { Context } from "../context.js";
+import type { Task, TaskContext } from "../scheduler/task.js";
+import { shipStage, type ShippableStage, type StageOutput } from "./ship.js";
+import type { WorkerReply } from "./protocol.js";
+import { transferablesOf } from "./transfer.js";
+
+/** Where a stage ran and why (JobMetrics.placements). */
+export interface StagePlacement {
+  stageId: number;
+  /** The stage's name as listeners see it. */
+  name: string;
+  where: "workers" | "in-process";
+  reason: string;
+  /** Tasks that failed in a worker and were run again in process (workers only). */
+  retriedInProcess?: number;
+}
+
+export interface WorkerSettings {
+  threads: number;
+  minRows: number;
+}
+
+/** The default input size (rows) from which a stage is shipped; below it the trip costs more than it saves. */
+export const DEFAULT_WORKER_MIN_ROWS = 50_000;
+
+const ENTRY = "rddopt-worker.js";
+
+/** The file of this module, from a stack frame (works in the ESM and the CJS build, and from TS source under vitest). */
+function thisModuleFile(): string | undefined {
+  const stack = new Error().stack ?? "";
+  for (const line of stack.split("\n").slice(1)) {
+    const m = /((?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])[^\s()]*?):\d+:\d+\)?\s*$/.exec(line);
+    if (!m) continue;
+    return m[1]!.startsWith("file:") ? fileURLToPath(m[1]!) : m[1]!;
+  }
+  return undefined;
+}
+
+let entry: { file: string } | { reason: string } | undefined;
+
+/** The worker entry: next to this module in dist (ESM or CJS); the built dist/ one when running from TS source. */
+export function workerEntry(): { file: string } | { reason: string } {
+  if (entry) return entry;
+  const here = thisModuleFile();
+  if (!here) return (entry = { reason: "the runtime cannot tell where its files are (no file name in its stack)" });
+  const dir = path.dirname(here);
+  const file = here.endsWith(".ts") ? path.join(dir, "..", "..", "dist", "runtime", "workers", ENTRY) : path.join(dir, ENTRY);
+  if (!fs.existsSync(file) || !fs.existsSync(path.join(path.dirname(file), "protocol.js"))) {
+    const why = here.endsWith(".ts")
+      ? `the runtime runs from TypeScript source and ${file} is not built (run npm run build)`
+      : `${file} does not exist (is the runtime bundled into one file?)`;
+    return (entry = { reason: why });
+  }
+  return (entry = { file });
+}
+
+let pool: Piscina | undefined;
+
+/** The process's one pool; created on first use with the largest count asked for by then (at least the cores). */
+function sharedPool(file: string, threads: number): Piscina {
+  pool ??= new Piscina({
+    filename: file,
+    name: "runTask",
+    minThreads: 0,
+    maxThreads: Math.max(threads, os.availableParallelism()),
+    idleTimeout: 2_000,
+  });
+  return pool;
+}
+
+/** Decides where each stage runs and runs shipped stages on the pool. */
+export class WorkerRunner {
+  constructor(
+    private readonly ctx: Context,
+    readonly settings: WorkerSettings,
+  ) {}
+
+  /** Where the stage computing `rdd` into `output` runs; the shippable stage when in workers. */
+  decide(rdd: RDD<unknown>, output: StageOutput | undefined, tasks: number): { where: "workers"; reason: string; stage: ShippableStage } | { where: "in-process"; reason: string } {
+    if (!output) return { where: "in-process", reason: "the action runs in process (workers take count, collect, reduce, fold, aggregate and shuffle map stages)" };
+    const shipping = shipStage(rdd, output, this.ctx.codec);
+    if (!shipping.ok) return { where: "in-process", reason: shipping.reason };
+    const rows = shipping.stage.inputRows;
+    if (rows < this.settings.minRows) return { where: "in-process", reason: `input of ${rows} rows is under workerMinRows ${this.settings.minRows}` };
+    if (tasks < 2) return { where: "in-process", reason: "one task: nothing to run in parallel" };
+    const found = workerEntry();
+    if ("reason" in found) return { where: "in-process", reason: found.reason };
+    return { where: "workers", reason: `${tasks} tasks over ${rows} input rows on up to ${this.settings.threads} workers`, stage: shipping.stage };
+  }
+
+  /** Runs the tasks on the pool, at most `threads` at a time; a task failing there runs again in process. */
+  async run<R>(
+    stage: ShippableStage,
+    output: StageOutput,
+    tasks: readonly Task<R>[],
+    makeContext: (task: Task<R>) => TaskContext,
+    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+    placement: StagePlacement,
+  ): Promise<R[]> {
+    const found = workerEntry();
+    if ("reason" in found) throw new Error(found.reason);
+    const piscina = sharedPool(found.file, this.settings.threads);
+    const results: R[] = new Array<R>(tasks.length);
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const lane = async () => {
+      while (!failure && next < tasks.length) {
+        const i = next++;
+        const task = tasks[i]!;
+        hooks.onStart(task);
+        const start = performance.now();
+        try {
+          results[i] = await this.runOne(piscina, stage, output, task, makeContext, placement);
+          hooks.onEnd(task, performance.now() - start);
+        } catch (e) {
+          hooks.onEnd(task, performance.now() - start, e);
+          failure ??= { error: e };
+        }
+      }
+    };
+    const lanes: Promise<void>[] = [];
+    for (let l = 0; l < Math.min(this.settings.threads, tasks.length); l++) lanes.push(lane());
+    await Promise.all(lanes); // lanes never reject; wait for all so no task outlives a failed stage
+    if (failure) throw failure.error;
+    return results;
+  }
+
+  private async runOne<R>(
+    piscina: Piscina,
+    stage: ShippableStage,
+    output: StageOutput,
+    task: Task<R>,
+    makeContext: (task: Task<R>) => TaskContext,
+    placement: StagePlacement,
+  ): Promise<R> {
+    let reply: WorkerReply;
+    let tc: TaskContext;
+    try {
+      const message = stage.message(task.partition);
+      const transferList = message.source.kind === "rows" ? transferablesOf([message.source.bytes]) : [];
+      reply = (await piscina.run(message, { transferList })) as WorkerReply;
+      tc = makeContext(task);
+    } catch {
+      // The safety net: the worker (or encoding its input) failed. Effect-free functions only ever reach a
+      // worker, so running the task here gives what the plain build gives, including its error.
+      placement.retriedInProcess = (placement.retriedInProcess ?? 0) + 1;
+      return task.run(makeContext(task));
+    }
+    return this.apply(reply, output, task, tc);
+  }
+
+  /** Turns a worker's reply into what the in-process task would have returned (and stored). */
+  private apply<R>(reply: WorkerReply, output: StageOutput, task: Task<R>, tc: TaskContext): R {
+    const m = tc.metrics;
+    m.shuffleBytesRead += reply.metrics.shuffleBytesRead;
+    m.cacheHits += reply.metrics.cacheHits;
+    m.broadcastBytes += reply.metrics.broadcastBytes;
+    const codec = this.ctx.codec;
+    if ("shuffle" in output) {
+      m.shuffleBytesWritten += reply.metrics.shuffleBytesWritten;
+      m.shuffleRecordsWritten += reply.metrics.shuffleRecordsWritten;
+      m.spillBytes += this.ctx.shuffleStore.putMapOutput(output.shuffle.shuffleId, task.partition, reply.blocks ?? []);
+      return undefined as R;
+    }
+    switch (output.action.kind) {
+      case "count":
+        return reply.count as R;
+      case "collect":
+        return codec.decode(reply.bytes!) as R;
+      case "reduce":
+        return (reply.bytes ? { v: codec.decode(reply.bytes)[0] } : undefined) as R;
+      case "fold":
+      case "aggregate":
+        return codec.decode(reply.bytes!)[0] as R;
+    }
+  }
+}
+
+/** The settings a Context's options ask for, or why its stages all run in process. */
+export function workerSettingsOf(options: { workers?: number; executor?: unknown; workerMinRows?: number }): WorkerSettings | { off: string } {
+  if (options.executor === "in-process") return { off: 'executor: "in-process"' };
+  if (options.executor !== undefined) return { off: "a custom executor runs every task" };
+  const cores = os.availableParallelism();
+  if (options.workers === 0) return { off: "workers: 0" };
+  if (options.workers === undefined && cores <= 1) return { off: "one core available" };
+  const threads = options.workers ?? cores;
+  return { threads, minRows: options.workerMinRows ?? DEFAULT_WORKER_MIN_ROWS };
+}

@@ -1,0 +1,55 @@
+/** The messages between the main thread and a worker: one task as data, and its reply. Plain data only (structured clone). */
+import type { ValueProjection } from "../rdd/projection.js";
+import type { TaskMetrics } from "../scheduler/task.js";
+
+/** The built-in codecs a worker can construct by name (a custom codec keeps its stages in process). */
+export type CodecName = "adaptive" | "msgpack" | "v8";
+
+/** A user function as the worker rebuilds it (see closure.ts); `values` is `codec.encode([values])`. */
+export interface WireFunction {
+  body: string;
+  imports: Record<string, { from: string; name: string }>;
+  values: Uint8Array;
+}
+
+/** Where the task's rows come from: an encoded slice of a parallelized collection, or one partition of a range. */
+export type WireSource =
+  | { kind: "rows"; bytes: Uint8Array }
+  | { kind: "range"; start: number; end: number; step: number; slices: number; split: number };
+
+/** One narrow operation, applied through the same public RDD method as in process. `fn` indexes WorkerTask.fns. */
+export type WireOp =
+  | { op: "map" | "filter" | "flatMap" | "keyBy" | "mapValues" | "flatMapValues"; fn: number }
+  | { op: "keys" | "values" }
+  | { op: "projectValues"; projection: ValueProjection };
+
+/** What the task returns: an action's partition result, or a shuffle map output. Zero values are `codec.encode([zero])`. */
+export type WireOutput =
+  | { kind: "count" }
+  | { kind: "collect" }
+  | { kind: "reduce"; fn: number }
+  | { kind: "fold" | "aggregate"; fn: number; zero: Uint8Array }
+  | {
+      kind: "shuffle";
+      numPartitions: number;
+      mapSideCombine: boolean;
+      recipe?: { op: "reduceByKey" | "foldByKey" | "aggregateByKey" | "combineByKey"; fns: number[]; zero?: Uint8Array };
+    };
+
+export interface WorkerTask {
+  codec: CodecName;
+  fns: WireFunction[];
+  source: WireSource;
+  ops: WireOp[];
+  output: WireOutput;
+}
+
+export interface WorkerReply {
+  /** count: the number of rows. */
+  count?: number;
+  /** collect: the rows; reduce/fold/aggregate: `[partial]` (reduce of an empty partition: no bytes). Encoded with the task's codec. */
+  bytes?: Uint8Array;
+  /** shuffle: one block per reduce partition. */
+  blocks?: Uint8Array[];
+  metrics: TaskMetrics;
+}

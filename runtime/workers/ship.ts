@@ -1,0 +1,248 @@
+/**
+ * Whether a stage can run in worker threads, and each of its tasks as a message (protocol.ts).
+ *
+ * Each RDD kind describes itself for shipping in ONE place, the `describers` table below: the kinds that
+ * can be rebuilt in a worker (sources: parallelize, range; narrow: map, filter, flatMap, mapValues,
+ * flatMapValues, keyBy, keys, values, projectValues, union). Any other kind in the stage, a persisted RDD,
+ * or a user function that closure.ts cannot prove shippable keeps the whole stage in process, with the
+ * reason. So does an output other than count, collect, reduce, fold, aggregate or a hash shuffle's map side.
+ */
+import type { RDD } from "../rdd/rdd.js";
+import { kinds } from "../rdd/registry.js";
+import type { ProjectedRDD, PipelinedRDD, UnionRDD } from "../rdd/narrow.js";
+import { RangeRDD, type ParallelCollectionRDD } from "../rdd/sources.js";
+import type { ShuffleDependency } from "../rdd/dependency.js";
+import { HashPartitioner } from "../shuffle/partitioner.js";
+import { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "../shuffle/codec.js";
+import { StorageLevel } from "../storage/level.js";
+import type { ActionOutput } from "../scheduler/task.js";
+import { shipFunction } from "../closure.js";
+import type { CodecName, WireFunction, WireOp, WireOutput, WireSource, WorkerTask } from "./protocol.js";
+
+/** One task's chain: its source (built when the task is sent, so only slices in flight are encoded) and operations. */
+interface TaskChain {
+  source: () => WireSource;
+  ops: WireOp[];
+}
+
+type ChainOf = (split: number) => TaskChain;
+
+/** A stage that can run in workers: how big its input is, and each task's message. */
+export interface ShippableStage {
+  /** Rows the stage's sources produce (parallelize lengths, range lengths): what the dispatch threshold compares. */
+  inputRows: number;
+  /** Task `split`'s message; throws when the task's input cannot be encoded (that task then runs in process). */
+  message(split: number): WorkerTask;
+}
+
+export type StageShipping = { ok: true; stage: ShippableStage } | { ok: false; reason: string };
+
+/** What a stage ends in: an action's result, or the map side of a shuffle. */
+export type StageOutput = { action: ActionOutput } | { shuffle: ShuffleDependency };
+
+/** The built-in codec's name, or undefined for a custom codec (which a worker cannot construct). */
+export function codecName(codec: Codec): CodecName | undefined {
+  const proto: unknown = Object.getPrototypeOf(codec);
+  if (proto === AdaptiveCodec.prototype) return "adaptive";
+  if (proto === MsgpackCodec.prototype) return "msgpack";
+  if (proto === V8Codec.prototype) return "v8";
+  return undefined;
+}
+
+class StageBuilder {
+  readonly fns: WireFunction[] = [];
+  private readonly fnIndex = new Map<Function, number>();
+  inputRows = 0;
+
+  constructor(readonly codec: Codec) {}
+
+  /** The function's index in the task's table, or why it cannot be shipped. */
+  addFunction(fn: Function, label: string): number | string {
+    const known = this.fnIndex.get(fn);
+    if (known !== undefined) return known;
+    const shipped = shipFunction(fn);
+    if (!shipped.ok) return `the function passed to ${label} runs in process: ${shipped.reason}`;
+    let values: Uint8Array;
+    try {
+      values = this.codec.encode([shipped.fn.values]);
+    } catch (e) {
+      return `the values captured by the function passed to ${label} cannot be encoded: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    const index = this.fns.push({ body: shipped.fn.body, imports: shipped.fn.imports, values }) - 1;
+    this.fnIndex.set(fn, index);
+    return index;
+  }
+
+  /** Encodes a zero value, or says why it cannot be. */
+  encodeZero(zero: unknown, label: string): Uint8Array | string {
+    try {
+      return this.codec.encode([zero]);
+    } catch (e) {
+      return `the zero value of ${label} cannot be encoded: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  describe(rdd: RDD<unknown>): ChainOf | string {
+    if (rdd.storageLevel !== StorageLevel.NONE) return `${rdd.opName} [${rdd.id}] is persisted (its blocks live in the main thread)`;
+    const describer = describers().get(rdd.constructor);
+    if (!describer) return `${rdd.opName} [${rdd.id}] runs in process (workers take parallelize, range, map, filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues and union)`;
+    return describer(rdd, this);
+  }
+}
+
+type Describer = (rdd: RDD<unknown>, b: StageBuilder) => ChainOf | string;
+
+const FUNCTION_OPS = new Set(["map", "filter", "flatMap", "keyBy", "mapValues", "flatMapValues"]);
+
+let table: Map<Function, Describer> | undefined;
+
+/** The one table of shippable RDD kinds, keyed by exact class (a subclass is not assumed to behave alike). */
+function describers(): Map<Function, Describer> {
+  if (table) return table;
+  table = new Map<Function, Describer>([
+    [
+      kinds.ParallelCollectionRDD,
+      (r, b) => {
+        const rdd = r as ParallelCollectionRDD<unknown>;
+        b.inputRows += rdd.data.length;
+        return (split) => ({
+          source: () => {
+            const [start, end] = rdd.bounds(split);
+            return { kind: "rows", bytes: b.codec.encode(rdd.data.slice(start, end)) };
+          },
+          ops: [],
+        });
+      },
+    ],
+    [
+      RangeRDD,
+      (r, b) => {
+        const rdd = r as RangeRDD;
+        b.inputRows += rdd.length;
+        const { start, end, step } = rdd;
+        const slices = rdd.numPartitions;
+        return (split) => ({ source: () => ({ kind: "range", start, end, step, slices, split }), ops: [] });
+      },
+    ],
+    [
+      kinds.PipelinedRDD,
+      (r, b) => {
+        const rdd = r as PipelinedRDD<unknown, unknown>;
+        let op: WireOp;
+        if (FUNCTION_OPS.has(rdd.opName) && rdd.userFunction) {
+          const fn = b.addFunction(rdd.userFunction, rdd.opName);
+          if (typeof fn === "string") return fn;
+          op = { op: rdd.opName as "map", fn };
+        } else if (rdd.opName === "keys" || rdd.opName === "values") {
+          op = { op: rdd.opName };
+        } else {
+          return `${rdd.opName} [${rdd.id}] runs in process`;
+        }
+        return after(b.describe(rdd.parent as RDD<unknown>), op);
+      },
+    ],
+    [
+      kinds.ProjectedRDD,
+      (r, b) => {
+        const rdd = r as ProjectedRDD<unknown, unknown, unknown>;
+        return after(b.describe(rdd.parent as RDD<unknown>), { op: "projectValues", projection: rdd.projection });
+      },
+    ],
+    [
+      kinds.UnionRDD,
+      (r, b) => {
+        const rdd = r as UnionRDD<unknown>;
+        const inputs: { chain: ChainOf; partitions: number }[] = [];
+        for (const input of rdd.inputs) {
+          const chain = b.describe(input as RDD<unknown>);
+          if (typeof chain === "string") return chain;
+          inputs.push({ chain, partitions: input.numPartitions });
+        }
+        return (split) => {
+          for (const input of inputs) {
+            if (split < input.partitions) return input.chain(split);
+            split -= input.partitions;
+          }
+          throw new Error(`union has no partition ${split}`);
+        };
+      },
+    ],
+  ]);
+  return table;
+}
+
+/** The parent's chain followed by one more operation (partition p reads the parent's partition p). */
+function after(parent: ChainOf | string, op: WireOp): ChainOf | string {
+  if (typeof parent === "string") return parent;
+  return (split) => {
+    const chain = parent(split);
+    return { source: chain.source, ops: [...chain.ops, op] };
+  };
+}
+
+/** Describes the stage computing `rdd` into `output`, or says why it stays in process. */
+export function shipStage(rdd: RDD<unknown>, output: StageOutput, codec: Codec): StageShipping {
+  const name = codecName(codec);
+  if (!name) return { ok: false, reason: `the context's codec ${codec.name} is not a built-in one (a worker cannot construct it)` };
+  const b = new StageBuilder(codec);
+  const wire = describeOutput(output, b);
+  if (typeof wire === "string") return { ok: false, reason: wire };
+  const chainOf = b.describe(rdd);
+  if (typeof chainOf === "string") return { ok: false, reason: chainOf };
+  const fns = b.fns;
+  return {
+    ok: true,
+    stage: {
+      inputRows: b.inputRows,
+      message: (split) => {
+        const chain = chainOf(split);
+        return { codec: name, fns, source: chain.source(), ops: chain.ops, output: wire };
+      },
+    },
+  };
+}
+
+function describeOutput(output: StageOutput, b: StageBuilder): WireOutput | string {
+  if ("action" in output) {
+    const action = output.action;
+    switch (action.kind) {
+      case "count":
+      case "collect":
+        return { kind: action.kind };
+      case "reduce": {
+        const fn = b.addFunction(action.fn, "reduce");
+        return typeof fn === "string" ? fn : { kind: "reduce", fn };
+      }
+      case "fold":
+      case "aggregate": {
+        const fn = b.addFunction(action.fn, action.kind);
+        if (typeof fn === "string") return fn;
+        const zero = b.encodeZero(action.zero.value, action.kind);
+        return typeof zero === "string" ? zero : { kind: action.kind, fn, zero };
+      }
+    }
+  }
+  const dep = output.shuffle;
+  if (Object.getPrototypeOf(dep.partitioner) !== HashPartitioner.prototype) {
+    return `the shuffle's partitioner ${dep.partitioner.describe()} is not a HashPartitioner (a worker cannot rebuild it)`;
+  }
+  if (codecName(dep.codec) === undefined || dep.codec.name !== b.codec.name) return `the shuffle's codec ${dep.codec.name} is not the context's built-in codec`;
+  const numPartitions = dep.partitioner.numPartitions;
+  const combine = dep.aggregator !== undefined && dep.mapSideCombine;
+  if (!combine) return { kind: "shuffle", numPartitions, mapSideCombine: false };
+  const recipe = dep.aggregator!.recipe;
+  if (!recipe) return "the shuffle's map-side combiner is built in (distinct, ...) and runs in process";
+  const fns: number[] = [];
+  for (const f of recipe.fns) {
+    const fn = b.addFunction(f, recipe.op);
+    if (typeof fn === "string") return fn;
+    fns.push(fn);
+  }
+  let zero: Uint8Array | undefined;
+  if (recipe.zero) {
+    const encoded = b.encodeZero(recipe.zero.value, recipe.op);
+    if (typeof encoded === "string") return encoded;
+    zero = encoded;
+  }
+  return { kind: "shuffle", numPartitions, mapSideCombine: true, recipe: { op: recipe.op, fns, ...(zero ? { zero } : {}) } };
+}
