@@ -203,6 +203,15 @@ export class Context {
     return this.scheduler.prepare(rdd);
   }
 
+  /**
+   * @internal Where a join's tasks run, for its broadcast cost model (join-rdd.ts broadcastPays). Always in
+   * process, one table: the worker executor ships no join stage (ship.ts), only the map stages feeding a
+   * shuffle join, so a broadcast is never copied per worker. Ship joins, and this returns the worker count.
+   */
+  joinExecutor(): { kind: "in-process" | "workers"; copies: number } {
+    return { kind: "in-process", copies: 1 };
+  }
+
   /** @internal A join's decision, once per job. */
   recordJoin(rddId: number, decision: JoinDecision): void {
     const job = this.scheduler.active;

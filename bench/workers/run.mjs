@@ -1,0 +1,58 @@
+// npm run bench:workers [-- --rows 2000000] [-- --repeats 3]
+// A CPU-bound stage in process and with 1, 2 and N workers: wall, CPU, speedup, peak RSS; results checked identical.
+// Each measurement is its own process (peak RSS per worker count); configurations are interleaved in every
+// round, so a busy neighbour slows them alike; medians over the rounds. Writes bench/workers/RESULTS.md.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const rows = arg("rows", 2_000_000);
+const repeats = arg("repeats", 3);
+const cores = os.availableParallelism();
+const configs = ["in-process", "1", "2", ...(cores > 2 ? [String(cores)] : [])];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const lines = [];
+for (const job of ["narrow", "shuffle"]) {
+  const runs = Object.fromEntries(configs.map((c) => [c, []]));
+  for (let r = 0; r < repeats; r++) {
+    for (const c of r % 2 ? [...configs].reverse() : configs) {
+      const out = execFileSync(process.execPath, [path.join(here, "job.mjs"), c, job, String(rows)], { encoding: "utf8" });
+      runs[c].push(JSON.parse(out.trim().split("\n").pop()));
+    }
+  }
+  const digests = new Set(Object.values(runs).flat().map((m) => m.digest));
+  const base = median(runs["in-process"].map((m) => m.wallMs));
+  const baseCpu = median(runs["in-process"].map((m) => m.cpuMs));
+  lines.push(`### ${job}: ${rows.toLocaleString("en")} rows, 16 partitions — results identical: ${digests.size === 1 ? "yes" : `NO (${[...digests].join(", ")})`}`, "");
+  lines.push("| executor | wall ms (median) | CPU ms (median) | speedup (wall) | CPU / in-process CPU | peak RSS MiB | stages in workers |", "|---|---:|---:|---:|---:|---:|---|");
+  for (const c of configs) {
+    const ms = runs[c];
+    const wall = median(ms.map((m) => m.wallMs));
+    const cpu = median(ms.map((m) => m.cpuMs));
+    const label = c === "in-process" ? "in process" : `${c} worker${c === "1" ? "" : "s"}`;
+    lines.push(`| ${label} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(base / wall).toFixed(2)}x | ${(cpu / baseCpu).toFixed(2)} | ${median(ms.map((m) => m.maxRssMiB)).toFixed(0)} | ${ms[0].placements.filter((p) => p === "workers").length}/${ms[0].placements.length} |`);
+  }
+  lines.push("");
+  console.log(lines.slice(-configs.length - 4).join("\n"));
+}
+
+const load = os.loadavg().map((l) => l.toFixed(2)).join(", ");
+const report = [
+  "# Workers benchmark",
+  "",
+  `\`npm run bench:workers\` — ${new Date().toISOString()}, node ${process.version}, ${cores} cores (availableParallelism), ${os.cpus()[0]?.model ?? "unknown CPU"}, load average at the end ${load}, ${repeats} rounds.`,
+  "",
+  "CPU is process.cpuUsage() of the whole process (main thread and workers). Wall speedup needs idle cores: on a shared machine compare CPU too.",
+  "",
+  ...lines,
+].join("\n");
+fs.writeFileSync(path.join(here, "RESULTS.md"), report + "\n");
+console.log(`wrote ${path.join(here, "RESULTS.md")}`);
