@@ -43,8 +43,14 @@ export interface ContextOptions {
   executor?: Executor | "in-process";
   /** Worker threads for stages that can be shipped (default os.availableParallelism(); 0 = none; see README "Workers"). */
   workers?: number;
-  /** Input rows (parallelize or range) from which a shippable stage goes to workers (default 50,000). */
+  /** Input rows (parallelize or range) from which a shippable stage is considered for workers (default 50,000; 0 with "always"). */
   workerMinRows?: number;
+  /**
+   * "auto" (default): the stage's first task runs in process, timed, and the rest go to workers only when a
+   * task is real work and shipping it costs the main thread well under computing it. "always": every
+   * shippable stage of two or more tasks goes to workers (tests, benchmarks).
+   */
+  workerDispatch?: "auto" | "always";
   /** Progress bar on stderr: "auto" shows it on a TTY for jobs over a second (default), true/false force it. */
   progress?: boolean | "auto";
 }
@@ -98,6 +104,9 @@ export class Context {
       throw new InvalidArgumentError(`workers must be a whole number >= 0, got ${String(options.workers)}. Pass 0 to run every task in process.`);
     }
     nonNegative("workerMinRows", options.workerMinRows ?? 0);
+    if (options.workerDispatch !== undefined && options.workerDispatch !== "auto" && options.workerDispatch !== "always") {
+      throw new InvalidArgumentError(`workerDispatch must be "auto" or "always", got ${String(options.workerDispatch)}.`);
+    }
     const settings = workerSettingsOf(options);
     const workers = "off" in settings ? settings.off : new WorkerRunner(this, settings);
     this.workerCount = "off" in settings ? 0 : settings.threads;

@@ -7,7 +7,7 @@ import { Context } from "../../dist/runtime/index.js";
 
 const [workers, job, rowsArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
-const ctx = new Context({ progress: false, ...(workers === "in-process" ? { executor: "in-process" } : { workers: Number(workers) }) });
+const ctx = new Context({ progress: false, ...(workers === "in-process" ? { executor: "in-process" } : { workers: Number(workers), workerDispatch: process.env.DISPATCH ?? "auto" }) });
 
 // A CPU-bound row function: self-contained (no free variables), so acorn proves it shippable without the transformer.
 const scored = (i) => {

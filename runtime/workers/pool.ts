@@ -14,9 +14,9 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { RDD } from "../rdd/rdd.js";
 import type { Context } from "../context.js";
-import type { Task, TaskContext } from "../scheduler/task.js";
+import { InProcessExecutor, type Task, type TaskContext } from "../scheduler/task.js";
 import { shipStage, type ShippableStage, type StageOutput } from "./ship.js";
-import type { WorkerReply } from "./protocol.js";
+import type { WorkerReply, WorkerTask } from "./protocol.js";
 import { transferablesOf } from "./transfer.js";
 
 /** Where a stage ran and why (JobMetrics.placements). */
@@ -33,10 +33,17 @@ export interface StagePlacement {
 export interface WorkerSettings {
   threads: number;
   minRows: number;
+  /** "auto": a probe task in process decides (see `probe`); "always": every shippable stage of 2+ tasks goes to workers. */
+  dispatch: "auto" | "always";
 }
 
-/** The default input size (rows) from which a stage is shipped; below it the trip costs more than it saves. */
+/** The default input size (rows) from which a stage is considered for workers at all. */
 export const DEFAULT_WORKER_MIN_ROWS = 50_000;
+
+/** A probe task must take this long in process for shipping to be worth a message per task. */
+const PROBE_MIN_MS = 2;
+/** Shipping a task may cost the main thread (encoding its input, decoding its output) at most this share of computing it. */
+const PROBE_MAX_MAIN_SHARE = 0.5;
 
 const ENTRY = "rddopt-worker.js";
 
@@ -98,6 +105,7 @@ export class WorkerRunner {
     const rows = shipping.stage.inputRows;
     if (rows < this.settings.minRows) return { where: "in-process", reason: `input of ${rows} rows is under workerMinRows ${this.settings.minRows}` };
     if (tasks < 2) return { where: "in-process", reason: "one task: nothing to run in parallel" };
+    if (this.settings.dispatch === "auto" && tasks < 3) return { where: "in-process", reason: `${tasks} tasks: too few to probe one and run the rest in parallel` };
     const found = workerEntry();
     if ("reason" in found) return { where: "in-process", reason: found.reason };
     return { where: "workers", reason: `${tasks} tasks over ${rows} input rows on up to ${this.settings.threads} workers`, stage: shipping.stage };
@@ -117,6 +125,19 @@ export class WorkerRunner {
     const piscina = sharedPool(found.file, this.settings.threads);
     const results: R[] = new Array<R>(tasks.length);
     let next = 0;
+    const prebuilt = new Map<number, WorkerTask>();
+    if (this.settings.dispatch === "auto") {
+      const probed = this.probe(stage, output, tasks, makeContext, hooks);
+      results[0] = probed.result;
+      next = 1;
+      placement.reason = probed.reason;
+      if (!probed.ship) {
+        placement.where = "in-process";
+        const rest = await new InProcessExecutor().runTasks(tasks.slice(1), makeContext, hooks);
+        return [probed.result, ...rest];
+      }
+      if (probed.message) prebuilt.set(1, probed.message);
+    }
     let failure: { error: unknown } | undefined;
     const lane = async () => {
       while (!failure && next < tasks.length) {
@@ -125,7 +146,9 @@ export class WorkerRunner {
         hooks.onStart(task);
         const start = performance.now();
         try {
-          results[i] = await this.runOne(piscina, stage, output, task, makeContext, placement);
+          const message = prebuilt.get(i);
+          prebuilt.delete(i);
+          results[i] = await this.runOne(piscina, stage, output, task, makeContext, placement, message);
           hooks.onEnd(task, performance.now() - start);
         } catch (e) {
           hooks.onEnd(task, performance.now() - start, e);
@@ -140,6 +163,49 @@ export class WorkerRunner {
     return results;
   }
 
+  /**
+   * Runs the first task in process, timed, and times building the second task's message (encoding its input)
+   * and encoding the first one's collected rows (what the main thread would decode per task). Workers pay
+   * when a task is real work (PROBE_MIN_MS) and shipping it costs the main thread well under that
+   * (PROBE_MAX_MAIN_SHARE); a cheap function over a parallelized collection is faster in process.
+   */
+  private probe<R>(
+    stage: ShippableStage,
+    output: StageOutput,
+    tasks: readonly Task<R>[],
+    makeContext: (task: Task<R>) => TaskContext,
+    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+  ): { result: R; ship: boolean; reason: string; message?: WorkerTask } {
+    const first = tasks[0]!;
+    hooks.onStart(first);
+    const start = performance.now();
+    let result: R;
+    try {
+      result = first.run(makeContext(first));
+    } catch (e) {
+      hooks.onEnd(first, performance.now() - start, e);
+      throw e;
+    }
+    const taskMs = performance.now() - start;
+    hooks.onEnd(first, taskMs);
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    if (taskMs < PROBE_MIN_MS) {
+      return { result, ship: false, reason: `probe: task 0 took ${ms(taskMs)} in process, under ${PROBE_MIN_MS} ms: too little work to ship` };
+    }
+    const encodeStart = performance.now();
+    let message: WorkerTask | undefined;
+    try {
+      message = stage.message(tasks[1]!.partition);
+      if ("action" in output && output.action.kind === "collect") this.ctx.codec.encode(result as unknown[]);
+    } catch {
+      message = undefined; // that task will run in process (runOne); the cost estimate stays what was measured
+    }
+    const mainMs = performance.now() - encodeStart;
+    const detail = `probe: task 0 took ${ms(taskMs)} in process, shipping one costs the main thread ${ms(mainMs)}`;
+    if (mainMs > taskMs * PROBE_MAX_MAIN_SHARE) return { result, ship: false, reason: `${detail}: too little work per row to pay for the trip` };
+    return { result, ship: true, reason: `${detail}; the other ${tasks.length - 1} tasks on up to ${this.settings.threads} workers`, ...(message ? { message } : {}) };
+  }
+
   private async runOne<R>(
     piscina: Piscina,
     stage: ShippableStage,
@@ -147,11 +213,12 @@ export class WorkerRunner {
     task: Task<R>,
     makeContext: (task: Task<R>) => TaskContext,
     placement: StagePlacement,
+    prebuilt?: WorkerTask,
   ): Promise<R> {
     let reply: WorkerReply;
     let tc: TaskContext;
     try {
-      const message = stage.message(task.partition);
+      const message = prebuilt ?? stage.message(task.partition);
       const transferList = message.source.kind === "rows" ? transferablesOf([message.source.bytes]) : [];
       reply = (await piscina.run(message, { transferList })) as WorkerReply;
       tc = makeContext(task);
@@ -192,12 +259,18 @@ export class WorkerRunner {
 }
 
 /** The settings a Context's options ask for, or why its stages all run in process. */
-export function workerSettingsOf(options: { workers?: number; executor?: unknown; workerMinRows?: number }): WorkerSettings | { off: string } {
+export function workerSettingsOf(options: {
+  workers?: number;
+  executor?: unknown;
+  workerMinRows?: number;
+  workerDispatch?: "auto" | "always";
+}): WorkerSettings | { off: string } {
   if (options.executor === "in-process") return { off: 'executor: "in-process"' };
   if (options.executor !== undefined) return { off: "a custom executor runs every task" };
   const cores = os.availableParallelism();
   if (options.workers === 0) return { off: "workers: 0" };
   if (options.workers === undefined && cores <= 1) return { off: "one core available" };
   const threads = options.workers ?? cores;
-  return { threads, minRows: options.workerMinRows ?? DEFAULT_WORKER_MIN_ROWS };
+  const dispatch = options.workerDispatch ?? "auto";
+  return { threads, minRows: options.workerMinRows ?? (dispatch === "always" ? 0 : DEFAULT_WORKER_MIN_ROWS), dispatch };
 }

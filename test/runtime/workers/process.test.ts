@@ -17,7 +17,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The job each script runs: a shippable stage (range -> map -> reduceByKey map side) and a count. */
 const JOB = `
-  const ctx = new Context({ workers: 2, workerMinRows: 0, progress: false });
+  const ctx = new Context({ workers: 2, workerDispatch: "always", progress: false });
   const out = await ctx.range(0, 5000, 1, 4).map((i) => [i % 7, i]).reduceByKey((a, b) => a + b).collect();
   const sum = out.reduce((a, [, v]) => a + v, 0);
   console.log(JSON.stringify({ sum, keys: out.length, where: ctx.lastJob.placements.map((p) => p.where + ": " + p.reason) }));

@@ -18,8 +18,8 @@ beforeAll(() => {
 });
 
 type Pair = [number, number];
-/** Workers take even tiny stages here (workerMinRows: 0), so that every shippable stage really goes to them. */
-const withWorkers = (workers: number, options: ContextOptions = {}) => testContext({ workers, workerMinRows: 0, ...options });
+/** Workers take even tiny stages here (workerDispatch: "always"), so that every shippable stage really goes to them. */
+const withWorkers = (workers: number, options: ContextOptions = {}) => testContext({ workers, workerDispatch: "always", ...options });
 
 // Each step: the engine's operation and the plain-array reference. Functions are self-contained (no free
 // variables), as acorn must prove for an un-annotated build.
@@ -209,8 +209,26 @@ describe("where a stage runs, and why", () => {
     expect((await reasons(custom, () => custom.parallelize(data).count()))[0]).toMatch(/not a built-in one/);
   });
 
+  it('"auto" (the default) probes the first task in process: real work per row goes to workers, a cheap function stays', async () => {
+    const ctx = testContext({ workers: 2 });
+    const heavy = (i: number) => {
+      let s = 0;
+      for (let j = 1; j <= 300; j++) s += Math.sqrt(i * j) % 7;
+      return Math.round(s);
+    };
+    const plain = testContext({ workers: 0 });
+    const expected = await plain.range(0, 60_000, 1, 4).map(heavy).reduce((a, b) => a + b);
+    expect(await ctx.range(0, 60_000, 1, 4).map(heavy).reduce((a, b) => a + b)).toBe(expected);
+    expect(ctx.lastJob!.placements[0]).toMatchObject({ where: "workers", reason: expect.stringMatching(/^probe: task 0 took .* the other 3 tasks on up to 2 workers$/) });
+    const rows = Array.from({ length: 60_000 }, (_, i) => [i % 10, { a: i, b: `s${i}` }] as [number, { a: number; b: string }]);
+    expect(await ctx.parallelize(rows, 4).mapValues((v) => v.a).count()).toBe(60_000);
+    expect(ctx.lastJob!.placements[0]).toMatchObject({ where: "in-process", reason: expect.stringMatching(/^probe: .*(too little work|under 2 ms)/) });
+    expect((await reasons(ctx, () => ctx.range(0, 60_000, 1, 2).map(heavy).count()))[0]).toMatch(/2 tasks: too few to probe/);
+  });
+
   it("rejects a bad workers option with the fix", () => {
     expect(() => new Context({ workers: -1, progress: false })).toThrow(/workers must be a whole number >= 0/);
     expect(() => new Context({ workers: 1.5, progress: false })).toThrow(/Pass 0 to run every task in process/);
+    expect(() => new Context({ workerDispatch: "sometimes" as "auto", progress: false })).toThrow(/workerDispatch must be "auto" or "always"/);
   });
 });
