@@ -11,6 +11,7 @@ import { UnionRDD } from "./rdd/narrow.js";
 import { DAGScheduler } from "./scheduler/dag.js";
 import { InProcessExecutor, type ActionOutput, type Executor, type TaskContext } from "./scheduler/task.js";
 import { WorkerRunner, workerSettingsOf } from "./workers/pool.js";
+import { placementLines } from "./workers/placement.js";
 import { ShuffleStore } from "./shuffle/store.js";
 import { BlockManager } from "./storage/block-manager.js";
 import { Broadcast } from "./storage/broadcast.js";
@@ -80,6 +81,8 @@ export class Context {
   private readonly scheduler: DAGScheduler;
   /** Worker threads this context ships stages to (0: every stage runs in process). */
   readonly workerCount: number;
+  /** Runs shippable stages on worker threads; a string says why every stage runs in process. */
+  private readonly workers: WorkerRunner | string;
   private readonly listeners: Listener[] = [];
   private scratch: string | undefined;
   private stopped = false;
@@ -108,10 +111,10 @@ export class Context {
       throw new InvalidArgumentError(`workerDispatch must be "auto" or "always", got ${String(options.workerDispatch)}.`);
     }
     const settings = workerSettingsOf(options);
-    const workers = "off" in settings ? settings.off : new WorkerRunner(this, settings);
+    this.workers = "off" in settings ? settings.off : new WorkerRunner(this, settings);
     this.workerCount = "off" in settings ? 0 : settings.threads;
     const executor = typeof options.executor === "object" ? options.executor : new InProcessExecutor();
-    this.scheduler = new DAGScheduler(this, executor, this.listeners, workers);
+    this.scheduler = new DAGScheduler(this, executor, this.listeners, this.workers);
     const progress = options.progress ?? "auto";
     if (progress === true || (progress === "auto" && process.stderr.isTTY && !process.env.CI)) {
       this.listeners.push(new ProgressBar(progress === true ? 0 : 1000));
@@ -219,6 +222,13 @@ export class Context {
    */
   joinExecutor(): { kind: "in-process" | "workers"; copies: number } {
     return { kind: "in-process", copies: 1 };
+  }
+
+  /** @internal explain()'s Placement section: where each stage of `rdd`'s plan would run, and why. */
+  placementLines(rdd: RDD<unknown>): string[] {
+    const runner = this.workers;
+    if (typeof runner === "string") return ["== Placement ==", `every stage in process - ${runner}`];
+    return placementLines(rdd, (r, output, tasks) => runner.decide(r, output, tasks), runner.settings.dispatch === "auto");
   }
 
   /** @internal A join's decision, once per job. */

@@ -226,6 +226,16 @@ describe("where a stage runs, and why", () => {
     expect((await reasons(ctx, () => ctx.range(0, 60_000, 1, 2).map(heavy).count()))[0]).toMatch(/2 tasks: too few to probe/);
   });
 
+  it("explain() says where each stage would run, and why", () => {
+    const ctx = withWorkers(2);
+    const plan = ctx.range(0, 100, 1, 4).map((x) => [x % 3, x] as Pair).reduceByKey((a, b) => a + b, 2).mapPartitions((r) => r).explain();
+    expect(plan).toMatch(/\n== Placement ==\nresult stage \(mapPartitions \[\d+\]\) for count, collect, reduce, fold or aggregate: in process - mapPartitions \[\d+\] runs in process/);
+    expect(plan).toMatch(/\nshuffle \d+ map stage: workers - 4 tasks over 100 input rows on up to 2 workers$/);
+    const off = testContext({ workers: 0 });
+    expect(off.range(0, 10).explain()).toMatch(/== Placement ==\nevery stage in process - workers: 0$/);
+    expect(testContext({ workers: 2 }).range(0, 100_000, 1, 4).explain()).toMatch(/result stage .*: workers \(if the probe task pays\)/);
+  });
+
   it("rejects a bad workers option with the fix", () => {
     expect(() => new Context({ workers: -1, progress: false })).toThrow(/workers must be a whole number >= 0/);
     expect(() => new Context({ workers: 1.5, progress: false })).toThrow(/Pass 0 to run every task in process/);
