@@ -33,12 +33,16 @@ export interface StagePlacement {
 export interface WorkerSettings {
   threads: number;
   minRows: number;
+  /** Shuffle bytes read from which a stage is considered for workers. */
+  minBytes: number;
   /** "auto": a probe task in process decides (see `probe`); "always": every shippable stage of 2+ tasks goes to workers. */
   dispatch: "auto" | "always";
 }
 
 /** The default input size (rows) from which a stage is considered for workers at all. */
 export const DEFAULT_WORKER_MIN_ROWS = 50_000;
+/** The same for a stage reading a shuffle: encoded bytes. */
+export const DEFAULT_WORKER_MIN_BYTES = 2 * 2 ** 20;
 
 /** A probe task must take this long in process for shipping to be worth a message per task. */
 const PROBE_MIN_MS = 2;
@@ -102,13 +106,16 @@ export class WorkerRunner {
     if (!output) return { where: "in-process", reason: "the action runs in process (workers take count, collect, reduce, fold, aggregate and shuffle map stages)" };
     const shipping = shipStage(rdd, output, this.ctx.codec);
     if (!shipping.ok) return { where: "in-process", reason: shipping.reason };
-    const rows = shipping.stage.inputRows;
-    if (rows < this.settings.minRows) return { where: "in-process", reason: `input of ${rows} rows is under workerMinRows ${this.settings.minRows}` };
+    const { inputRows: rows, inputBytes: bytes } = shipping.stage;
+    if (rows < this.settings.minRows && bytes < this.settings.minBytes) {
+      return { where: "in-process", reason: `input of ${rows} rows and ${bytes} shuffle bytes is under workerMinRows ${this.settings.minRows} and ${this.settings.minBytes} bytes` };
+    }
     if (tasks < 2) return { where: "in-process", reason: "one task: nothing to run in parallel" };
     if (this.settings.dispatch === "auto" && tasks < 3) return { where: "in-process", reason: `${tasks} tasks: too few to probe one and run the rest in parallel` };
     const found = workerEntry();
     if ("reason" in found) return { where: "in-process", reason: found.reason };
-    return { where: "workers", reason: `${tasks} tasks over ${rows} input rows on up to ${this.settings.threads} workers`, stage: shipping.stage };
+    const input = bytes > 0 ? `${rows} input rows and ${bytes} shuffle bytes` : `${rows} input rows`;
+    return { where: "workers", reason: `${tasks} tasks over ${input} on up to ${this.settings.threads} workers`, stage: shipping.stage };
   }
 
   /** Runs the tasks on the pool, at most `threads` at a time; a task failing there runs again in process. */
@@ -272,5 +279,11 @@ export function workerSettingsOf(options: {
   if (options.workers === undefined && cores <= 1) return { off: "one core available" };
   const threads = options.workers ?? cores;
   const dispatch = options.workerDispatch ?? "auto";
-  return { threads, minRows: options.workerMinRows ?? (dispatch === "always" ? 0 : DEFAULT_WORKER_MIN_ROWS), dispatch };
+  const always = dispatch === "always";
+  return {
+    threads,
+    minRows: options.workerMinRows ?? (always ? 0 : DEFAULT_WORKER_MIN_ROWS),
+    minBytes: always && options.workerMinRows === undefined ? 0 : DEFAULT_WORKER_MIN_BYTES,
+    dispatch,
+  };
 }

@@ -12,10 +12,21 @@ export interface WireFunction {
   values: Uint8Array;
 }
 
-/** Where the task's rows come from: an encoded slice of a parallelized collection, or one partition of a range. */
+/** How a shuffle's reduce side combines: the public call that built it (functions index WorkerTask.fns). */
+export interface WireCombine {
+  op: "reduceByKey" | "foldByKey" | "aggregateByKey" | "combineByKey" | "groupByKey" | "partitionBy";
+  fns: number[];
+  zero?: Uint8Array;
+}
+
+/**
+ * Where the task's rows come from: an encoded slice of a parallelized collection, one partition of a range,
+ * or one reduce partition of a shuffle (its block from every map output, fetched by the main thread).
+ */
 export type WireSource =
   | { kind: "rows"; bytes: Uint8Array }
-  | { kind: "range"; start: number; end: number; step: number; slices: number; split: number };
+  | { kind: "range"; start: number; end: number; step: number; slices: number; split: number }
+  | { kind: "shuffle"; maps: number; numPartitions: number; split: number; blocks: (Uint8Array | undefined)[]; combine: WireCombine };
 
 /** One narrow operation, applied through the same public RDD method as in process. `fn` indexes WorkerTask.fns. */
 export type WireOp =
@@ -29,12 +40,7 @@ export type WireOutput =
   | { kind: "collect" }
   | { kind: "reduce"; fn: number }
   | { kind: "fold" | "aggregate"; fn: number; zero: Uint8Array }
-  | {
-      kind: "shuffle";
-      numPartitions: number;
-      mapSideCombine: boolean;
-      recipe?: { op: "reduceByKey" | "foldByKey" | "aggregateByKey" | "combineByKey"; fns: number[]; zero?: Uint8Array };
-    };
+  | { kind: "shuffle"; numPartitions: number; mapSideCombine: boolean; recipe?: WireCombine };
 
 export interface WorkerTask {
   codec: CodecName;

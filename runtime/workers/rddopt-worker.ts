@@ -14,7 +14,7 @@ import { writeShuffle } from "../shuffle/exchange.js";
 import { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "../shuffle/codec.js";
 import { emptyTaskMetrics, type TaskContext } from "../scheduler/task.js";
 import { rebuildFunction } from "../closure.js";
-import type { CodecName, WireOp, WireOutput, WorkerReply, WorkerTask } from "./protocol.js";
+import type { CodecName, WireCombine, WireOp, WireOutput, WorkerReply, WorkerTask } from "./protocol.js";
 import { transferablesOf } from "./transfer.js";
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -37,20 +37,40 @@ export async function runTask(task: WorkerTask): Promise<unknown> {
   const codec = ctx.codec;
   const fns: AnyFn[] = [];
   for (const f of task.fns) fns.push((await rebuildFunction(f, codec.decode(f.values)[0] as Record<string, unknown>)) as AnyFn);
+  const source = task.source;
+  const split = source.kind === "rows" ? 0 : source.split;
   let rdd: RDD<unknown>;
-  let split: number;
-  if (task.source.kind === "rows") {
-    rdd = ctx.parallelize(codec.decode(task.source.bytes), 1);
-    split = 0;
-  } else {
-    const { start, end, step, slices } = task.source;
-    rdd = new RangeRDD(ctx, start, end, step, slices) as RDD<unknown>;
-    split = task.source.split;
+  let shuffleRead: { shuffleId: number; maps: number } | undefined;
+  switch (source.kind) {
+    case "rows":
+      rdd = ctx.parallelize(codec.decode(source.bytes), 1);
+      break;
+    case "range":
+      rdd = new RangeRDD(ctx, source.start, source.end, source.step, source.slices) as RDD<unknown>;
+      break;
+    case "shuffle": {
+      // The same by-key RDD over an empty stand-in parent with as many partitions as map outputs; the blocks the
+      // main thread fetched go into this worker's store under the new shuffle's id, so it reads and combines them.
+      const parent = ctx.parallelize<[unknown, unknown]>([], source.maps) as RDD<unknown>;
+      rdd = shuffledFrom(parent, source.combine, fns, codec, new HashPartitioner(source.numPartitions));
+      const dep = rdd.dependencies()[0] as ShuffleDependency;
+      for (let m = 0; m < source.maps; m++) {
+        const block = source.blocks[m];
+        ctx.shuffleStore.putMapOutput(dep.shuffleId, m, Array.from({ length: source.numPartitions }, (_, r) => (r === split && block ? block : new Uint8Array(0))));
+      }
+      shuffleRead = { shuffleId: dep.shuffleId, maps: source.maps };
+      break;
+    }
   }
   for (const op of task.ops) rdd = apply(rdd, op, fns);
   const metrics = emptyTaskMetrics();
   const tc: TaskContext = { ctx, jobId: 0, stageId: 0, partition: split, metrics };
-  const reply = compute(rdd, split, tc, task.output, fns, codec);
+  let reply: WorkerReply;
+  try {
+    reply = compute(rdd, split, tc, task.output, fns, codec);
+  } finally {
+    if (shuffleRead) ctx.shuffleStore.removeShuffle(shuffleRead.shuffleId, shuffleRead.maps);
+  }
   // Piscina moves the listed buffers with the reply instead of copying them.
   const movable = {
     [Piscina.transferableSymbol]: transferablesOf([reply.bytes, ...(reply.blocks ?? [])]),
@@ -114,7 +134,7 @@ function compute(rdd: RDD<unknown>, split: number, tc: TaskContext, output: Wire
     }
     case "shuffle": {
       const partitioner = new HashPartitioner(output.numPartitions);
-      const aggregator = output.recipe ? aggregatorOf(rdd, output.recipe, fns, codec, partitioner) : undefined;
+      const aggregator = output.recipe ? aggregatorOf(shuffledFrom(rdd, output.recipe, fns, codec, partitioner)) : undefined;
       const dep = new ShuffleDependency(rdd as RDD<readonly [unknown, unknown]>, partitioner, codec, aggregator, output.mapSideCombine);
       const store = tc.ctx.shuffleStore;
       try {
@@ -129,33 +149,30 @@ function compute(rdd: RDD<unknown>, split: number, tc: TaskContext, output: Wire
   }
 }
 
-/** The aggregator the public method builds from the user's functions: the same one the main thread's shuffle has. */
-function aggregatorOf(
-  rdd: RDD<unknown>,
-  recipe: NonNullable<Extract<WireOutput, { kind: "shuffle" }>["recipe"]>,
-  fns: AnyFn[],
-  codec: Codec,
-  partitioner: HashPartitioner,
-): Aggregator<unknown, unknown> {
+/** The by-key RDD the public method builds over `rdd` from the user's functions: the same as the main thread's. */
+function shuffledFrom(rdd: RDD<unknown>, combine: WireCombine, fns: AnyFn[], codec: Codec, partitioner: HashPartitioner): RDD<unknown> {
   const pairs = rdd as RDD<[unknown, unknown]>;
-  const f = recipe.fns.map((i) => fns[i]! as (a: unknown, b: unknown) => unknown);
-  const zero = recipe.zero ? codec.decode(recipe.zero)[0] : undefined;
-  let shuffled: RDD<unknown>;
-  switch (recipe.op) {
+  const f = combine.fns.map((i) => fns[i]! as (a: unknown, b: unknown) => unknown);
+  const zero = combine.zero ? codec.decode(combine.zero)[0] : undefined;
+  switch (combine.op) {
     case "reduceByKey":
-      shuffled = pairs.reduceByKey(f[0]!, partitioner) as RDD<unknown>;
-      break;
+      return pairs.reduceByKey(f[0]!, partitioner) as RDD<unknown>;
     case "foldByKey":
-      shuffled = pairs.foldByKey(zero, f[0]!, partitioner) as RDD<unknown>;
-      break;
+      return pairs.foldByKey(zero, f[0]!, partitioner) as RDD<unknown>;
     case "aggregateByKey":
-      shuffled = pairs.aggregateByKey(zero, f[0]!, f[1]!, partitioner) as RDD<unknown>;
-      break;
+      return pairs.aggregateByKey(zero, f[0]!, f[1]!, partitioner) as RDD<unknown>;
     case "combineByKey":
-      shuffled = pairs.combineByKey(f[0]! as (v: unknown) => unknown, f[1]!, f[2]!, partitioner) as RDD<unknown>;
-      break;
+      return pairs.combineByKey(f[0]! as (v: unknown) => unknown, f[1]!, f[2]!, partitioner) as RDD<unknown>;
+    case "groupByKey":
+      return pairs.groupByKey(partitioner) as RDD<unknown>;
+    case "partitionBy":
+      return pairs.partitionBy(partitioner) as RDD<unknown>;
   }
+}
+
+/** The combiner of a by-key RDD's shuffle. */
+function aggregatorOf(shuffled: RDD<unknown>): Aggregator<unknown, unknown> {
   const dep = shuffled.dependencies()[0];
-  if (dep?.kind !== "shuffle" || !dep.aggregator) throw new Error(`${recipe.op} built no shuffle with a combiner in the worker`);
+  if (dep?.kind !== "shuffle" || !dep.aggregator) throw new Error(`${shuffled.opName} built no shuffle with a combiner in the worker`);
   return dep.aggregator;
 }

@@ -17,7 +17,8 @@ import { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "../shuffle/cod
 import { StorageLevel } from "../storage/level.js";
 import type { ActionOutput } from "../scheduler/task.js";
 import { shipFunction } from "../closure.js";
-import type { CodecName, WireFunction, WireOp, WireOutput, WireSource, WorkerTask } from "./protocol.js";
+import type { ShuffledRDD } from "../rdd/shuffled.js";
+import type { CodecName, WireCombine, WireFunction, WireOp, WireOutput, WireSource, WorkerTask } from "./protocol.js";
 
 /** One task's chain: its source (built when the task is sent, so only slices in flight are encoded) and operations. */
 interface TaskChain {
@@ -31,6 +32,8 @@ type ChainOf = (split: number) => TaskChain;
 export interface ShippableStage {
   /** Rows the stage's sources produce (parallelize lengths, range lengths): what the dispatch threshold compares. */
   inputRows: number;
+  /** Encoded shuffle bytes the stage reads. */
+  inputBytes: number;
   /** Task `split`'s message; throws when the task's input cannot be encoded (that task then runs in process). */
   message(split: number): WorkerTask;
 }
@@ -53,8 +56,29 @@ class StageBuilder {
   readonly fns: WireFunction[] = [];
   private readonly fnIndex = new Map<Function, number>();
   inputRows = 0;
+  inputBytes = 0;
 
   constructor(readonly codec: Codec) {}
+
+  /** The combine of a shuffle (map side or reduce side) as the public call that built it, or why it cannot be rebuilt. */
+  combineOf(dep: ShuffleDependency, opName: string): WireCombine | string {
+    const agg = dep.aggregator;
+    if (!agg) return opName === "partitionBy" ? { op: "partitionBy", fns: [] } : `${opName} cannot be rebuilt in a worker`;
+    if (!agg.recipe) {
+      if (opName === "groupByKey" && !dep.mapSideCombine) return { op: "groupByKey", fns: [] };
+      return `the combiner of ${opName} is built in (distinct, ...) and runs in process`;
+    }
+    const recipe = agg.recipe;
+    const fns: number[] = [];
+    for (const f of recipe.fns) {
+      const fn = this.addFunction(f, recipe.op);
+      if (typeof fn === "string") return fn;
+      fns.push(fn);
+    }
+    if (!recipe.zero) return { op: recipe.op, fns };
+    const zero = this.encodeZero(recipe.zero.value, recipe.op);
+    return typeof zero === "string" ? zero : { op: recipe.op, fns, zero };
+  }
 
   /** The function's index in the task's table, or why it cannot be shipped. */
   addFunction(fn: Function, label: string): number | string {
@@ -85,7 +109,9 @@ class StageBuilder {
   describe(rdd: RDD<unknown>): ChainOf | string {
     if (rdd.storageLevel !== StorageLevel.NONE) return `${rdd.opName} [${rdd.id}] is persisted (its blocks live in the main thread)`;
     const describer = describers().get(rdd.constructor);
-    if (!describer) return `${rdd.opName} [${rdd.id}] runs in process (workers take parallelize, range, map, filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues and union)`;
+    if (!describer) {
+      return `${rdd.opName} [${rdd.id}] runs in process (workers take parallelize, range, a by-key shuffle's output, map, filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues and union)`;
+    }
     return describer(rdd, this);
   }
 }
@@ -122,6 +148,30 @@ function describers(): Map<Function, Describer> {
         const { start, end, step } = rdd;
         const slices = rdd.numPartitions;
         return (split) => ({ source: () => ({ kind: "range", start, end, step, slices, split }), ops: [] });
+      },
+    ],
+    [
+      kinds.ShuffledRDD,
+      (r, b) => {
+        const rdd = r as ShuffledRDD<unknown, unknown, unknown>;
+        const dep = rdd.dependencies()[0];
+        if (dep?.kind !== "shuffle") return `${rdd.opName} [${rdd.id}] has no shuffle to read`;
+        const problem = shuffleProblem(dep, b.codec);
+        if (problem) return `${rdd.opName} [${rdd.id}]: ${problem}`;
+        const combine = b.combineOf(dep, rdd.opName);
+        if (typeof combine === "string") return combine;
+        const maps = dep.rdd.numPartitions;
+        const store = rdd.ctx.shuffleStore;
+        b.inputBytes += store.shuffleBytes(dep.shuffleId, maps);
+        const numPartitions = dep.partitioner.numPartitions;
+        return (split) => ({
+          source: () => {
+            const blocks: (Uint8Array | undefined)[] = [];
+            for (let m = 0; m < maps; m++) blocks.push(store.getBlock(dep.shuffleId, m, split));
+            return { kind: "shuffle", maps, numPartitions, split, blocks, combine };
+          },
+          ops: [],
+        });
       },
     ],
     [
@@ -194,6 +244,7 @@ export function shipStage(rdd: RDD<unknown>, output: StageOutput, codec: Codec):
     ok: true,
     stage: {
       inputRows: b.inputRows,
+      inputBytes: b.inputBytes,
       message: (split) => {
         const chain = chainOf(split);
         return { codec: name, fns, source: chain.source(), ops: chain.ops, output: wire };
@@ -223,26 +274,20 @@ function describeOutput(output: StageOutput, b: StageBuilder): WireOutput | stri
     }
   }
   const dep = output.shuffle;
-  if (Object.getPrototypeOf(dep.partitioner) !== HashPartitioner.prototype) {
-    return `the shuffle's partitioner ${dep.partitioner.describe()} is not a HashPartitioner (a worker cannot rebuild it)`;
-  }
-  if (codecName(dep.codec) === undefined || dep.codec.name !== b.codec.name) return `the shuffle's codec ${dep.codec.name} is not the context's built-in codec`;
+  const problem = shuffleProblem(dep, b.codec);
+  if (problem) return `the shuffle: ${problem}`;
   const numPartitions = dep.partitioner.numPartitions;
-  const combine = dep.aggregator !== undefined && dep.mapSideCombine;
-  if (!combine) return { kind: "shuffle", numPartitions, mapSideCombine: false };
-  const recipe = dep.aggregator!.recipe;
-  if (!recipe) return "the shuffle's map-side combiner is built in (distinct, ...) and runs in process";
-  const fns: number[] = [];
-  for (const f of recipe.fns) {
-    const fn = b.addFunction(f, recipe.op);
-    if (typeof fn === "string") return fn;
-    fns.push(fn);
+  if (!(dep.aggregator !== undefined && dep.mapSideCombine)) return { kind: "shuffle", numPartitions, mapSideCombine: false };
+  if (!dep.aggregator.recipe) return "the shuffle's map-side combiner is built in (distinct, ...) and runs in process";
+  const recipe = b.combineOf(dep, dep.aggregator.recipe.op);
+  return typeof recipe === "string" ? recipe : { kind: "shuffle", numPartitions, mapSideCombine: true, recipe };
+}
+
+/** Why a worker cannot write or read this shuffle as the main thread would (undefined when it can). */
+function shuffleProblem(dep: ShuffleDependency, codec: Codec): string | undefined {
+  if (Object.getPrototypeOf(dep.partitioner) !== HashPartitioner.prototype) {
+    return `its partitioner ${dep.partitioner.describe()} is not a HashPartitioner (a worker cannot rebuild it)`;
   }
-  let zero: Uint8Array | undefined;
-  if (recipe.zero) {
-    const encoded = b.encodeZero(recipe.zero.value, recipe.op);
-    if (typeof encoded === "string") return encoded;
-    zero = encoded;
-  }
-  return { kind: "shuffle", numPartitions, mapSideCombine: true, recipe: { op: recipe.op, fns, ...(zero ? { zero } : {}) } };
+  if (codecName(dep.codec) === undefined || dep.codec.name !== codec.name) return `its codec ${dep.codec.name} is not the context's built-in codec`;
+  return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Context, JobFailedError, MsgpackCodec, StorageLevel, type ContextOptions, type RDD } from "../../../runtime/index.js";
+import { Context, HashPartitioner, JobFailedError, MsgpackCodec, StorageLevel, type ContextOptions, type RDD } from "../../../runtime/index.js";
 import { withClosure } from "../../../runtime/closure.js";
 import { workerEntry } from "../../../runtime/workers/pool.js";
 import { stopContexts, testContext } from "../../helpers/context.js";
@@ -114,6 +114,24 @@ describe("the same results with 0, 1, 2 and 4 workers", () => {
     expect(shippedShuffles).toBeGreaterThan(0);
   });
 
+  it("a by-key shuffle's reduce side: reduceByKey, groupByKey and partitionBy outputs read in workers", async () => {
+    const results: string[][] = [];
+    for (const workers of WORKER_COUNTS) {
+      const ctx = withWorkers(workers);
+      const pairs = ctx.range(0, 400, 1, 4).map((i) => [i % 11, i] as Pair);
+      const summed = await pairs.reduceByKey((a, b) => a + b, 3).mapValues((v) => v * 2).collect();
+      const grouped = await pairs.groupByKey(3).mapValues((vs) => vs.length).collect();
+      const moved = await pairs.partitionBy(new HashPartitioner(2)).filter(([k]) => k > 5).count();
+      results.push([...summed.map((r) => canon(r)).sort(), "|", ...grouped.map((r) => canon(r)).sort(), "|", String(moved)]);
+      if (workers > 0) {
+        const reads = ctx.totals.placements.filter((p) => !p.name.startsWith("shuffle"));
+        expect(reads.map((p) => p.where)).toEqual(["workers", "workers", "workers"]);
+        expect(ctx.totals.placements.filter((p) => p.retriedInProcess)).toEqual([]);
+      }
+    }
+    for (const r of results) expect(r).toEqual(results[0]);
+  });
+
   it("range, projectValues and a join's shuffle inputs", async () => {
     const results: string[][] = [];
     for (const workers of WORKER_COUNTS) {
@@ -188,7 +206,7 @@ describe("where a stage runs, and why", () => {
     const inProcess = testContext({ executor: "in-process" });
     expect(await reasons(inProcess, () => inProcess.parallelize(data).count())).toEqual(['in-process: executor: "in-process"']);
     const small = testContext({ workers: 2 });
-    expect((await reasons(small, () => small.parallelize(data).count()))[0]).toMatch(/100 rows is under workerMinRows 50000/);
+    expect((await reasons(small, () => small.parallelize(data).count()))[0]).toMatch(/input of 100 rows and 0 shuffle bytes is under workerMinRows 50000 and 2097152 bytes/);
 
     const ctx = withWorkers(2);
     expect((await reasons(ctx, () => ctx.parallelize(data).mapPartitions((rows) => rows).count()))[0]).toMatch(/mapPartitions \[\d+\] runs in process/);
