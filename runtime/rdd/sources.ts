@@ -91,7 +91,7 @@ export class RangeRDD extends RDD<number> {
   }
 }
 
-interface FileSplit {
+export interface FileSplit {
   file: string;
   start: number;
   end: number;
@@ -154,8 +154,22 @@ export class TextFileRDD extends RDD<string> {
     return [];
   }
 
+  /** The byte range partition `split` reads (for a worker, which reads it with {@link readSplitLines}). */
+  split(split: number): FileSplit {
+    return this.splits[split]!;
+  }
+
   compute(split: number, _tc: TaskContext, emit: Emit<string>): void {
-    const { file, start, end } = this.splits[split]!;
+    readSplitLines(this.splits[split]!, emit);
+  }
+
+  override describe(): string {
+    return `${this.location}, ${this.splits.length} splits`;
+  }
+}
+
+/** Emits the lines that start inside the split's byte range (see TextFileRDD). */
+export function readSplitLines({ file, start, end }: FileSplit, emit: Emit<string>): void {
     if (end <= start) return;
     const fd = fs.openSync(file, "r");
     try {
@@ -192,11 +206,6 @@ export class TextFileRDD extends RDD<string> {
     } finally {
       fs.closeSync(fd);
     }
-  }
-
-  override describe(): string {
-    return `${this.location}, ${this.splits.length} splits`;
-  }
 }
 
 kinds.ParallelCollectionRDD = ParallelCollectionRDD;

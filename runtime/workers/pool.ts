@@ -33,7 +33,7 @@ export interface StagePlacement {
 export interface WorkerSettings {
   threads: number;
   minRows: number;
-  /** Shuffle bytes read from which a stage is considered for workers. */
+  /** Input bytes (shuffle blocks read, text file ranges) from which a stage is considered for workers. */
   minBytes: number;
   /** "auto": a probe task in process decides (see `probe`); "always": every shippable stage of 2+ tasks goes to workers. */
   dispatch: "auto" | "always";
@@ -108,13 +108,13 @@ export class WorkerRunner {
     if (!shipping.ok) return { where: "in-process", reason: shipping.reason };
     const { inputRows: rows, inputBytes: bytes } = shipping.stage;
     if (rows < this.settings.minRows && bytes < this.settings.minBytes) {
-      return { where: "in-process", reason: `input of ${rows} rows and ${bytes} shuffle bytes is under workerMinRows ${this.settings.minRows} and ${this.settings.minBytes} bytes` };
+      return { where: "in-process", reason: `input of ${rows} rows and ${bytes} bytes (shuffle or text) is under workerMinRows ${this.settings.minRows} and ${this.settings.minBytes} bytes` };
     }
     if (tasks < 2) return { where: "in-process", reason: "one task: nothing to run in parallel" };
     if (this.settings.dispatch === "auto" && tasks < 3) return { where: "in-process", reason: `${tasks} tasks: too few to probe one and run the rest in parallel` };
     const found = workerEntry();
     if ("reason" in found) return { where: "in-process", reason: found.reason };
-    const input = bytes > 0 ? `${rows} input rows and ${bytes} shuffle bytes` : `${rows} input rows`;
+    const input = bytes > 0 ? `${rows} input rows and ${bytes} input bytes` : `${rows} input rows`;
     return { where: "workers", reason: `${tasks} tasks over ${input} on up to ${this.settings.threads} workers`, stage: shipping.stage };
   }
 

@@ -21,11 +21,12 @@ export interface WireCombine {
 
 /**
  * Where the task's rows come from: an encoded slice of a parallelized collection, one partition of a range,
- * or one reduce partition of a shuffle (its block from every map output, fetched by the main thread).
+ * a byte range of a text file (the worker reads it), or one reduce partition of a shuffle (its block from every map output, fetched by the main thread).
  */
 export type WireSource =
   | { kind: "rows"; bytes: Uint8Array }
   | { kind: "range"; start: number; end: number; step: number; slices: number; split: number }
+  | { kind: "text"; file: string; start: number; end: number }
   | { kind: "shuffle"; maps: number; numPartitions: number; split: number; blocks: (Uint8Array | undefined)[]; combine: WireCombine };
 
 /** One narrow operation, applied through the same public RDD method as in process. `fn` indexes WorkerTask.fns. */

@@ -7,7 +7,7 @@ import { Piscina } from "piscina";
 import "../index.js"; // registers every RDD kind
 import { Context } from "../context.js";
 import { cloneZero, guard, type RDD } from "../rdd/rdd.js";
-import { RangeRDD } from "../rdd/sources.js";
+import { RangeRDD, readSplitLines } from "../rdd/sources.js";
 import { ShuffleDependency, type Aggregator } from "../rdd/dependency.js";
 import { HashPartitioner } from "../shuffle/partitioner.js";
 import { writeShuffle } from "../shuffle/exchange.js";
@@ -38,13 +38,19 @@ export async function runTask(task: WorkerTask): Promise<unknown> {
   const fns: AnyFn[] = [];
   for (const f of task.fns) fns.push((await rebuildFunction(f, codec.decode(f.values)[0] as Record<string, unknown>)) as AnyFn);
   const source = task.source;
-  const split = source.kind === "rows" ? 0 : source.split;
+  const split = source.kind === "rows" || source.kind === "text" ? 0 : source.split;
   let rdd: RDD<unknown>;
   let shuffleRead: { shuffleId: number; maps: number } | undefined;
   switch (source.kind) {
     case "rows":
       rdd = ctx.parallelize(codec.decode(source.bytes), 1);
       break;
+    case "text": {
+      const lines: string[] = [];
+      readSplitLines(source, (line) => lines.push(line)); // the same reader as TextFileRDD's, on this thread
+      rdd = ctx.parallelize(lines, 1);
+      break;
+    }
     case "range":
       rdd = new RangeRDD(ctx, source.start, source.end, source.step, source.slices) as RDD<unknown>;
       break;

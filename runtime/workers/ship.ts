@@ -10,7 +10,7 @@
 import type { RDD } from "../rdd/rdd.js";
 import { kinds } from "../rdd/registry.js";
 import type { ProjectedRDD, PipelinedRDD, UnionRDD } from "../rdd/narrow.js";
-import { RangeRDD, type ParallelCollectionRDD } from "../rdd/sources.js";
+import { RangeRDD, TextFileRDD, type ParallelCollectionRDD } from "../rdd/sources.js";
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { HashPartitioner } from "../shuffle/partitioner.js";
 import { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "../shuffle/codec.js";
@@ -110,7 +110,7 @@ class StageBuilder {
     if (rdd.storageLevel !== StorageLevel.NONE) return `${rdd.opName} [${rdd.id}] is persisted (its blocks live in the main thread)`;
     const describer = describers().get(rdd.constructor);
     if (!describer) {
-      return `${rdd.opName} [${rdd.id}] runs in process (workers take parallelize, range, a by-key shuffle's output, map, filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues and union)`;
+      return `${rdd.opName} [${rdd.id}] runs in process (workers take parallelize, range, textFile, a by-key shuffle's output, map, filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues and union)`;
     }
     return describer(rdd, this);
   }
@@ -148,6 +148,17 @@ function describers(): Map<Function, Describer> {
         const { start, end, step } = rdd;
         const slices = rdd.numPartitions;
         return (split) => ({ source: () => ({ kind: "range", start, end, step, slices, split }), ops: [] });
+      },
+    ],
+    [
+      TextFileRDD,
+      (r, b) => {
+        const rdd = r as TextFileRDD;
+        for (let s = 0; s < rdd.numPartitions; s++) {
+          const { start, end } = rdd.split(s);
+          b.inputBytes += end - start;
+        }
+        return (split) => ({ source: () => ({ kind: "text", ...rdd.split(split) }), ops: [] });
       },
     ],
     [

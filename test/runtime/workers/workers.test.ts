@@ -7,7 +7,9 @@ import fc from "fast-check";
 import { Context, HashPartitioner, JobFailedError, MsgpackCodec, StorageLevel, type ContextOptions, type RDD } from "../../../runtime/index.js";
 import { withClosure } from "../../../runtime/closure.js";
 import { workerEntry } from "../../../runtime/workers/pool.js";
-import { stopContexts, testContext } from "../../helpers/context.js";
+import fs from "node:fs";
+import path from "node:path";
+import { stopContexts, tempDir, testContext } from "../../helpers/context.js";
 import { canon, expectSameMultiset } from "../../helpers/multiset.js";
 
 afterEach(stopContexts);
@@ -132,6 +134,24 @@ describe("the same results with 0, 1, 2 and 4 workers", () => {
     for (const r of results) expect(r).toEqual(results[0]);
   });
 
+  it("textFile: each worker reads its byte range, lines crossing split boundaries once", async () => {
+    const dir = tempDir();
+    try {
+      const lines = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? "x".repeat(200 + i) : `line ${i}`) + (i % 5 === 0 ? "\r" : ""));
+      const file = path.join(dir, "in.txt");
+      fs.writeFileSync(file, lines.join("\n") + "\n");
+      const expected = lines.map((l) => l.replace(/\r$/, "")).map((l) => [l.length % 10, l.length] as Pair);
+      for (const workers of WORKER_COUNTS) {
+        const ctx = withWorkers(workers);
+        const got = await ctx.textFile(file, 5).map((l) => [l.length % 10, l.length] as Pair).collect();
+        expectSameMultiset(got, expected);
+        if (workers > 0) expect(ctx.lastJob!.placements.map((p) => p.where)).toEqual(["workers"]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("range, projectValues and a join's shuffle inputs", async () => {
     const results: string[][] = [];
     for (const workers of WORKER_COUNTS) {
@@ -206,7 +226,7 @@ describe("where a stage runs, and why", () => {
     const inProcess = testContext({ executor: "in-process" });
     expect(await reasons(inProcess, () => inProcess.parallelize(data).count())).toEqual(['in-process: executor: "in-process"']);
     const small = testContext({ workers: 2 });
-    expect((await reasons(small, () => small.parallelize(data).count()))[0]).toMatch(/input of 100 rows and 0 shuffle bytes is under workerMinRows 50000 and 2097152 bytes/);
+    expect((await reasons(small, () => small.parallelize(data).count()))[0]).toMatch(/input of 100 rows and 0 bytes \(shuffle or text\) is under workerMinRows 50000 and 2097152 bytes/);
 
     const ctx = withWorkers(2);
     expect((await reasons(ctx, () => ctx.parallelize(data).mapPartitions((rows) => rows).count()))[0]).toMatch(/mapPartitions \[\d+\] runs in process/);
