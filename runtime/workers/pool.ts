@@ -106,7 +106,10 @@ export class WorkerRunner {
     if (!output) return { where: "in-process", reason: "the action runs in process (workers take count, collect, reduce, fold, aggregate and shuffle map stages)" };
     const shipping = shipStage(rdd, output, this.ctx.codec);
     if (!shipping.ok) return { where: "in-process", reason: shipping.reason };
-    const { inputRows: rows, inputBytes: bytes } = shipping.stage;
+    const { inputRows: rows, inputBytes: bytes, aliasing } = shipping.stage;
+    if (aliasing && "action" in output && output.action.kind === "collect") {
+      return { where: "in-process", reason: `collect could return objects the program holds (${aliasing}): the same objects in process, copies from a worker` };
+    }
     if (rows < this.settings.minRows && bytes < this.settings.minBytes) {
       return { where: "in-process", reason: `input of ${rows} rows and ${bytes} bytes (shuffle or text) is under workerMinRows ${this.settings.minRows} and ${this.settings.minBytes} bytes` };
     }
@@ -235,7 +238,14 @@ export class WorkerRunner {
       placement.retriedInProcess = (placement.retriedInProcess ?? 0) + 1;
       return task.run(makeContext(task));
     }
-    return this.apply(reply, output, task, tc);
+    const result = this.apply(reply, output, task, tc);
+    if (stage.aliasing && mayAlias(output, result)) {
+      // A reduce/fold/aggregate partial that is an object may be one the program holds (an input row): in
+      // process it is that very object, so this task's result is computed there instead of using the copy.
+      placement.retriedInProcess = (placement.retriedInProcess ?? 0) + 1;
+      return task.run(makeContext(task));
+    }
+    return result;
   }
 
   /** Turns a worker's reply into what the in-process task would have returned (and stored). */
@@ -263,6 +273,15 @@ export class WorkerRunner {
         return codec.decode(reply.bytes!)[0] as R;
     }
   }
+}
+
+/** Whether an action's partial result (reduce: wrapped in {v}) is an object, which in process might be one the program holds. */
+function mayAlias(output: StageOutput, result: unknown): boolean {
+  if (!("action" in output)) return false;
+  const kind = output.action.kind;
+  if (kind !== "reduce" && kind !== "fold" && kind !== "aggregate") return false;
+  const partial = kind === "reduce" ? (result as { v: unknown } | undefined)?.v : result;
+  return (typeof partial === "object" && partial !== null) || typeof partial === "function";
 }
 
 /** The settings a Context's options ask for, or why its stages all run in process. */

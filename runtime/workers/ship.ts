@@ -32,8 +32,14 @@ type ChainOf = (split: number) => TaskChain;
 export interface ShippableStage {
   /** Rows the stage's sources produce (parallelize lengths, range lengths): what the dispatch threshold compares. */
   inputRows: number;
-  /** Encoded shuffle bytes the stage reads. */
+  /** Encoded shuffle bytes and text bytes the stage reads. */
   inputBytes: number;
+  /**
+   * Why a row or partial result of this stage may be an object the program already holds (a parallelized
+   * array's object rows, a captured object): in process the action returns those very objects, from a worker
+   * copies. Undefined when every object a task returns is new.
+   */
+  aliasing: string | undefined;
   /** Task `split`'s message; throws when the task's input cannot be encoded (that task then runs in process). */
   message(split: number): WorkerTask;
 }
@@ -57,6 +63,7 @@ class StageBuilder {
   private readonly fnIndex = new Map<Function, number>();
   inputRows = 0;
   inputBytes = 0;
+  aliasing: string | undefined;
 
   constructor(readonly codec: Codec) {}
 
@@ -94,6 +101,7 @@ class StageBuilder {
     }
     const index = this.fns.push({ body: shipped.fn.body, imports: shipped.fn.imports, values }) - 1;
     this.fnIndex.set(fn, index);
+    if (Object.values(shipped.fn.values).some(isObject)) this.aliasing ??= `the function passed to ${label} captures an object`;
     return index;
   }
 
@@ -131,6 +139,7 @@ function describers(): Map<Function, Describer> {
       (r, b) => {
         const rdd = r as ParallelCollectionRDD<unknown>;
         b.inputRows += rdd.data.length;
+        if (rdd.data.some(isObject)) b.aliasing ??= `parallelize [${rdd.id}] holds object rows`;
         return (split) => ({
           source: () => {
             const [start, end] = rdd.bounds(split);
@@ -256,6 +265,7 @@ export function shipStage(rdd: RDD<unknown>, output: StageOutput, codec: Codec):
     stage: {
       inputRows: b.inputRows,
       inputBytes: b.inputBytes,
+      aliasing: b.aliasing,
       message: (split) => {
         const chain = chainOf(split);
         return { codec: name, fns, source: chain.source(), ops: chain.ops, output: wire };
@@ -293,6 +303,8 @@ function describeOutput(output: StageOutput, b: StageBuilder): WireOutput | stri
   const recipe = b.combineOf(dep, dep.aggregator.recipe.op);
   return typeof recipe === "string" ? recipe : { kind: "shuffle", numPartitions, mapSideCombine: true, recipe };
 }
+
+const isObject = (v: unknown): boolean => (typeof v === "object" && v !== null) || typeof v === "function";
 
 /** Why a worker cannot write or read this shuffle as the main thread would (undefined when it can). */
 function shuffleProblem(dep: ShuffleDependency, codec: Codec): string | undefined {

@@ -182,6 +182,19 @@ describe("the safety net and errors", () => {
     expect(placement).toMatchObject({ where: "workers", retriedInProcess: 2 });
   });
 
+  it("object rows keep their identity: collect and reduce of a parallelized array's objects are those objects, as in process", async () => {
+    const ctx = withWorkers(2);
+    const data = Array.from({ length: 40 }, (_, i) => ({ id: i, score: (i * 7) % 13 }));
+    const kept = await ctx.parallelize(data, 4).filter((r) => r.score > 5).collect();
+    expect(kept.every((r) => data.includes(r))).toBe(true); // the very objects, not copies
+    expect(ctx.lastJob!.placements[0]!.reason).toMatch(/collect could return objects the program holds \(parallelize \[\d+\] holds object rows\)/);
+    const best = await ctx.parallelize(data, 4).reduce((a, b) => (b.score > a.score ? b : a));
+    expect(data.includes(best)).toBe(true);
+    expect(ctx.lastJob!.placements[0]).toMatchObject({ where: "workers", retriedInProcess: 4 }); // each object partial recomputed in process
+    expect(await ctx.parallelize(data, 4).map((r) => r.score).reduce((a, b) => a + b)).toBe(data.reduce((a, r) => a + r.score, 0));
+    expect(ctx.lastJob!.placements[0]!.retriedInProcess).toBeUndefined(); // number partials: nothing to alias
+  });
+
   it("a user error fails the job with JobFailedError (operation, stage, partition, cause), as without workers", async () => {
     const failing = async (workers: number) => {
       const ctx = withWorkers(workers);
