@@ -203,17 +203,17 @@ export class WorkerRunner {
       return { result, ship: false, reason: `probe: task 0 took ${ms(taskMs)} in process, under ${PROBE_MIN_MS} ms: too little work to ship` };
     }
     const encodeStart = performance.now();
-    let message: WorkerTask | undefined;
+    let message: WorkerTask;
     try {
       message = stage.message(tasks[1]!.partition);
       if ("action" in output && output.action.kind === "collect") this.ctx.codec.encode(result as unknown[]);
-    } catch {
-      message = undefined; // that task will run in process (runOne); the cost estimate stays what was measured
+    } catch (e) {
+      return { result, ship: false, reason: `probe: the input or output of a task cannot be encoded for a worker (${e instanceof Error ? e.message : String(e)})` };
     }
     const mainMs = performance.now() - encodeStart;
     const detail = `probe: task 0 took ${ms(taskMs)} in process, shipping one costs the main thread ${ms(mainMs)}`;
     if (mainMs > taskMs * PROBE_MAX_MAIN_SHARE) return { result, ship: false, reason: `${detail}: too little work per row to pay for the trip` };
-    return { result, ship: true, reason: `${detail}; the other ${tasks.length - 1} tasks on up to ${this.settings.threads} workers`, ...(message ? { message } : {}) };
+    return { result, ship: true, reason: `${detail}; the other ${tasks.length - 1} tasks on up to ${this.settings.threads} workers`, message };
   }
 
   private async runOne<R>(
