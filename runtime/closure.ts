@@ -10,6 +10,8 @@
  * Only functions that are effect-free in this sense ever run in workers, so running one again in process
  * after a worker failed is safe: that is the scheduler's safety net.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse } from "acorn";
 
 /** The property (a global symbol, so any copy of the runtime and the transformer's output agree) holding a function's ClosureInfo. */
@@ -92,6 +94,8 @@ function shipAnnotated(root: Function, rootInfo: ClosureInfo): Shippable {
       values[name] = value;
     }
     for (const [name, spec] of Object.entries(info.imports ?? {})) {
+      const bad = importProblem(spec.from);
+      if (bad) return `${label}: import ${name} ${bad}`;
       const clash = bind(name, `import ${spec.name} from ${spec.from}`);
       if (clash) return clash;
       imports[name] = { from: spec.from, name: spec.name };
@@ -128,6 +132,24 @@ function shipAnnotated(root: Function, rootInfo: ClosureInfo): Shippable {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * Why a worker cannot import this module as the main thread did (undefined when it can): a relative
+ * specifier would resolve against the runtime's own file, and the program's entry script would run the
+ * whole program again in the worker.
+ */
+function importProblem(from: string): string | undefined {
+  if (/^\.{0,2}\//.test(from) || /^[A-Za-z]:[\\/]/.test(from)) return `comes from ${from}, a path rather than a file: URL, node: or package specifier`;
+  const main = process.argv[1];
+  if (main && from.startsWith("file:")) {
+    try {
+      if (fileURLToPath(from) === path.resolve(main)) return `comes from the program's entry script ${main} (importing it in a worker would run the program there again)`;
+    } catch {
+      return `comes from ${from}, which is not a valid file: URL`;
+    }
+  }
+  return undefined;
+}
 
 /** Why a captured value cannot be shipped by value (undefined when it can): the codec carries plain data only. */
 function valueProblem(value: unknown, depth = 0): string | undefined {

@@ -1,4 +1,5 @@
 /** closure.ts: which plain functions may leave the main thread (acorn's proof), and rebuilding annotated ones. */
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyseFunctionSource, rebuildFunction, shipFunction, withClosure, type ClosureInfo } from "../../../runtime/closure.js";
 
@@ -150,6 +151,19 @@ describe("annotated functions: the transformer's ClosureInfo", () => {
     expect(reason(withClosure((x: number) => x, { v: 1, values: () => { throw new Error("TDZ"); } }))).toMatch(/TDZ/);
     const obj = { m(x: number) { return x; } };
     expect(reason(withClosure(obj.m, { v: 1 }))).toMatch(/not an arrow function/);
+  });
+
+  it("keeps in process an import a worker cannot resolve as the main thread did", () => {
+    const via = (from: string) => {
+      const s = shipFunction(withClosure((x: number) => x, { v: 1, imports: { m: { from, name: "m" } } }));
+      return s.ok ? "shipped" : s.reason;
+    };
+    expect(via("./util.js")).toMatch(/a path rather than a file: URL/);
+    expect(via("/abs/util.js")).toMatch(/a path rather than a file: URL/);
+    expect(via(pathToFileURL(process.argv[1]!).href)).toMatch(/entry script/);
+    expect(via("node:path")).toBe("shipped");
+    expect(via("file:///somewhere/util.js")).toBe("shipped");
+    expect(via("lodash")).toBe("shipped");
   });
 
   it("an annotated function is not re-checked by acorn (the transformer's analysis stands)", async () => {
