@@ -207,6 +207,11 @@ export class PrematerializedRDD<T> extends RDD<T> {
     return this.parent.numPartitions;
   }
 
+  /** Whether partition `split` is still held in memory (then it is handed out, not computed). */
+  isReady(split: number): boolean {
+    return this.ready.has(split);
+  }
+
   override get partitioner(): Partitioner | undefined {
     return this.parent.partitioner;
   }

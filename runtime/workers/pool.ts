@@ -16,7 +16,7 @@ import type { RDD } from "../rdd/rdd.js";
 import type { Context } from "../context.js";
 import { InProcessExecutor, type Task, type TaskContext } from "../scheduler/task.js";
 import { shipStage, type ShippableStage, type StageOutput } from "./ship.js";
-import type { WorkerReply, WorkerTask } from "./protocol.js";
+import type { PingTask, WorkerReply, WorkerTask } from "./protocol.js";
 import { transferablesOf } from "./transfer.js";
 
 /** Where a stage ran and why (JobMetrics.placements). */
@@ -89,9 +89,14 @@ function sharedPool(file: string, threads: number): Piscina {
     name: "runTask",
     minThreads: 0,
     maxThreads: Math.max(threads, os.availableParallelism()),
-    idleTimeout: 2_000,
+    idleTimeout: 10_000, // idle threads are unref'd (the process can exit) and end after this
   });
   return pool;
+}
+
+/** Starts threads (each loads the runtime once) so that they are ready when the probe is done; a ping computes nothing. */
+function warmUp(piscina: Piscina, wanted: number): void {
+  for (let i = piscina.threads.length; i < wanted; i++) piscina.run({ ping: true } satisfies PingTask).catch(() => undefined);
 }
 
 /** Decides where each stage runs and runs shipped stages on the pool. */
@@ -133,32 +138,42 @@ export class WorkerRunner {
     const found = workerEntry();
     if ("reason" in found) throw new Error(found.reason);
     const piscina = sharedPool(found.file, this.settings.threads);
-    const results: R[] = new Array<R>(tasks.length);
-    let next = 0;
-    const prebuilt = new Map<number, WorkerTask>();
+    const results = new Map<Task<R>, R>();
+    const local = tasks.filter((t) => stage.inProcess(t.partition) !== undefined);
+    let remote = tasks.filter((t) => stage.inProcess(t.partition) === undefined);
+    if (local.length > 0) placement.reason += `; ${local.length} tasks in process (${stage.inProcess(local[0]!.partition)!}${local.length > 1 ? ", ..." : ""})`;
+    const prebuilt = new Map<Task<R>, WorkerTask>();
     if (this.settings.dispatch === "auto") {
-      const probed = this.probe(stage, output, tasks, makeContext, hooks);
-      results[0] = probed.result;
-      next = 1;
+      if (remote.length < 2) {
+        placement.where = "in-process";
+        placement.reason = `${remote.length} tasks to ship: too few to probe one and run the rest in parallel`;
+        return new InProcessExecutor().runTasks(tasks, makeContext, hooks);
+      }
+      warmUp(piscina, Math.min(this.settings.threads, remote.length - 1)); // threads start while the probe computes
+      const probed = this.probe(stage, output, remote, makeContext, hooks);
+      results.set(remote[0]!, probed.result);
       placement.reason = probed.reason;
       if (!probed.ship) {
         placement.where = "in-process";
-        const rest = await new InProcessExecutor().runTasks(tasks.slice(1), makeContext, hooks);
-        return [probed.result, ...rest];
+        const rest = tasks.filter((t) => t !== remote[0]);
+        const restResults = await new InProcessExecutor().runTasks(rest, makeContext, hooks);
+        rest.forEach((t, i) => results.set(t, restResults[i]!));
+        return tasks.map((t) => results.get(t)!);
       }
-      if (probed.message) prebuilt.set(1, probed.message);
+      prebuilt.set(remote[1]!, probed.message);
+      remote = remote.slice(1);
     }
     let failure: { error: unknown } | undefined;
+    let next = 0;
     const lane = async () => {
-      while (!failure && next < tasks.length) {
-        const i = next++;
-        const task = tasks[i]!;
+      while (!failure && next < remote.length) {
+        const task = remote[next++]!;
         hooks.onStart(task);
         const start = performance.now();
         try {
-          const message = prebuilt.get(i);
-          prebuilt.delete(i);
-          results[i] = await this.runOne(piscina, stage, output, task, makeContext, placement, message);
+          const message = prebuilt.get(task);
+          prebuilt.delete(task);
+          results.set(task, await this.runOne(piscina, stage, output, task, makeContext, placement, message));
           hooks.onEnd(task, performance.now() - start);
         } catch (e) {
           hooks.onEnd(task, performance.now() - start, e);
@@ -167,10 +182,17 @@ export class WorkerRunner {
       }
     };
     const lanes: Promise<void>[] = [];
-    for (let l = 0; l < Math.min(this.settings.threads, tasks.length); l++) lanes.push(lane());
-    await Promise.all(lanes); // lanes never reject; wait for all so no task outlives a failed stage
+    for (let l = 0; l < Math.min(this.settings.threads, remote.length); l++) lanes.push(lane()); // each posts its first task now
+    // Tasks that must run here, while the workers compute theirs.
+    const localRun = new InProcessExecutor().runTasks(local, makeContext, hooks).then(
+      (out) => local.forEach((t, i) => results.set(t, out[i]!)),
+      (e: unknown) => {
+        failure ??= { error: e };
+      },
+    );
+    await Promise.all([...lanes, localRun]); // none rejects; wait for all so no task outlives a failed stage
     if (failure) throw failure.error;
-    return results;
+    return tasks.map((t) => results.get(t)!);
   }
 
   /**
@@ -185,7 +207,7 @@ export class WorkerRunner {
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
     hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
-  ): { result: R; ship: boolean; reason: string; message?: WorkerTask } {
+  ): { result: R; ship: true; reason: string; message: WorkerTask } | { result: R; ship: false; reason: string } {
     const first = tasks[0]!;
     hooks.onStart(first);
     const start = performance.now();

@@ -51,6 +51,11 @@ export interface WorkerTask {
   output: WireOutput;
 }
 
+/** Starts a thread (loading the runtime) without computing anything. */
+export interface PingTask {
+  ping: true;
+}
+
 export interface WorkerReply {
   /** count: the number of rows. */
   count?: number;

@@ -9,7 +9,7 @@
  */
 import type { RDD } from "../rdd/rdd.js";
 import { kinds } from "../rdd/registry.js";
-import type { ProjectedRDD, PipelinedRDD, UnionRDD } from "../rdd/narrow.js";
+import { PrematerializedRDD, type ProjectedRDD, type PipelinedRDD, type UnionRDD } from "../rdd/narrow.js";
 import { RangeRDD, TextFileRDD, type ParallelCollectionRDD } from "../rdd/sources.js";
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { HashPartitioner } from "../shuffle/partitioner.js";
@@ -24,6 +24,8 @@ import type { CodecName, WireCombine, WireFunction, WireOp, WireOutput, WireSour
 interface TaskChain {
   source: () => WireSource;
   ops: WireOp[];
+  /** Why this task runs in process although its stage is shipped (its partition's rows are already in memory). */
+  inProcess?: string;
 }
 
 type ChainOf = (split: number) => TaskChain;
@@ -42,6 +44,8 @@ export interface ShippableStage {
   aliasing: string | undefined;
   /** Task `split`'s message; throws when the task's input cannot be encoded (that task then runs in process). */
   message(split: number): WorkerTask;
+  /** Why task `split` runs in process anyway (undefined: it can be shipped). */
+  inProcess(split: number): string | undefined;
 }
 
 export type StageShipping = { ok: true; stage: ShippableStage } | { ok: false; reason: string };
@@ -219,6 +223,17 @@ function describers(): Map<Function, Describer> {
       },
     ],
     [
+      PrematerializedRDD,
+      (r, b) => {
+        // Partitions a join's size estimate already computed are in main-thread memory: those tasks hand them
+        // out in process; the others compute from the parent, in workers.
+        const rdd = r as PrematerializedRDD<unknown>;
+        const parent = b.describe(rdd.parent as RDD<unknown>);
+        if (typeof parent === "string") return parent;
+        return (split) => (rdd.isReady(split) ? { ...parent(split), inProcess: `partition ${split} was computed by a join's size estimate` } : parent(split));
+      },
+    ],
+    [
       kinds.UnionRDD,
       (r, b) => {
         const rdd = r as UnionRDD<unknown>;
@@ -246,7 +261,7 @@ function after(parent: ChainOf | string, op: WireOp): ChainOf | string {
   if (typeof parent === "string") return parent;
   return (split) => {
     const chain = parent(split);
-    return { source: chain.source, ops: [...chain.ops, op] };
+    return { ...chain, ops: [...chain.ops, op] };
   };
 }
 
@@ -270,6 +285,7 @@ export function shipStage(rdd: RDD<unknown>, output: StageOutput, codec: Codec):
         const chain = chainOf(split);
         return { codec: name, fns, source: chain.source(), ops: chain.ops, output: wire };
       },
+      inProcess: (split) => chainOf(split).inProcess,
     },
   };
 }

@@ -152,6 +152,24 @@ describe("the same results with 0, 1, 2 and 4 workers", () => {
     }
   });
 
+  it('a join "auto" decided to shuffle: partitions its size estimate computed stay in process, the rest go to workers', async () => {
+    const results: string[][] = [];
+    for (const workers of WORKER_COUNTS) {
+      const ctx = withWorkers(workers, { broadcastThreshold: 200 });
+      const left = ctx.range(0, 3000, 1, 4).map((i) => [i % 50, i] as Pair);
+      const right = ctx.range(0, 2000, 1, 4).map((i) => [i % 40, -i] as Pair);
+      const joined = await left.join(right, { strategy: "auto" }).mapValues(([a, b]) => a + b).collect();
+      results.push(joined.map((r) => canon(r)).sort());
+      expect(ctx.lastJob!.joins[0]!.strategy).toBe("shuffle");
+      if (workers > 0) {
+        const maps = ctx.lastJob!.placements.filter((p) => p.name.startsWith("shuffle"));
+        expect(maps.map((p) => p.where)).toEqual(["workers", "workers"]);
+        expect(maps.some((p) => /tasks in process \(partition \d+ was computed by a join's size estimate/.test(p.reason))).toBe(true);
+      }
+    }
+    for (const r of results) expect(r).toEqual(results[0]);
+  });
+
   it("range, projectValues and a join's shuffle inputs", async () => {
     const results: string[][] = [];
     for (const workers of WORKER_COUNTS) {
