@@ -16,3 +16,5 @@ export { RddError, InvalidArgumentError, SerializationError, JobFailedError } fr
 export type { JobMetrics, JoinDecision, JoinSideEstimate, JoinStrategyTaken, Listener, JobStartEvent, JobEndEvent, StageEvent, TaskEvent, TaskEndEvent } from "./metrics.js";
 export type { Executor, Task, TaskContext } from "./scheduler/task.js";
 export { InProcessExecutor } from "./scheduler/task.js";
+export { CLOSURE, withClosure, type ClosureInfo } from "./closure.js";
+export type { StagePlacement } from "./workers/pool.js";
