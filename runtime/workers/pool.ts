@@ -15,8 +15,8 @@ import { Piscina } from "piscina";
 import type { RDD } from "../rdd/rdd.js";
 import type { Context } from "../context.js";
 import { InProcessExecutor, type Task, type TaskContext } from "../scheduler/task.js";
-import { shipStage, type ShippableStage, type StageOutput } from "./ship.js";
-import type { PingTask, WorkerReply, WorkerTask } from "./protocol.js";
+import { encodeCostMs, shipStage, type ShippableStage, type StageOutput } from "./ship.js";
+import type { WorkerReply } from "./protocol.js";
 import { transferablesOf } from "./transfer.js";
 
 /** Where a stage ran and why (JobMetrics.placements). */
@@ -46,8 +46,13 @@ export const DEFAULT_WORKER_MIN_BYTES = 2 * 2 ** 20;
 
 /** A probe task must take this long in process for shipping to be worth a message per task. */
 const PROBE_MIN_MS = 2;
-/** Shipping a task may cost the main thread (encoding its input, decoding its output) at most this share of computing it. */
-const PROBE_MAX_MAIN_SHARE = 0.5;
+/**
+ * Wall time for a new thread to load the runtime before its first task. Measured with two threads at once
+ * (bench note in docs/workers.md): about 100 ms of CPU each; wall 100-150 ms on idle cores.
+ */
+const THREAD_START_MS = 150;
+/** Workers must be estimated this much faster than in process (a margin for the estimate's noise). */
+const REQUIRED_GAIN = 0.75;
 
 const ENTRY = "rddopt-worker.js";
 
@@ -94,11 +99,6 @@ function sharedPool(file: string, threads: number): Piscina {
   return pool;
 }
 
-/** Starts threads (each loads the runtime once) so that they are ready when the probe is done; a ping computes nothing. */
-function warmUp(piscina: Piscina, wanted: number): void {
-  for (let i = piscina.threads.length; i < wanted; i++) piscina.run({ ping: true } satisfies PingTask).catch(() => undefined);
-}
-
 /** Decides where each stage runs and runs shipped stages on the pool. */
 export class WorkerRunner {
   constructor(
@@ -142,15 +142,14 @@ export class WorkerRunner {
     const local = tasks.filter((t) => stage.inProcess(t.partition) !== undefined);
     let remote = tasks.filter((t) => stage.inProcess(t.partition) === undefined);
     if (local.length > 0) placement.reason += `; ${local.length} tasks in process (${stage.inProcess(local[0]!.partition)!}${local.length > 1 ? ", ..." : ""})`;
-    const prebuilt = new Map<Task<R>, WorkerTask>();
     if (this.settings.dispatch === "auto") {
       if (remote.length < 2) {
         placement.where = "in-process";
         placement.reason = `${remote.length} tasks to ship: too few to probe one and run the rest in parallel`;
         return new InProcessExecutor().runTasks(tasks, makeContext, hooks);
       }
-      warmUp(piscina, Math.min(this.settings.threads, remote.length - 1)); // threads start while the probe computes
-      const probed = this.probe(stage, output, remote, makeContext, hooks);
+      const lanes = Math.min(this.settings.threads, remote.length - 1);
+      const probed = this.probe(stage, output, remote, makeContext, hooks, lanes, lanes - Math.min(lanes, piscina.threads.length));
       results.set(remote[0]!, probed.result);
       placement.reason = probed.reason;
       if (!probed.ship) {
@@ -160,7 +159,6 @@ export class WorkerRunner {
         rest.forEach((t, i) => results.set(t, restResults[i]!));
         return tasks.map((t) => results.get(t)!);
       }
-      prebuilt.set(remote[1]!, probed.message);
       remote = remote.slice(1);
     }
     let failure: { error: unknown } | undefined;
@@ -171,9 +169,7 @@ export class WorkerRunner {
         hooks.onStart(task);
         const start = performance.now();
         try {
-          const message = prebuilt.get(task);
-          prebuilt.delete(task);
-          results.set(task, await this.runOne(piscina, stage, output, task, makeContext, placement, message));
+          results.set(task, await this.runOne(piscina, stage, output, task, makeContext, placement));
           hooks.onEnd(task, performance.now() - start);
         } catch (e) {
           hooks.onEnd(task, performance.now() - start, e);
@@ -196,10 +192,11 @@ export class WorkerRunner {
   }
 
   /**
-   * Runs the first task in process, timed, and times building the second task's message (encoding its input)
-   * and encoding the first one's collected rows (what the main thread would decode per task). Workers pay
-   * when a task is real work (PROBE_MIN_MS) and shipping it costs the main thread well under that
-   * (PROBE_MAX_MAIN_SHARE); a cheap function over a parallelized collection is faster in process.
+   * Runs the first task in process, timed, and estimates what shipping one costs the main thread (encoding
+   * its input; for collect, decoding rows like task 0's, about what encoding them costs). The rest go to
+   * workers when that is estimated clearly faster (REQUIRED_GAIN) than running them here, counting the
+   * threads still to start: the main thread encodes every task's input one after another, the workers
+   * decode and compute in parallel. A cheap function over a parallelized collection stays in process.
    */
   private probe<R>(
     stage: ShippableStage,
@@ -207,7 +204,9 @@ export class WorkerRunner {
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
     hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
-  ): { result: R; ship: true; reason: string; message: WorkerTask } | { result: R; ship: false; reason: string } {
+    lanes: number,
+    threadsToStart: number,
+  ): { result: R; ship: boolean; reason: string } {
     const first = tasks[0]!;
     hooks.onStart(first);
     const start = performance.now();
@@ -224,18 +223,23 @@ export class WorkerRunner {
     if (taskMs < PROBE_MIN_MS) {
       return { result, ship: false, reason: `probe: task 0 took ${ms(taskMs)} in process, under ${PROBE_MIN_MS} ms: too little work to ship` };
     }
-    const encodeStart = performance.now();
-    let message: WorkerTask;
+    let mainMs: number;
     try {
-      message = stage.message(tasks[1]!.partition);
-      if ("action" in output && output.action.kind === "collect") this.ctx.codec.encode(result as unknown[]);
+      // Encoding the next task's input, and (collect) decoding rows like task 0's, which costs about as much as encoding them.
+      mainMs = stage.messageCostMs(tasks[1]!.partition);
+      if ("action" in output && output.action.kind === "collect") mainMs += encodeCostMs(this.ctx.codec, result as unknown[]);
     } catch (e) {
       return { result, ship: false, reason: `probe: the input or output of a task cannot be encoded for a worker (${e instanceof Error ? e.message : String(e)})` };
     }
-    const mainMs = performance.now() - encodeStart;
-    const detail = `probe: task 0 took ${ms(taskMs)} in process, shipping one costs the main thread ${ms(mainMs)}`;
-    if (mainMs > taskMs * PROBE_MAX_MAIN_SHARE) return { result, ship: false, reason: `${detail}: too little work per row to pay for the trip` };
-    return { result, ship: true, reason: `${detail}; the other ${tasks.length - 1} tasks on up to ${this.settings.threads} workers`, message };
+    const rest = tasks.length - 1;
+    const here = taskMs * rest;
+    const startMs = threadsToStart > 0 ? THREAD_START_MS : 0;
+    const there = startMs + Math.max(mainMs * rest, ((taskMs + mainMs) * rest) / lanes);
+    const detail =
+      `probe: task 0 took ${ms(taskMs)} in process, shipping one would cost the main thread about ${ms(mainMs)}; ` +
+      `the other ${rest} tasks: about ${ms(here)} here, ${ms(there)} on ${lanes} workers${startMs ? ` (${threadsToStart} to start)` : ""}`;
+    if (there > here * REQUIRED_GAIN) return { result, ship: false, reason: `${detail}: in process` };
+    return { result, ship: true, reason: `${detail}: shipped` };
   }
 
   private async runOne<R>(
@@ -245,12 +249,11 @@ export class WorkerRunner {
     task: Task<R>,
     makeContext: (task: Task<R>) => TaskContext,
     placement: StagePlacement,
-    prebuilt?: WorkerTask,
   ): Promise<R> {
     let reply: WorkerReply;
     let tc: TaskContext;
     try {
-      const message = prebuilt ?? stage.message(task.partition);
+      const message = stage.message(task.partition);
       const transferList = message.source.kind === "rows" ? transferablesOf([message.source.bytes]) : [];
       reply = (await piscina.run(message, { transferList })) as WorkerReply;
       tc = makeContext(task);

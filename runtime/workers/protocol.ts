@@ -51,11 +51,6 @@ export interface WorkerTask {
   output: WireOutput;
 }
 
-/** Starts a thread (loading the runtime) without computing anything. */
-export interface PingTask {
-  ping: true;
-}
-
 export interface WorkerReply {
   /** count: the number of rows. */
   count?: number;

@@ -14,7 +14,7 @@ import { writeShuffle } from "../shuffle/exchange.js";
 import { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "../shuffle/codec.js";
 import { emptyTaskMetrics, type TaskContext } from "../scheduler/task.js";
 import { rebuildFunction } from "../closure.js";
-import type { CodecName, PingTask, WireCombine, WireOp, WireOutput, WorkerReply, WorkerTask } from "./protocol.js";
+import type { CodecName, WireCombine, WireOp, WireOutput, WorkerReply, WorkerTask } from "./protocol.js";
 import { transferablesOf } from "./transfer.js";
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -32,8 +32,7 @@ function contextFor(name: CodecName): Context {
   return ctx;
 }
 
-export async function runTask(task: WorkerTask | PingTask): Promise<unknown> {
-  if ("ping" in task) return null;
+export async function runTask(task: WorkerTask): Promise<unknown> {
   const ctx = contextFor(task.codec);
   const codec = ctx.codec;
   const fns: AnyFn[] = [];

@@ -26,6 +26,24 @@ interface TaskChain {
   ops: WireOp[];
   /** Why this task runs in process although its stage is shipped (its partition's rows are already in memory). */
   inProcess?: string;
+  /** Estimated main-thread milliseconds to build the source (encoding a parallelized slice); absent: next to nothing. */
+  sourceCostMs?: () => number;
+}
+
+/** Rows encoded to estimate a batch's encoding time: enough to time, few enough to cost little. */
+const COST_SAMPLE_ROWS = 2000;
+
+/**
+ * Estimated milliseconds for `codec` to encode `total` rows like the first of `rows`: a sample encoded once to
+ * warm the codec up, then timed, and scaled (throws as encode would).
+ */
+export function encodeCostMs(codec: Codec, rows: readonly unknown[], total = rows.length): number {
+  if (rows.length === 0 || total === 0) return 0;
+  const sample = rows.length <= COST_SAMPLE_ROWS ? rows : rows.slice(0, COST_SAMPLE_ROWS);
+  codec.encode(sample);
+  const start = performance.now();
+  codec.encode(sample);
+  return ((performance.now() - start) * total) / sample.length;
 }
 
 type ChainOf = (split: number) => TaskChain;
@@ -46,6 +64,8 @@ export interface ShippableStage {
   message(split: number): WorkerTask;
   /** Why task `split` runs in process anyway (undefined: it can be shipped). */
   inProcess(split: number): string | undefined;
+  /** Estimated main-thread milliseconds to build task `split`'s message (throws when its input cannot be encoded). */
+  messageCostMs(split: number): number;
 }
 
 export type StageShipping = { ok: true; stage: ShippableStage } | { ok: false; reason: string };
@@ -148,6 +168,10 @@ function describers(): Map<Function, Describer> {
           source: () => {
             const [start, end] = rdd.bounds(split);
             return { kind: "rows", bytes: b.codec.encode(rdd.data.slice(start, end)) };
+          },
+          sourceCostMs: () => {
+            const [start, end] = rdd.bounds(split);
+            return encodeCostMs(b.codec, rdd.data.slice(start, Math.min(end, start + COST_SAMPLE_ROWS)), end - start);
           },
           ops: [],
         });
@@ -286,6 +310,7 @@ export function shipStage(rdd: RDD<unknown>, output: StageOutput, codec: Codec):
         return { codec: name, fns, source: chain.source(), ops: chain.ops, output: wire };
       },
       inProcess: (split) => chainOf(split).inProcess,
+      messageCostMs: (split) => chainOf(split).sourceCostMs?.() ?? 0,
     },
   };
 }
