@@ -1,13 +1,13 @@
 // One measured run in its own process (so that peak RSS belongs to this worker count):
-//   node bench/workers/job.mjs <workers> <job> <rows>
+//   node bench/workers/job.mjs <workers> <job> <rows> [always|auto]
 // Prints one JSON line: wall and CPU time (main thread + workers: process.cpuUsage counts every thread), peak RSS, and a
 // digest of the result (compared across worker counts by run.mjs).
 import { createHash } from "node:crypto";
 import { Context } from "../../dist/runtime/index.js";
 
-const [workers, job, rowsArg] = process.argv.slice(2);
+const [workers, job, rowsArg, dispatch = "always"] = process.argv.slice(2);
 const rows = Number(rowsArg);
-const ctx = new Context({ progress: false, ...(workers === "in-process" ? { executor: "in-process" } : { workers: Number(workers), workerDispatch: process.env.DISPATCH ?? "auto" }) });
+const ctx = new Context({ progress: false, ...(workers === "in-process" ? { executor: "in-process" } : { workers: Number(workers), workerDispatch: dispatch }) });
 
 // A CPU-bound row function: self-contained (no free variables), so acorn proves it shippable without the transformer.
 const scored = (i) => {
@@ -36,4 +36,4 @@ const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const digest = createHash("sha1").update(JSON.stringify(result)).digest("hex").slice(0, 12);
 const placements = ctx.lastJob.placements.map((p) => p.where);
-console.log(JSON.stringify({ workers, job, rows, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, digest, placements }));
+console.log(JSON.stringify({ workers, dispatch, job, rows, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, digest, placements }));

@@ -16,7 +16,10 @@ const arg = (name, fallback) => {
 const rows = arg("rows", 2_000_000);
 const repeats = arg("repeats", 3);
 const cores = os.availableParallelism();
-const configs = ["in-process", "1", "2", ...(cores > 2 ? [String(cores)] : [])];
+// Worker counts run with workerDispatch "always" (the executor itself); "auto" is the default Context's own choice.
+const configs = ["in-process", "1", "2", ...(cores > 2 ? [String(cores)] : []), "auto"];
+const jobArgs = (c, job) =>
+  c === "in-process" ? [c, job, String(rows)] : c === "auto" ? [String(cores), job, String(rows), "auto"] : [c, job, String(rows), "always"];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const lines = [];
@@ -24,7 +27,7 @@ for (const job of ["narrow", "shuffle"]) {
   const runs = Object.fromEntries(configs.map((c) => [c, []]));
   for (let r = 0; r < repeats; r++) {
     for (const c of r % 2 ? [...configs].reverse() : configs) {
-      const out = execFileSync(process.execPath, [path.join(here, "job.mjs"), c, job, String(rows)], { encoding: "utf8" });
+      const out = execFileSync(process.execPath, [path.join(here, "job.mjs"), ...jobArgs(c, job)], { encoding: "utf8" });
       runs[c].push(JSON.parse(out.trim().split("\n").pop()));
     }
   }
@@ -37,7 +40,7 @@ for (const job of ["narrow", "shuffle"]) {
     const ms = runs[c];
     const wall = median(ms.map((m) => m.wallMs));
     const cpu = median(ms.map((m) => m.cpuMs));
-    const label = c === "in-process" ? "in process" : `${c} worker${c === "1" ? "" : "s"}`;
+    const label = c === "in-process" ? "in process" : c === "auto" ? `default (auto, ${cores} workers)` : `${c} worker${c === "1" ? "" : "s"}`;
     lines.push(`| ${label} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(base / wall).toFixed(2)}x | ${(cpu / baseCpu).toFixed(2)} | ${median(ms.map((m) => m.maxRssMiB)).toFixed(0)} | ${ms[0].placements.filter((p) => p === "workers").length}/${ms[0].placements.length} |`);
   }
   lines.push("");
