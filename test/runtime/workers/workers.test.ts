@@ -8,6 +8,7 @@ import { Context, HashPartitioner, JobFailedError, MsgpackCodec, StorageLevel, t
 import { withClosure } from "../../../runtime/closure.js";
 import { workerEntry } from "../../../runtime/workers/pool.js";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { stopContexts, tempDir, testContext } from "../../helpers/context.js";
 import { canon, expectSameMultiset } from "../../helpers/multiset.js";
@@ -307,6 +308,19 @@ describe("where a stage runs, and why", () => {
     const off = testContext({ workers: 0 });
     expect(off.range(0, 10).explain()).toMatch(/== Placement ==\nevery stage in process - workers: 0$/);
     expect(testContext({ workers: 2 }).range(0, 100_000, 1, 4).explain()).toMatch(/result stage .*: workers \(if the probe task pays\)/);
+  });
+
+  it("defaults to one worker per core; concurrent jobs of two contexts share the one pool", async () => {
+    expect(testContext().workerCount).toBe(os.availableParallelism() > 1 ? os.availableParallelism() : 0);
+    const a = withWorkers(2);
+    const b = withWorkers(2);
+    const [sa, sb] = await Promise.all([
+      a.range(0, 5000, 1, 6).map((i) => [i % 9, i] as Pair).reduceByKey((x, y) => x + y).values().fold(0, (x, y) => x + y),
+      b.range(0, 3000, 1, 5).filter((i) => i % 2 === 0).map((i) => i * 3).reduce((x, y) => x + y),
+    ]);
+    expect(sa).toBe((4999 * 5000) / 2);
+    expect(sb).toBe(3 * 2 * ((1499 * 1500) / 2));
+    expect([...a.totals.placements, ...b.totals.placements].every((p) => p.where === "workers" && !p.retriedInProcess)).toBe(true);
   });
 
   it("rejects a bad workers option with the fix", () => {
