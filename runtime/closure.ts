@@ -519,11 +519,30 @@ function analyse(root: AstNode): string | undefined {
 
 // ------------------------------------------------------------ in the worker
 
+/**
+ * A real dynamic import in both builds: the CommonJS build turns `import()` into `require()`, which takes
+ * neither file: URLs nor ES modules. Hosts that run modules in a vm context without a dynamic-import hook
+ * (vitest) reject it there; the module's own `import()` then serves.
+ */
+const nativeImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<Record<string, unknown>>;
+
+async function importModule(specifier: string): Promise<Record<string, unknown>> {
+  try {
+    return await nativeImport(specifier);
+  } catch (e) {
+    try {
+      return (await import(specifier)) as Record<string, unknown>;
+    } catch {
+      throw e;
+    }
+  }
+}
+
 /** Rebuilds a shipped function: binds its imports (loading their modules) and values, then evaluates its body. */
 export async function rebuildFunction(shipped: Pick<ShippedFunction, "body" | "imports">, values: Record<string, unknown>): Promise<Function> {
   const imports: Record<string, unknown> = {};
   for (const [local, spec] of Object.entries(shipped.imports)) {
-    const mod = (await import(spec.from)) as Record<string, unknown>;
+    const mod = await importModule(spec.from);
     if (spec.name === "*") imports[local] = mod;
     else if (!(spec.name in mod)) throw new Error(`module ${spec.from} has no export ${spec.name}`);
     else imports[local] = mod[spec.name];

@@ -46,6 +46,25 @@ describe("the pool in a real process", () => {
     expect(out.where[0]).toMatch(/^workers:/);
   });
 
+  it("the CommonJS build imports a shipped function's ES module by file: URL in the worker", async () => {
+    const helper = path.join(dir, "triple.mjs");
+    fs.writeFileSync(helper, "export const triple = (x) => x * 3;\n");
+    const cjs = path.join(root, "dist/cjs/runtime/index.js");
+    const script = `const { Context, withClosure } = require(${JSON.stringify(cjs)});
+const { pathToFileURL } = require("node:url");
+(async () => {
+  const { triple } = await import(pathToFileURL(${JSON.stringify(helper)}).href);
+  const f = withClosure((x) => triple(x), { v: 1, imports: { triple: { from: pathToFileURL(${JSON.stringify(helper)}).href, name: "triple" } } });
+  const ctx = new Context({ workers: 2, workerDispatch: "always", progress: false });
+  const sum = await ctx.range(0, 1000, 1, 4).map(f).reduce((a, b) => a + b);
+  const p = ctx.lastJob.placements[0];
+  console.log(JSON.stringify({ sum, keys: 0, where: [p.where + (p.retriedInProcess ? " retried" : "")] }));
+})();`;
+    const out = await runScript(path.join(dir, "cjs-import.cjs"), script);
+    expect(out.sum).toBe(3 * ((999 * 1000) / 2));
+    expect(out.where).toEqual(["workers"]);
+  });
+
   it("a bundled runtime has no worker entry: every stage runs in process, with the reason", async () => {
     const entry = path.join(dir, "app.mjs");
     fs.writeFileSync(entry, `import { Context } from ${JSON.stringify(path.join(root, "runtime/index.ts"))};\n(async () => {${JOB}})();`);
