@@ -57,8 +57,13 @@ export function withClosure<F extends Function>(fn: F, info: ClosureInfo): F {
 export function shipFunction(fn: Function): Shippable {
   if (typeof fn !== "function") return { ok: false, reason: "not a function" };
   const info = closureOf(fn);
-  return info ? shipAnnotated(fn, info) : shipPlain(fn);
+  if (info) return shipAnnotated(fn, info); // its values are read anew for every shipped stage
+  let plain = plainVerdicts.get(fn);
+  if (!plain) plainVerdicts.set(fn, (plain = shipPlain(fn))); // a plain function's source never changes: parse it once
+  return plain;
 }
+
+const plainVerdicts = new WeakMap<Function, Shippable>();
 
 // ------------------------------------------------------------ annotated functions
 
