@@ -348,7 +348,8 @@ function analyse(root: AstNode): string | undefined {
 
   const enterFunction = (fn: AstNode, outer: Scope | undefined): void => {
     const names = new Set<string>();
-    if (fn.type !== "ArrowFunctionExpression") names.add("arguments"); // its own arguments object (an arrow's would be the caller's)
+    // `arguments` is never a local: an arrow's is its caller's, and a function's own aliases its parameters in
+    // sloppy mode but not in the strict-mode body a worker evaluates.
     if (fn.type === "FunctionExpression" && isNode(fn.id)) names.add(fn.id.name as string);
     for (const p of fn.params as AstNode[]) declarePattern(p, names);
     const body = fn.body as AstNode;

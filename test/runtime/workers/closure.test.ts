@@ -33,6 +33,7 @@ describe("plain functions: acorn proves them self-contained and effect-free", ()
     rejected("(x) => { if (x) { const Math = 1; } return total; }", /reads total/);
     rejected("function (x) { return this.base + x; }", /this/);
     rejected("(x) => arguments.length", /reads arguments/); // an arrow's arguments are its caller's
+    rejected("function (x) { x = 2; return arguments[0]; }", /reads arguments/); // sloppy mode links it to x; strict does not
     rejected("(x) => console.log(x)", /reads console/);
     rejected("(x) => globalThis.y", /reads globalThis/);
     rejected("(x) => eval('x')", /reads eval/);
