@@ -350,7 +350,9 @@ function analyse(root: AstNode): string | undefined {
     const names = new Set<string>();
     // `arguments` is never a local: an arrow's is its caller's, and a function's own aliases its parameters in
     // sloppy mode but not in the strict-mode body a worker evaluates.
-    if (fn.type === "FunctionExpression" && isNode(fn.id)) names.add(fn.id.name as string);
+    // A nested function expression's name is its own binding. The root's is not provably so: its text may be a
+    // declaration, whose name is a variable of the enclosing scope that code there may reassign.
+    if (fn.type === "FunctionExpression" && isNode(fn.id) && fn !== root) names.add(fn.id.name as string);
     for (const p of fn.params as AstNode[]) declarePattern(p, names);
     const body = fn.body as AstNode;
     if (body.type === "BlockStatement") {

@@ -19,7 +19,7 @@ describe("plain functions: acorn proves them self-contained and effect-free", ()
     eligible("function (r) { let s = 0; for (let i = 0; i < r.length; i++) s += r[i]; return s; }");
     eligible("(r) => { const out = []; out[0] = 1; return Math.max(...r, 0); }".replace("out[0] = 1; ", ""));
     eligible("(s) => JSON.parse(s).items.map((it) => Number(it.price)).filter((p) => !isNaN(p))");
-    eligible("function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }"); // its own name
+    eligible("(n) => { const fib = function f(k) { return k < 2 ? k : f(k - 1) + f(k - 2); }; return fib(n); }"); // a nested expression's own name
     eligible("(r) => { try { return JSON.parse(r); } catch (e) { return String(e); } }");
     eligible("function* (line) { for (const w of line.split(' ')) if (w) yield w; }");
     eligible("(a, b) => { var t = a; { let u = b; t = t + u; } return t; }");
@@ -36,6 +36,7 @@ describe("plain functions: acorn proves them self-contained and effect-free", ()
     rejected("function (x) { x = 2; return arguments[0]; }", /reads arguments/); // sloppy mode links it to x; strict does not
     rejected("(x) => console.log(x)", /reads console/);
     rejected("(x) => globalThis.y", /reads globalThis/);
+    rejected("function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }", /reads fib/); // a declaration's name is the enclosing scope's variable
     rejected("(x) => eval('x')", /reads eval/);
     rejected("(x) => process.env.HOME", /reads process/);
     rejected("(x) => import('fs')", /imports/);
