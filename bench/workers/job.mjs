@@ -16,7 +16,13 @@ const scored = (i) => {
   return [i % 1000, Math.round(s * 1000)];
 };
 
+// Rows of a parallelized array (built before the clock starts): shipping them costs an encode per row.
+const records = job === "cheap" ? Array.from({ length: rows }, (_, i) => [i % 1000, { id: i, amount: i % 97, tag: `t${i % 13}` }]) : [];
+
 const jobs = {
+  // parallelize (object rows) -> a cheap mapValues -> reduceByKey -> count: too little work per row to pay for
+  // shipping; "auto" should keep it in process and so cost no more than in process.
+  cheap: () => ctx.parallelize(records, 16).mapValues((v) => v.amount).reduceByKey((a, b) => a + b, 8).count(),
   // range -> map (CPU-bound) -> filter -> sum: one stage, all in workers.
   narrow: () => ctx.range(0, rows, 1, 16).map(scored).filter((p) => p[1] % 3 !== 0).map((p) => p[1]).reduce((a, b) => a + b),
   // range -> pairs (CPU-bound) -> reduceByKey -> collect: the map side (and its combine) in workers, the reduce side in process.

@@ -23,7 +23,7 @@ const jobArgs = (c, job) =>
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const lines = [];
-for (const job of ["narrow", "shuffle"]) {
+for (const job of ["narrow", "shuffle", "cheap"]) {
   const runs = Object.fromEntries(configs.map((c) => [c, []]));
   for (let r = 0; r < repeats; r++) {
     for (const c of r % 2 ? [...configs].reverse() : configs) {

@@ -148,18 +148,19 @@ export class WorkerRunner {
         placement.reason = `${remote.length} tasks to ship: too few to probe one and run the rest in parallel`;
         return new InProcessExecutor().runTasks(tasks, makeContext, hooks);
       }
-      const lanes = Math.min(this.settings.threads, remote.length - 1);
-      const probed = this.probe(stage, output, remote, makeContext, hooks, lanes, lanes - Math.min(lanes, piscina.threads.length));
-      results.set(remote[0]!, probed.result);
+      const probes = remote.length >= 4 ? 2 : 1;
+      const lanes = Math.min(this.settings.threads, remote.length - probes);
+      const probed = this.probe(stage, output, remote, probes, makeContext, hooks, lanes, lanes - Math.min(lanes, piscina.threads.length));
+      probed.results.forEach((r, i) => results.set(remote[i]!, r));
       placement.reason = probed.reason;
       if (!probed.ship) {
         placement.where = "in-process";
-        const rest = tasks.filter((t) => t !== remote[0]);
+        const rest = tasks.filter((t) => !results.has(t));
         const restResults = await new InProcessExecutor().runTasks(rest, makeContext, hooks);
         rest.forEach((t, i) => results.set(t, restResults[i]!));
         return tasks.map((t) => results.get(t)!);
       }
-      remote = remote.slice(1);
+      remote = remote.slice(probed.results.length);
     }
     let failure: { error: unknown } | undefined;
     let next = 0;
@@ -192,7 +193,8 @@ export class WorkerRunner {
   }
 
   /**
-   * Runs the first task in process, timed, and estimates what shipping one costs the main thread (encoding
+   * Runs the first task (or two: the first run of a stage's code is slowed by compiling it, so the faster of
+   * two is the better estimate) in process, timed, and estimates what shipping one costs the main thread (encoding
    * its input; for collect, decoding rows like task 0's, about what encoding them costs). The rest go to
    * workers when that is estimated clearly faster (REQUIRED_GAIN) than running them here, counting the
    * threads still to start: the main thread encodes every task's input one after another, the workers
@@ -202,44 +204,49 @@ export class WorkerRunner {
     stage: ShippableStage,
     output: StageOutput,
     tasks: readonly Task<R>[],
+    probes: number,
     makeContext: (task: Task<R>) => TaskContext,
     hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
     lanes: number,
     threadsToStart: number,
-  ): { result: R; ship: boolean; reason: string } {
-    const first = tasks[0]!;
-    hooks.onStart(first);
-    const start = performance.now();
-    let result: R;
-    try {
-      result = first.run(makeContext(first));
-    } catch (e) {
-      hooks.onEnd(first, performance.now() - start, e);
-      throw e;
+  ): { results: R[]; ship: boolean; reason: string } {
+    const results: R[] = [];
+    let taskMs = Infinity;
+    for (const task of tasks.slice(0, probes)) {
+      hooks.onStart(task);
+      const start = performance.now();
+      try {
+        results.push(task.run(makeContext(task)));
+      } catch (e) {
+        hooks.onEnd(task, performance.now() - start, e);
+        throw e;
+      }
+      const took = performance.now() - start;
+      hooks.onEnd(task, took);
+      taskMs = Math.min(taskMs, took);
     }
-    const taskMs = performance.now() - start;
-    hooks.onEnd(first, taskMs);
     const ms = (x: number) => `${x.toFixed(1)} ms`;
+    const probedText = probes > 1 ? `the faster of the first ${probes} tasks` : "task 0";
     if (taskMs < PROBE_MIN_MS) {
-      return { result, ship: false, reason: `probe: task 0 took ${ms(taskMs)} in process, under ${PROBE_MIN_MS} ms: too little work to ship` };
+      return { results, ship: false, reason: `probe: ${probedText} took ${ms(taskMs)} in process, under ${PROBE_MIN_MS} ms: too little work to ship` };
     }
     let mainMs: number;
     try {
-      // Encoding the next task's input, and (collect) decoding rows like task 0's, which costs about as much as encoding them.
-      mainMs = stage.messageCostMs(tasks[1]!.partition);
-      if ("action" in output && output.action.kind === "collect") mainMs += encodeCostMs(this.ctx.codec, result as unknown[]);
+      // Encoding the next task's input, and (collect) decoding rows like the probe's, which costs about as much as encoding them.
+      mainMs = stage.messageCostMs(tasks[probes]!.partition);
+      if ("action" in output && output.action.kind === "collect") mainMs += encodeCostMs(this.ctx.codec, results[results.length - 1] as unknown[]);
     } catch (e) {
-      return { result, ship: false, reason: `probe: the input or output of a task cannot be encoded for a worker (${e instanceof Error ? e.message : String(e)})` };
+      return { results, ship: false, reason: `probe: the input or output of a task cannot be encoded for a worker (${e instanceof Error ? e.message : String(e)})` };
     }
-    const rest = tasks.length - 1;
+    const rest = tasks.length - probes;
     const here = taskMs * rest;
     const startMs = threadsToStart > 0 ? THREAD_START_MS : 0;
     const there = startMs + Math.max(mainMs * rest, ((taskMs + mainMs) * rest) / lanes);
     const detail =
-      `probe: task 0 took ${ms(taskMs)} in process, shipping one would cost the main thread about ${ms(mainMs)}; ` +
+      `probe: ${probedText} took ${ms(taskMs)} in process, shipping one would cost the main thread about ${ms(mainMs)}; ` +
       `the other ${rest} tasks: about ${ms(here)} here, ${ms(there)} on ${lanes} workers${startMs ? ` (${threadsToStart} to start)` : ""}`;
-    if (there > here * REQUIRED_GAIN) return { result, ship: false, reason: `${detail}: in process` };
-    return { result, ship: true, reason: `${detail}: shipped` };
+    if (there > here * REQUIRED_GAIN) return { results, ship: false, reason: `${detail}: in process` };
+    return { results, ship: true, reason: `${detail}: shipped` };
   }
 
   private async runOne<R>(
