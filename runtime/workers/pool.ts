@@ -141,7 +141,8 @@ export class WorkerRunner {
     const results = new Map<Task<R>, R>();
     const local = tasks.filter((t) => stage.inProcess(t.partition) !== undefined);
     let remote = tasks.filter((t) => stage.inProcess(t.partition) === undefined);
-    if (local.length > 0) placement.reason += `; ${local.length} tasks in process (${stage.inProcess(local[0]!.partition)!}${local.length > 1 ? ", ..." : ""})`;
+    const localNote = local.length > 0 ? `; ${local.length} tasks in process (${stage.inProcess(local[0]!.partition)!}${local.length > 1 ? ", ..." : ""})` : "";
+    placement.reason += localNote;
     if (this.settings.dispatch === "auto") {
       if (remote.length < 2) {
         placement.where = "in-process";
@@ -152,7 +153,7 @@ export class WorkerRunner {
       const lanes = Math.min(this.settings.threads, remote.length - probes);
       const probed = this.probe(stage, output, remote, probes, makeContext, hooks, lanes, lanes - Math.min(lanes, piscina.threads.length));
       probed.results.forEach((r, i) => results.set(remote[i]!, r));
-      placement.reason = probed.reason;
+      placement.reason = probed.reason + localNote;
       if (!probed.ship) {
         placement.where = "in-process";
         const rest = tasks.filter((t) => !results.has(t));
