@@ -1,4 +1,4 @@
-// npm run bench:workers [-- --rows 2000000] [-- --repeats 3]
+// npm run bench:workers [-- --rows 2000000] [-- --repeats 3] [-- --jobs narrow,shuffle,cheap]
 // A CPU-bound stage in process and with 1, 2 and N workers: wall, CPU, speedup, peak RSS; results checked identical.
 // Each measurement is its own process (peak RSS per worker count); configurations are interleaved in every
 // round, so a busy neighbour slows them alike; medians over the rounds. Writes bench/workers/RESULTS.md.
@@ -23,7 +23,9 @@ const jobArgs = (c, job) =>
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const lines = [];
-for (const job of ["narrow", "shuffle", "cheap"]) {
+const jobsArg = process.argv.indexOf("--jobs");
+const jobNames = jobsArg >= 0 ? process.argv[jobsArg + 1].split(",") : ["narrow", "shuffle", "cheap"];
+for (const job of jobNames) {
   const runs = Object.fromEntries(configs.map((c) => [c, []]));
   for (let r = 0; r < repeats; r++) {
     for (const c of r % 2 ? [...configs].reverse() : configs) {
