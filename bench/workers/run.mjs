@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, fallback) => {
@@ -22,7 +23,31 @@ const jobArgs = (c, job) =>
   c === "in-process" ? [c, job, String(rows)] : c === "auto" ? [String(cores), job, String(rows), "auto"] : [c, job, String(rows), "always"];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/**
+ * How many cores this process can get right now: the same spin loop on 1 thread, then on `cores` threads at
+ * once. On an idle machine the second takes as long as the first; on a shared one, longer. A wall speedup
+ * above this figure is impossible, whatever the executor does.
+ */
+async function availableSpeedup() {
+  const src = `const t = performance.now(); let s = 0; for (let i = 0; i < 2e8; i++) s += i % 7; require("node:worker_threads").parentPort.postMessage(performance.now() - t + (s & 0));`;
+  const spin = () => new Promise((resolve) => new Worker(src, { eval: true }).once("message", resolve));
+  let t = performance.now();
+  await spin();
+  const one = performance.now() - t;
+  t = performance.now();
+  await Promise.all(Array.from({ length: cores }, spin));
+  const all = performance.now() - t;
+  return { one, all, speedup: (cores * one) / all };
+}
+
 const lines = [];
+const before = await availableSpeedup();
+lines.push(
+  `Cores this process could get at the start (the same spin loop on 1 thread: ${before.one.toFixed(0)} ms, on ${cores} threads at once: ${before.all.toFixed(0)} ms): ` +
+    `at most ${before.speedup.toFixed(2)}x wall speedup was possible.`,
+  "",
+);
+console.log(lines[0]);
 const jobsArg = process.argv.indexOf("--jobs");
 const jobNames = jobsArg >= 0 ? process.argv[jobsArg + 1].split(",") : ["narrow", "shuffle", "cheap"];
 for (const job of jobNames) {
@@ -49,6 +74,9 @@ for (const job of jobNames) {
   console.log(lines.slice(-configs.length - 4).join("\n"));
 }
 
+const after = await availableSpeedup();
+lines.push(`At the end: at most ${after.speedup.toFixed(2)}x (1 thread ${after.one.toFixed(0)} ms, ${cores} threads ${after.all.toFixed(0)} ms).`, "");
+console.log(lines[lines.length - 2]);
 const load = os.loadavg().map((l) => l.toFixed(2)).join(", ");
 const report = [
   "# Workers benchmark",
