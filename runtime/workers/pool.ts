@@ -51,6 +51,8 @@ const PROBE_MIN_MS = 2;
  * (bench note in docs/workers.md): about 100 ms of CPU each; wall 100-150 ms on idle cores.
  */
 const THREAD_START_MS = 150;
+/** A first probe task this long is a fair estimate on its own (compiling the stage's code is a small part of it). */
+const ONE_PROBE_MS = 50;
 /** Workers must be estimated this much faster than in process (a margin for the estimate's noise). */
 const REQUIRED_GAIN = 0.75;
 
@@ -225,7 +227,9 @@ export class WorkerRunner {
       const took = performance.now() - start;
       hooks.onEnd(task, took);
       taskMs = Math.min(taskMs, took);
+      if (took >= ONE_PROBE_MS) break; // long enough that compiling the code does not distort it: start shipping
     }
+    probes = results.length;
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     const probedText = probes > 1 ? `the faster of the first ${probes} tasks` : "task 0";
     if (taskMs < PROBE_MIN_MS) {

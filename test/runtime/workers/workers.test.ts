@@ -303,7 +303,7 @@ describe("where a stage runs, and why", () => {
       return seen;
     };
     const heavyRuns = await decisions(() => ctx.range(0, 60_000, 1, 4).map(heavy).reduce((a, b) => a + b), (r) => expect(r).toBe(expected));
-    expect(heavyRuns.some((d) => /^workers: probe: the faster of the first 2 tasks took .*; the other 2 tasks: about .* here, .* on 2 workers: shipped$/.test(d)), heavyRuns.join("\n")).toBe(true);
+    expect(heavyRuns.some((d) => /^workers: probe: (task 0|the faster of the first 2 tasks) took .*; the other [23] tasks: about .* here, .* on 2 workers: shipped$/.test(d)), heavyRuns.join("\n")).toBe(true);
     const rows = Array.from({ length: 60_000 }, (_, i) => [i % 10, { a: i, b: `s${i}` }] as [number, { a: number; b: string }]);
     const cheapRuns = await decisions(() => ctx.parallelize(rows, 4).mapValues((v) => v.a).count(), (r) => expect(r).toBe(60_000));
     expect(cheapRuns.some((d) => /^in-process: probe: .*(: in process|under 2 ms: too little work to ship)$/.test(d)), cheapRuns.join("\n")).toBe(true);
