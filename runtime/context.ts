@@ -14,7 +14,9 @@ import { readParquet, type ParquetOptions } from "./io/parquet.js";
 import { readBucketed } from "./io/bucket-read.js";
 import { UnionRDD } from "./rdd/narrow.js";
 import { DAGScheduler } from "./scheduler/dag.js";
-import { InProcessExecutor, type Executor, type TaskContext } from "./scheduler/task.js";
+import { InProcessExecutor, type ActionOutput, type Executor, type TaskContext } from "./scheduler/task.js";
+import { WorkerRunner, workerSettingsOf } from "./workers/pool.js";
+import { placementLines } from "./workers/placement.js";
 import { ShuffleStore } from "./shuffle/store.js";
 import { BlockManager } from "./storage/block-manager.js";
 import { Broadcast } from "./storage/broadcast.js";
@@ -49,8 +51,21 @@ export interface ContextOptions {
   localDir?: string;
   /** Codec for shuffles, spills and serialized storage (default: adaptive columnar / msgpackr). */
   codec?: Codec;
-  /** Runs tasks (default: in-process, one at a time). */
-  executor?: Executor;
+  /**
+   * Runs tasks: a custom Executor, or "in-process" (one at a time on the main thread, no workers). Default:
+   * worker threads where more than one core is available (see `workers`), in process otherwise.
+   */
+  executor?: Executor | "in-process";
+  /** Worker threads for stages that can be shipped (default os.availableParallelism(); 0 = none; see README "Workers"). */
+  workers?: number;
+  /** Input rows (parallelize or range) from which a shippable stage is considered for workers (default 50,000; 0 with "always"). */
+  workerMinRows?: number;
+  /**
+   * "auto" (default): the stage's first task runs in process, timed, and the rest go to workers only when a
+   * task is real work and shipping it costs the main thread well under computing it. "always": every
+   * shippable stage of two or more tasks goes to workers (tests, benchmarks).
+   */
+  workerDispatch?: "auto" | "always";
   /** Progress bar on stderr: "auto" shows it on a TTY for jobs over a second (default), true/false force it. */
   progress?: boolean | "auto";
   /** Actions running at once; more wait in their pool's queue (default: CPU cores, at least 2; Infinity: no limit). */
@@ -90,6 +105,10 @@ export class Context {
   readonly shuffleStore: ShuffleStore;
   readonly blockManager: BlockManager;
   private readonly scheduler: DAGScheduler;
+  /** Worker threads this context ships stages to (0: every stage runs in process). */
+  readonly workerCount: number;
+  /** Runs shippable stages on worker threads; a string says why every stage runs in process. */
+  private readonly workers: WorkerRunner | string;
   private readonly listeners: Listener[] = [];
   private scratch: string | undefined;
   private checkpoints: string | undefined;
@@ -116,10 +135,21 @@ export class Context {
       () => this.scratchDir(),
       () => this.codec,
     );
+    if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) {
+      throw new InvalidArgumentError(`workers must be a whole number >= 0, got ${String(options.workers)}. Pass 0 to run every task in process.`);
+    }
+    nonNegative("workerMinRows", options.workerMinRows ?? 0);
+    if (options.workerDispatch !== undefined && options.workerDispatch !== "auto" && options.workerDispatch !== "always") {
+      throw new InvalidArgumentError(`workerDispatch must be "auto" or "always", got ${String(options.workerDispatch)}.`);
+    }
+    const settings = workerSettingsOf(options);
+    this.workers = "off" in settings ? settings.off : new WorkerRunner(this, settings);
+    this.workerCount = "off" in settings ? 0 : settings.threads;
+    const executor = typeof options.executor === "object" ? options.executor : new InProcessExecutor();
     this.pools = new PoolScheduler(options.maxConcurrentJobs, options.scheduler);
     this.recorder = new RunRecorder(() => this.poolMetrics());
     this.listeners.push(this.recorder);
-    this.scheduler = new DAGScheduler(this, options.executor ?? new InProcessExecutor(), this.listeners, this.pools, () => this.getLocalProperty(POOL_PROPERTY));
+    this.scheduler = new DAGScheduler(this, executor, this.listeners, this.pools, () => this.getLocalProperty(POOL_PROPERTY), this.workers);
     const progress = options.progress ?? "auto";
     if (progress === true || (progress === "auto" && process.stderr.isTTY && !process.env.CI)) {
       this.listeners.push(new ProgressBar(progress === true ? 0 : 1000));
@@ -336,9 +366,15 @@ export class Context {
   // ------------------------------------------------------------ for the engine
 
   /** @internal Runs `func` over partitions of `rdd` (all by default) as one job. */
-  async runJob<T, R>(rdd: RDD<T>, description: string, func: (split: number, tc: TaskContext) => R, partitions?: readonly number[]): Promise<R[]> {
+  async runJob<T, R>(
+    rdd: RDD<T>,
+    description: string,
+    func: (split: number, tc: TaskContext) => R,
+    partitions?: readonly number[],
+    output?: ActionOutput,
+  ): Promise<R[]> {
     this.checkRunning();
-    const run = () => this.scheduler.runJob(rdd, description, func, partitions);
+    const run = () => this.scheduler.runJob(rdd, description, func, partitions, output);
     const results = await (this.lineage ? inJobScope(rdd as RDD<unknown>, description, run) : run());
     if (!this.scheduler.active) await this.writeCheckpoints(rdd as RDD<unknown>);
     return results;
@@ -358,6 +394,22 @@ export class Context {
   prepareJob(rdd: RDD<unknown>): Promise<void> {
     if (this.lineage) return preparingJob(() => this.scheduler.prepare(rdd)); // its jobs are the engine's, not actions
     return this.scheduler.prepare(rdd);
+  }
+
+  /**
+   * @internal Where a join's tasks run, for its broadcast cost model (join-rdd.ts broadcastPays). Always in
+   * process, one table: the worker executor ships no join stage (ship.ts), only the map stages feeding a
+   * shuffle join, so a broadcast is never copied per worker. Ship joins, and this returns the worker count.
+   */
+  joinExecutor(): { kind: "in-process" | "workers"; copies: number } {
+    return { kind: "in-process", copies: 1 };
+  }
+
+  /** @internal explain()'s Placement section: where each stage of `rdd`'s plan would run, and why. */
+  placementLines(rdd: RDD<unknown>): string[] {
+    const runner = this.workers;
+    if (typeof runner === "string") return ["== Placement ==", `every stage in process - ${runner}`];
+    return placementLines(rdd, (r, output, tasks) => runner.decide(r, output, tasks), runner.settings.dispatch === "auto");
   }
 
   /** @internal A join's decision, once per job. */

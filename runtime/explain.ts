@@ -46,5 +46,6 @@ export function explain(root: RDD<unknown>): string {
     });
   };
   visit(root, "", "", nextStage);
+  lines.push(...root.ctx.placementLines(root));
   return lines.join("\n");
 }

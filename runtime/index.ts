@@ -34,3 +34,5 @@ export type { SourceOptions, PartitionValue } from "./io/source.js";
 export type { WriteOptions, CsvWriteOptions, ParquetWriteOptions } from "./io/writers.js";
 export type { BucketOptions, BucketingMetadata } from "./io/bucket-write.js";
 export { SourceDataError, type ColumnType, type Schema } from "./io/schema.js";
+export { CLOSURE, withClosure, type ClosureInfo } from "./closure.js";
+export type { StagePlacement } from "./workers/pool.js";

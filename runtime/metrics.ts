@@ -1,3 +1,5 @@
+import type { StagePlacement } from "./workers/pool.js";
+
 /** What a job did: the figures users read in `ctx.lastJob` and `ctx.totals`, and the events a listener hears. */
 
 export type JoinStrategyTaken = "shuffle" | "broadcast-left" | "broadcast-right" | "co-partitioned";
@@ -60,6 +62,8 @@ export interface JobMetrics {
   filesSkipped: number;
   /** Bytes of the files pruned by a partition filter. */
   bytesSkipped: number;
+  /** Where each stage ran (in process or in worker threads) and why. */
+  placements: StagePlacement[];
 }
 
 export function emptyMetrics(): JobMetrics {
@@ -78,6 +82,7 @@ export function emptyMetrics(): JobMetrics {
     filesRead: 0,
     filesSkipped: 0,
     bytesSkipped: 0,
+    placements: [],
   };
 }
 
@@ -97,6 +102,7 @@ export function addMetrics(into: JobMetrics, from: JobMetrics): void {
   into.filesRead += from.filesRead;
   into.filesSkipped += from.filesSkipped;
   into.bytesSkipped += from.bytesSkipped;
+  into.placements.push(...from.placements);
 }
 
 export interface JobStartEvent {

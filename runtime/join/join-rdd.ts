@@ -140,10 +140,7 @@ interface ExecutorShape {
 }
 
 function executorOf(ctx: Context): ExecutorShape {
-  // The Context does not expose its executor today (tasks run in process); a worker pool (the design notes'
-  // `workers` option) would be read here.
-  const workers = (ctx as unknown as { workers?: unknown }).workers;
-  return typeof workers === "number" && workers > 1 ? { kind: "workers", copies: workers } : { kind: "in-process", copies: 1 };
+  return ctx.joinExecutor();
 }
 
 /**

@@ -17,6 +17,15 @@ export interface Aggregator<V, C> {
   createCombiner(v: V): C;
   mergeValue(c: C, v: V): C;
   mergeCombiners(a: C, b: C): C;
+  /** The public call that built it, with the user's own functions: how a worker rebuilds the same aggregator. */
+  recipe?: AggregatorRecipe;
+}
+
+/** reduceByKey(fns[0]), foldByKey(zero, fns[0]), aggregateByKey(zero, ...fns), combineByKey(...fns). */
+export interface AggregatorRecipe {
+  op: "reduceByKey" | "foldByKey" | "aggregateByKey" | "combineByKey";
+  fns: Function[];
+  zero?: { value: unknown };
 }
 
 let nextShuffleId = 0;

@@ -14,6 +14,8 @@ export class PipelinedRDD<T, U> extends RDD<U> {
     /** Given the downstream emit, returns what to do with each parent row. */
     private readonly makeSink: (emit: Emit<U>, split: number) => Emit<T>,
     private readonly preservesPartitioning: boolean,
+    /** The user's function as passed to map, filter, ... (unwrapped), so a worker can rebuild it; absent for built-in operations. */
+    readonly userFunction?: Function,
   ) {
     super(parent.ctx);
   }
@@ -203,6 +205,11 @@ export class PrematerializedRDD<T> extends RDD<T> {
 
   get numPartitions(): number {
     return this.parent.numPartitions;
+  }
+
+  /** Whether partition `split` is still held in memory (then it is handed out, not computed). */
+  isReady(split: number): boolean {
+    return this.ready.has(split);
   }
 
   override get partitioner(): Partitioner | undefined {

@@ -227,7 +227,7 @@ export abstract class RDD<T> {
 
   map<U>(f: (row: T) => U): RDD<U> {
     const g = guard("map", f);
-    return new kinds.PipelinedRDD<T, U>(this, "map", (emit) => (row) => emit(g(row)), false);
+    return new kinds.PipelinedRDD<T, U>(this, "map", (emit) => (row) => emit(g(row)), false, f);
   }
 
   flatMap<U>(f: (row: T) => Iterable<U>): RDD<U> {
@@ -239,6 +239,7 @@ export abstract class RDD<T> {
         emitAll("flatMap", g(row), emit);
       },
       false,
+      f,
     );
   }
 
@@ -251,6 +252,7 @@ export abstract class RDD<T> {
         if (g(row)) emit(row);
       },
       true,
+      f,
     );
   }
 
@@ -271,7 +273,7 @@ export abstract class RDD<T> {
 
   keyBy<K>(f: (row: T) => K): RDD<[K, T]> {
     const g = guard("keyBy", f);
-    return new kinds.PipelinedRDD<T, [K, T]>(this, "keyBy", (emit) => (row) => emit([g(row), row]), false);
+    return new kinds.PipelinedRDD<T, [K, T]>(this, "keyBy", (emit) => (row) => emit([g(row), row]), false, f);
   }
 
   union(other: RDD<T>): RDD<T> {
@@ -450,7 +452,7 @@ export abstract class RDD<T> {
       const rows: T[] = [];
       this.iterator(split, tc, (row) => rows.push(row));
       return rows;
-    });
+    }, undefined, { kind: "collect" });
     return parts.flat(1) as T[];
   }
 
@@ -459,7 +461,7 @@ export abstract class RDD<T> {
       let n = 0;
       this.iterator(split, tc, () => n++);
       return n;
-    });
+    }, undefined, { kind: "count" });
     return counts.reduce((a, b) => a + b, 0);
   }
 
@@ -511,7 +513,7 @@ export abstract class RDD<T> {
         acc = acc ? { v: g(acc.v, row) } : { v: row };
       });
       return acc;
-    });
+    }, undefined, { kind: "reduce", fn: f });
     const result = mergeOnDriver("reduce", () => {
       let merged: { v: T } | undefined;
       for (const p of parts) if (p) merged = merged ? { v: g(merged.v, p.v) } : p;
@@ -527,7 +529,7 @@ export abstract class RDD<T> {
       let acc = cloneZero(zero);
       this.iterator(split, tc, (row) => (acc = g(acc, row)));
       return acc;
-    });
+    }, undefined, { kind: "fold", fn: f, zero: { value: zero } });
     return mergeOnDriver("fold", () => parts.reduce((a, b) => g(a, b), cloneZero(zero)));
   }
 
@@ -538,7 +540,7 @@ export abstract class RDD<T> {
       let acc = cloneZero(zero);
       this.iterator(split, tc, (row) => (acc = seq(acc, row)));
       return acc;
-    });
+    }, undefined, { kind: "aggregate", fn: seqOp, zero: { value: zero } });
     return mergeOnDriver("aggregate", () => parts.reduce((a, b) => comb(a, b), cloneZero(zero)));
   }
 
@@ -707,6 +709,7 @@ export abstract class RDD<T> {
         emit([row[0], g(row[1])]);
       },
       true,
+      f,
     );
   }
 
@@ -734,6 +737,7 @@ export abstract class RDD<T> {
         emitAll("flatMapValues", g(row[1]), (u) => emit([key, u]));
       },
       true,
+      f,
     );
   }
 
@@ -773,20 +777,21 @@ export abstract class RDD<T> {
       createCombiner: guard("combineByKey", createCombiner),
       mergeValue: guard("combineByKey", mergeValue),
       mergeCombiners: guard("combineByKey", mergeCombiners),
+      recipe: { op: "combineByKey", fns: [createCombiner, mergeValue, mergeCombiners] },
     };
     return this.combineWith("combineByKey", aggregator, partitioner, mapSideCombine);
   }
 
   reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, partitioner?: PartitionSpec): RDD<[K, V]> {
     const g = guard("reduceByKey", f);
-    return this.combineWith("reduceByKey", { createCombiner: (v) => v, mergeValue: g, mergeCombiners: g }, partitioner, true);
+    return this.combineWith("reduceByKey", { createCombiner: (v) => v, mergeValue: g, mergeCombiners: g, recipe: { op: "reduceByKey", fns: [f] } }, partitioner, true);
   }
 
   foldByKey<K, V>(this: RDD<[K, V]>, zero: V, f: (a: V, b: V) => V, partitioner?: PartitionSpec): RDD<[K, V]> {
     const g = guard("foldByKey", f);
     return this.combineWith(
       "foldByKey",
-      { createCombiner: (v) => g(cloneZero(zero), v), mergeValue: g, mergeCombiners: g },
+      { createCombiner: (v) => g(cloneZero(zero), v), mergeValue: g, mergeCombiners: g, recipe: { op: "foldByKey", fns: [f], zero: { value: zero } } },
       partitioner,
       true,
     );
@@ -803,7 +808,7 @@ export abstract class RDD<T> {
     const comb = guard("aggregateByKey", combOp);
     return this.combineWith(
       "aggregateByKey",
-      { createCombiner: (v) => seq(cloneZero(zero), v), mergeValue: seq, mergeCombiners: comb },
+      { createCombiner: (v) => seq(cloneZero(zero), v), mergeValue: seq, mergeCombiners: comb, recipe: { op: "aggregateByKey", fns: [seqOp, combOp], zero: { value: zero } } },
       partitioner,
       true,
     );

@@ -12,7 +12,9 @@ import { range, type RDD } from "../rdd/rdd.js";
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { writeShuffle } from "../shuffle/exchange.js";
 import type { Context } from "../context.js";
-import { emptyTaskMetrics, type Executor, type Task, type TaskContext, type TaskMetrics } from "./task.js";
+import { emptyTaskMetrics, type ActionOutput, type Executor, type Task, type TaskContext, type TaskMetrics } from "./task.js";
+import type { StagePlacement, WorkerRunner } from "../workers/pool.js";
+import type { StageOutput } from "../workers/ship.js";
 import { JobFailedError, RddError, UserCodeError } from "../errors.js";
 import { emptyMetrics, type JobMetrics, type JobPlan, type Listener } from "../metrics.js";
 import { DEFAULT_POOL, PoolScheduler, type Admission } from "./pools.js";
@@ -64,6 +66,8 @@ export class DAGScheduler {
     readonly pools: PoolScheduler = new PoolScheduler(Infinity),
     /** The pool a new job goes to (the context-local "scheduler.pool"). */
     private readonly poolOfCaller: () => string | undefined = () => undefined,
+    /** Runs shippable stages on worker threads; a string says why every stage runs in process. */
+    private readonly workers: WorkerRunner | string = "no worker pool",
   ) {}
 
   /** Prepares every RDD of the lineage, parents before children, each once per job. */
@@ -79,15 +83,16 @@ export class DAGScheduler {
     description: string,
     func: (split: number, tc: TaskContext) => R,
     partitions?: readonly number[],
+    output?: ActionOutput,
   ): Promise<R[]> {
     const parent = this.active;
-    if (parent) return this.runInJob(parent, rdd, description, func, partitions);
+    if (parent) return this.runInJob(parent, rdd, description, func, partitions, undefined, output);
     const job: ActiveJob = { id: nextJobId++, metrics: emptyMetrics(), joinsRecorded: new Set(), pool: this.poolOfCaller() ?? DEFAULT_POOL };
     this.emit((l) => l.onJobQueued?.({ jobId: job.id, description, pool: job.pool }));
     return this.current.run(job, async () => {
       // the job waits here for an admission slot, before any of its work (preparation, estimates, stages) starts
       const admission = await this.pools.admit(job.id, job.pool);
-      return this.runInJob(job, rdd, description, func, partitions, admission);
+      return this.runInJob(job, rdd, description, func, partitions, admission, output);
     });
   }
 
@@ -98,6 +103,7 @@ export class DAGScheduler {
     func: (split: number, tc: TaskContext) => R,
     partitions: readonly number[] | undefined,
     admission?: Admission,
+    output?: ActionOutput,
   ): Promise<R[]> {
     const start = performance.now();
     const outer = admission !== undefined;
@@ -119,7 +125,8 @@ export class DAGScheduler {
       await this.ensureShuffles(rdd as RDD<unknown>, job);
       const stageId = nextStageId++;
       const tasks: Task<R>[] = parts.map((partition) => ({ stageId, partition, run: (tc) => func(partition, tc) }));
-      return await this.runStage(job, stageId, `${description} at ${rdd.callSite}`, rdd as RDD<unknown>, tasks, undefined);
+      const stageOutput = output && !partitions ? { action: output } : undefined; // a job over some partitions (take, lookup) is small
+      return await this.runStage(job, stageId, `${description} at ${rdd.callSite}`, rdd as RDD<unknown>, tasks, stageOutput);
     } catch (e) {
       failure = e;
       throw e;
@@ -155,7 +162,7 @@ export class DAGScheduler {
       partition,
       run: (tc) => writeShuffle(dep, partition, tc),
     }));
-    await this.runStage(job, stageId, `shuffle ${dep.shuffleId} (${dep.partitioner.describe()}) of ${dep.rdd.toString()}`, dep.rdd as RDD<unknown>, tasks, dep.shuffleId);
+    await this.runStage(job, stageId, `shuffle ${dep.shuffleId} (${dep.partitioner.describe()}) of ${dep.rdd.toString()}`, dep.rdd as RDD<unknown>, tasks, { shuffle: dep });
   }
 
   /** The job's stage graph at its start: map stages by shuffle id with the shuffles each reads, and whether its output exists already. */
@@ -176,7 +183,7 @@ export class DAGScheduler {
     return { result: { parents, rdd: rdd.toString(), partitions: rdd.numPartitions }, shuffles };
   }
 
-  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, userTasks: Task<R>[], shuffleId: number | undefined): Promise<R[]> {
+  private async runStage<R>(job: ActiveJob, stageId: number, name: string, rdd: RDD<unknown>, userTasks: Task<R>[], output?: StageOutput): Promise<R[]> {
     // Each task adds to accumulators through partials of its own, merged here when it ends successfully.
     const accumulatorUpdates = new Map<Task<R>, AccumulatorUpdates>();
     const tasks = userTasks.map((task): Task<R> => {
@@ -192,28 +199,35 @@ export class DAGScheduler {
       return withUpdates;
     });
     const parents = shuffleParents(rdd).map((dep) => dep.shuffleId);
+    const shuffleId = output && "shuffle" in output ? output.shuffle.shuffleId : undefined;
     const stageEvent = { jobId: job.id, stageId, name, tasks: tasks.length, parents, ...(shuffleId !== undefined ? { shuffleId } : {}) };
     this.emit((l) => l.onStageStart?.(stageEvent));
     const start = performance.now();
     const perTask = new Map<Task<R>, TaskMetrics>();
     let failedTask: Task<R> | undefined; // told by the executor, so the error names the right partition in any run order
+    const makeContext = (task: Task<R>): TaskContext => {
+      const metrics = emptyTaskMetrics();
+      perTask.set(task, metrics);
+      return { ctx: this.ctx, jobId: job.id, stageId, partition: task.partition, metrics };
+    };
+    const hooks = {
+      onStart: (task: Task<R>) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
+      onEnd: (task: Task<R>, ms: number, error?: unknown) => {
+        if (error !== undefined) failedTask ??= task;
+        else mergeAccumulatorUpdates(accumulatorUpdates.get(task));
+        accumulatorUpdates.delete(task);
+        this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
+      },
+    };
+    const decision = typeof this.workers === "string" ? { where: "in-process" as const, reason: this.workers } : this.workers.decide(rdd, output, tasks.length);
+    const placement: StagePlacement = { stageId, name, where: decision.where, reason: decision.reason };
+    job.metrics.placements.push(placement);
     try {
-      const slots = this.executor.slots;
-      const makeContext = (task: Task<R>): TaskContext => {
-        const metrics = emptyTaskMetrics();
-        perTask.set(task, metrics);
-        return { ctx: this.ctx, jobId: job.id, stageId, partition: task.partition, metrics };
-      };
-      const hooks = {
-        onStart: (task: Task<R>) => this.emit((l) => l.onTaskStart?.({ jobId: job.id, stageId, partition: task.partition })),
-        onEnd: (task: Task<R>, ms: number, error?: unknown) => {
-          if (error !== undefined) failedTask ??= task;
-          else mergeAccumulatorUpdates(accumulatorUpdates.get(task));
-          accumulatorUpdates.delete(task);
-          this.emit((l) => l.onTaskEnd?.({ jobId: job.id, stageId, partition: task.partition, durationMs: ms, ...(error ? { error } : {}) }));
-        },
-      };
+      if ("stage" in decision && output && typeof this.workers !== "string") {
+        return await this.workers.run(decision.stage, output, tasks, makeContext, hooks, placement);
+      }
       // an executor that says how many tasks it runs at once gets them one by one, the next chosen by pool fairness
+      const slots = this.executor.slots;
       return await (slots !== undefined
         ? this.pools.runTasks(this.executor, slots, { jobId: job.id, stageId, pool: job.pool }, tasks, makeContext, hooks)
         : this.executor.runTasks(tasks, makeContext, hooks));

@@ -23,6 +23,16 @@ export interface TaskContext {
   readonly metrics: TaskMetrics;
 }
 
+/**
+ * What an action's tasks compute from their partition, as data, for executors that cannot run the task's
+ * closure (worker threads). `fn` is the user's function as passed to the action; `zero` its zero value.
+ */
+export type ActionOutput =
+  | { kind: "count" }
+  | { kind: "collect" }
+  | { kind: "reduce"; fn: Function }
+  | { kind: "fold" | "aggregate"; fn: Function; zero: { value: unknown } };
+
 /** A unit of work for an executor: one partition of one stage. */
 export interface Task<R> {
   readonly stageId: number;

@@ -27,6 +27,20 @@ describe("npm pack tarball", () => {
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
   });
 
+  it("the installed package runs stages on worker threads (ESM and CJS) and exits without stop()", async () => {
+    expect(files).toContain("package/dist/runtime/workers/rddopt-worker.js");
+    expect(files).toContain("package/dist/cjs/runtime/workers/rddopt-worker.js");
+    const job = `const ctx = new Context({ workers: 2, workerDispatch: "always", progress: false });
+  const sum = await ctx.range(0, 1000, 1, 4).map((i) => [i % 3, i]).reduceByKey((a, b) => a + b).values().reduce((a, b) => a + b);
+  console.log(JSON.stringify({ sum, where: ctx.lastJob.placements.map((p) => p.where) }));`;
+    fs.writeFileSync(path.join(project, "workers.mjs"), `import { Context } from "rddopt";\n${job}\n`);
+    fs.writeFileSync(path.join(project, "workers.cjs"), `const { Context } = require("rddopt");\n(async () => {\n${job}\n})();\n`);
+    for (const file of ["workers.mjs", "workers.cjs"]) {
+      const out = JSON.parse(await runNode(project, file)) as { sum: number; where: string[] };
+      expect(out).toEqual({ sum: (999 * 1000) / 2, where: ["workers", "workers"] });
+    }
+  });
+
   it('an ESM program imports "rddopt" and joins two RDDs', async () => {
     fs.writeFileSync(
       path.join(project, "main.mjs"),

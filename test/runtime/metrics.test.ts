@@ -8,7 +8,7 @@ afterEach(stopContexts);
 const pairs: [number, string][] = Array.from({ length: 200 }, (_, i) => [i % 10, `v${i}`]);
 const METRIC_FIELDS: (keyof JobMetrics)[] = [
   "stages", "tasks", "wallMs", "shuffleBytesWritten", "shuffleBytesRead", "shuffleRecordsWritten",
-  "broadcastBytes", "spillBytes", "cacheHits", "joins",
+  "broadcastBytes", "spillBytes", "cacheHits", "joins", "placements",
   "bytesRead", "filesRead", "filesSkipped", "bytesSkipped",
 ];
 

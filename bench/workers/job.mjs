@@ -1,0 +1,45 @@
+// One measured run in its own process (so that peak RSS belongs to this worker count):
+//   node bench/workers/job.mjs <workers> <job> <rows> [always|auto]
+// Prints one JSON line: wall and CPU time (main thread + workers: process.cpuUsage counts every thread), peak RSS, and a
+// digest of the result (compared across worker counts by run.mjs).
+import { createHash } from "node:crypto";
+import { Context } from "../../dist/runtime/index.js";
+
+const [workers, job, rowsArg, dispatch = "always"] = process.argv.slice(2);
+const rows = Number(rowsArg);
+const ctx = new Context({ progress: false, ...(workers === "in-process" ? { executor: "in-process" } : { workers: Number(workers), workerDispatch: dispatch }) });
+
+// A CPU-bound row function: self-contained (no free variables), so acorn proves it shippable without the transformer.
+const scored = (i) => {
+  let s = 0;
+  for (let j = 1; j <= 60; j++) s += Math.sqrt(i * j) % 7;
+  return [i % 1000, Math.round(s * 1000)];
+};
+
+// Rows of a parallelized array (built before the clock starts): shipping them costs an encode per row.
+const records = job === "cheap" ? Array.from({ length: rows }, (_, i) => [i % 1000, { id: i, amount: i % 97, tag: `t${i % 13}` }]) : [];
+
+const jobs = {
+  // parallelize (object rows) -> a cheap mapValues -> reduceByKey -> count: too little work per row to pay for
+  // shipping; "auto" should keep it in process and so cost no more than in process.
+  cheap: () => ctx.parallelize(records, 16).mapValues((v) => v.amount).reduceByKey((a, b) => a + b, 8).count(),
+  // range -> map (CPU-bound) -> filter -> sum: one stage, all in workers.
+  narrow: () => ctx.range(0, rows, 1, 16).map(scored).filter((p) => p[1] % 3 !== 0).map((p) => p[1]).reduce((a, b) => a + b),
+  // range -> pairs (CPU-bound) -> reduceByKey -> collect: the map side (and its combine) in workers, the reduce side in process.
+  shuffle: async () => {
+    const out = await ctx.range(0, rows, 1, 16).map(scored).reduceByKey((a, b) => a + b, 8).collect();
+    return out.sort((a, b) => a[0] - b[0]);
+  },
+};
+
+// Warm-up outside the measurement: compiles the code and (workers) starts the pool's threads, as in a long-running job.
+const warm = workers === "in-process" ? ctx : new Context({ progress: false, workers: Number(workers), workerDispatch: "always" });
+await warm.range(0, 60_000, 1, 4).map(scored).count();
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const result = await jobs[job]();
+const wallMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const digest = createHash("sha1").update(JSON.stringify(result)).digest("hex").slice(0, 12);
+const placements = ctx.lastJob.placements.map((p) => p.where);
+console.log(JSON.stringify({ workers, dispatch, job, rows, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, digest, placements }));
