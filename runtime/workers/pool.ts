@@ -17,6 +17,7 @@ import type { Context } from "../context.js";
 import { InProcessExecutor, type Task, type TaskContext } from "../scheduler/task.js";
 import { encodeCostMs, shipStage, type ShippableStage, type StageOutput } from "./ship.js";
 import type { WorkerReply } from "./protocol.js";
+import { InvalidArgumentError } from "../errors.js";
 import { transferablesOf } from "./transfer.js";
 
 /** Where a stage ran and why (JobMetrics.placements). */
@@ -332,10 +333,11 @@ export function workerSettingsOf(options: {
   if (options.executor === "in-process") return { off: 'executor: "in-process"' };
   if (options.executor !== undefined) return { off: "a custom executor runs every task" };
   const cores = os.availableParallelism();
-  if (options.workers === 0) return { off: "workers: 0" };
-  if (options.workers === undefined && cores <= 1) return { off: "one core available" };
-  const threads = options.workers ?? cores;
-  const dispatch = options.workerDispatch ?? "auto";
+  const workers = options.workers ?? workersFromEnv();
+  if (workers === 0) return { off: options.workers === 0 ? "workers: 0" : "RDDOPT_WORKERS=0" };
+  if (workers === undefined && cores <= 1) return { off: "one core available" };
+  const threads = workers ?? cores;
+  const dispatch = options.workerDispatch ?? dispatchFromEnv() ?? "auto";
   const always = dispatch === "always";
   return {
     threads,
@@ -343,4 +345,21 @@ export function workerSettingsOf(options: {
     minBytes: always && options.workerMinRows === undefined ? 0 : DEFAULT_WORKER_MIN_BYTES,
     dispatch,
   };
+}
+
+/** RDDOPT_WORKERS: the worker count for Contexts that do not set `workers` (0 runs every task in process). */
+function workersFromEnv(): number | undefined {
+  const text = process.env.RDDOPT_WORKERS;
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`RDDOPT_WORKERS must be a whole number >= 0, got "${text}". Unset it, or pass 0 to run every task in process.`);
+  return n;
+}
+
+/** RDDOPT_WORKER_DISPATCH: "auto" or "always", for Contexts that do not set `workerDispatch` (tests, fuzzing). */
+function dispatchFromEnv(): "auto" | "always" | undefined {
+  const text = process.env.RDDOPT_WORKER_DISPATCH;
+  if (text === undefined || text === "") return undefined;
+  if (text !== "auto" && text !== "always") throw new InvalidArgumentError(`RDDOPT_WORKER_DISPATCH must be "auto" or "always", got "${text}".`);
+  return text;
 }

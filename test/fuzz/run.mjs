@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run fuzz -- --runs N --seed S [--batch B] [--no-shrink] [--summary FILE] [--transformer dist|source] [--fast]`
+// `npm run fuzz -- --runs N --seed S [--batch B] [--no-shrink] [--summary FILE] [--transformer dist|source] [--fast] [--executor in-process|workers]`
 // --fast skips the full type check of generated programs (the transformer still queries the checker).
 // Differential fuzzing of the transformer: see test/SOUNDNESS.md.
 // The fuzzer is written in TypeScript (test/fuzz/lib); this script transpiles it
@@ -29,7 +29,7 @@ export function transpileFuzzLib(outDir = path.join(here, ".cache", `lib-${proce
 }
 
 function parseArgs(argv) {
-  const args = { runs: 1000, seed: Date.now() % 2 ** 31, batch: 100, shrink: true, summary: path.join(here, ".cache", "summary.json"), transformer: "dist", fast: false };
+  const args = { runs: 1000, seed: Date.now() % 2 ** 31, batch: 100, shrink: true, summary: path.join(here, ".cache", "summary.json"), transformer: "dist", fast: false, executor: "in-process" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--runs") args.runs = Number(argv[++i]);
@@ -38,8 +38,9 @@ function parseArgs(argv) {
     else if (a === "--no-shrink") args.shrink = false;
     else if (a === "--transformer") args.transformer = argv[++i];
     else if (a === "--fast") args.fast = true;
+    else if (a === "--executor") args.executor = argv[++i];
     else if (a === "--summary") args.summary = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${a}; use --runs N --seed S --batch B --no-shrink --summary FILE --transformer dist|source --fast`);
+    else throw new Error(`unknown argument ${a}; use --runs N --seed S --batch B --no-shrink --summary FILE --transformer dist|source --fast --executor in-process|workers`);
   }
   return args;
 }
@@ -58,6 +59,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     shrink: args.shrink,
     transformerFrom: args.transformer,
     fast: args.fast,
+    executor: args.executor,
     regressionsDir: path.join(here, "regressions"),
     log: (line) => console.log(line),
     onBatch: (partial) => {

@@ -83,6 +83,8 @@ export interface HarnessOptions {
   fast?: boolean;
   /** Milliseconds a child process may run a variant's whole batch. */
   timeoutMs?: number;
+  /** "workers": the optimized variants run with worker threads forced on (2 workers, every shippable stage shipped); the plain one in process. */
+  executor?: "in-process" | "workers";
 }
 
 /** Compiles and runs batches; keeps the compiler host (parsed libraries) between batches. */
@@ -179,6 +181,12 @@ export class Harness {
     return outcomes;
   }
 
+  /** The plain build runs in process; with `executor: "workers"` the optimized builds run on forced workers. */
+  private executorEnv(variant: Variant): Record<string, string> {
+    if (variant === "plain") return { RDDOPT_WORKERS: "0" };
+    return this.options.executor === "workers" ? { RDDOPT_WORKERS: "2", RDDOPT_WORKER_DISPATCH: "always" } : { RDDOPT_WORKERS: "0" };
+  }
+
   private runChild(dir: string, variant: Variant, jobs: { file: string | undefined; seed: number }[]): Promise<Outcome[]> {
     const jobsFile = path.join(dir, `${variant}-jobs.json`);
     fs.writeFileSync(jobsFile, JSON.stringify(jobs));
@@ -187,7 +195,7 @@ export class Harness {
       execFile(
         process.execPath,
         [child, jobsFile],
-        { timeout: this.options.timeoutMs ?? 120_000, maxBuffer: 256 * 2 ** 20, env: { ...process.env, NODE_OPTIONS: "" } },
+        { timeout: this.options.timeoutMs ?? 120_000, maxBuffer: 256 * 2 ** 20, env: { ...process.env, NODE_OPTIONS: "", ...this.executorEnv(variant) } },
         (err, stdout, stderr) => {
           if (err) {
             const error = `child process failed: ${err.message.slice(0, 300)} ${stderr.slice(0, 300)}`;
