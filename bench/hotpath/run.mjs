@@ -86,6 +86,8 @@ const cases = {
       return t;
     },
   },
+  "aggregate K=1000 C=5 (pruned by hand, as the peer benchmark)": aggregateCase(1_000),
+  "aggregate K=1M C=5 (pruned by hand, as the peer benchmark)": aggregateCase(1_000_000),
   "broadcast join big x small C=5": {
     data: () => tuples(rows, 10_000, 5),
     run: async (rt, { left, right }) => {
@@ -103,6 +105,42 @@ const cases = {
     hand: ({ left, right }) => handJoin(left, right),
   },
 };
+
+/** reduceByKey of [c0, 1] per key (the peer benchmark's agg-rddopt-pruned-reduceByKey) against agg-hand-rows-map. */
+function aggregateCase(k) {
+  return {
+    data: () => generate({ n: rows, m: k, c: 5 }).left,
+    run: async (rt, left) => {
+      const ctx = ctxOf(rt);
+      return ctx
+        .parallelize(left)
+        .mapValues((v) => [v[0], 1])
+        .reduceByKey((a, b) => [a[0] + b[0], a[1] + b[1]])
+        .map(([, s]) => s[0] + s[1])
+        .fold(0, (a, b) => a + b);
+    },
+    hand: (left) => {
+      const ids = new Map();
+      const sums = [];
+      const counts = [];
+      for (let i = 0; i < left.length; i++) {
+        const row = left[i];
+        let id = ids.get(row[0]);
+        if (id === undefined) {
+          id = sums.length;
+          ids.set(row[0], id);
+          sums.push(0);
+          counts.push(0);
+        }
+        sums[id] += row[1][0];
+        counts[id]++;
+      }
+      let t = 0;
+      for (let id = 0; id < sums.length; id++) t += sums[id] + counts[id];
+      return t;
+    },
+  };
+}
 
 function handJoin(left, right) {
   const first = new Map();

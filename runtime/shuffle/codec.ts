@@ -31,6 +31,11 @@ export interface Codec {
   encode(rows: readonly unknown[]): Uint8Array;
   decode(bytes: Uint8Array): unknown[];
   /**
+   * Optional: calls f(key, value) for each row of a block of [key, value] rows (a shuffle block), in order,
+   * as `decode` would give them, without building the row arrays. Without it the reader decodes and unpacks.
+   */
+  decodePairs?(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): void;
+  /**
    * Optional: one block per partition, block p holding the rows whose
    * partitionIds entry is p, in order (an empty block for none). Each block
    * must decode as `encode` of those rows would. Without it the shuffle
@@ -238,11 +243,23 @@ const TAG_PRESENT = 0;
 const TAG_UNDEFINED = 1;
 const TAG_NULL = 2;
 
+/** Calls f(key, value) for each of n [key, value] rows of the columns, with no row array built. */
+type PairReader = (
+  n: number,
+  nums: ArrayLike<number>[],
+  strs: ((row: number) => string)[],
+  bools: Uint8Array[],
+  tags: Uint8Array[],
+  f: (key: unknown, value: unknown) => void,
+) => void;
+
 interface CompiledShape {
   counts: ColumnCounts;
   write: BatchWriter;
   writeScattered: BatchWriter;
   read: BatchReader;
+  /** Only for a pair shape (a tuple of two). */
+  readPairs?: PairReader;
 }
 
 const compiledShapes = new Map<string, CompiledShape>();
@@ -417,18 +434,32 @@ return n;
     }
   };
   const expr = reader(shape);
-  const read = new Function(
-    `return function read(n, nums, strs, bools, tags) {
-${Array.from({ length: at.nums }, (_, j) => `const n${j} = nums[${j}];`).join("\n")}
+  const unpackColumns = () => `${Array.from({ length: at.nums }, (_, j) => `const n${j} = nums[${j}];`).join("\n")}
 ${Array.from({ length: at.strs }, (_, j) => `const s${j} = strs[${j}];`).join("\n")}
 ${Array.from({ length: at.bools }, (_, j) => `const b${j} = bools[${j}];`).join("\n")}
-${Array.from({ length: at.tags }, (_, j) => `const t${j} = tags[${j}];`).join("\n")}
+${Array.from({ length: at.tags }, (_, j) => `const t${j} = tags[${j}];`).join("\n")}`;
+  const read = new Function(
+    `return function read(n, nums, strs, bools, tags) {
+${unpackColumns()}
 const rows = new Array(n);
 for (let i = 0; i < n; i++) rows[i] = ${expr};
 return rows;
 };`,
   )() as BatchReader;
-  return { counts: writeCounts, write, writeScattered, read };
+  let readPairs: PairReader | undefined;
+  if (shape.k === "tuple" && shape.items.length === 2) {
+    // The same expressions for the key and the value, in the same column order, handed over without the row array.
+    at.nums = at.strs = at.bools = at.tags = 0;
+    const key = reader(shape.items[0]!);
+    const value = reader(shape.items[1]!);
+    readPairs = new Function(
+      `return function readPairs(n, nums, strs, bools, tags, f) {
+${unpackColumns()}
+for (let i = 0; i < n; i++) f(${key}, ${value});
+};`,
+    )() as PairReader;
+  }
+  return { counts: writeCounts, write, writeScattered, read, readPairs };
 }
 
 /**
@@ -712,6 +743,29 @@ function layoutColumnar(shape: Shape, cols: Columns, n: number): Uint8Array {
 }
 
 function decodeColumnar(bytes: Uint8Array): unknown[] {
+  const block = columnarBlock(bytes);
+  return compiled(block.shape).read(block.n, block.nums, block.strs, block.bools, block.tags);
+}
+
+/** decodePairs of a columnar block: false (nothing read) when its rows are not pairs. */
+function decodeColumnarPairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): boolean {
+  const block = columnarBlock(bytes);
+  const readPairs = compiled(block.shape).readPairs;
+  if (!readPairs) return false;
+  readPairs(block.n, block.nums, block.strs, block.bools, block.tags, f);
+  return true;
+}
+
+interface ColumnarBlock {
+  shape: Shape;
+  n: number;
+  nums: ArrayLike<number>[];
+  strs: ((row: number) => string)[];
+  bools: Uint8Array[];
+  tags: Uint8Array[];
+}
+
+function columnarBlock(bytes: Uint8Array): ColumnarBlock {
   if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice(); // typed views need alignment
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -742,7 +796,7 @@ function decodeColumnar(bytes: Uint8Array): unknown[] {
   for (let j = 0; j < counts.bools; j++, at += align8(n)) bools.push(bytes.subarray(at, at + n));
   const tags: Uint8Array[] = [];
   for (let j = 0; j < counts.tags; j++, at += align8(n)) tags.push(bytes.subarray(at, at + n));
-  return compiled(header.shape).read(n, nums, strs, bools, tags);
+  return { shape: header.shape, n, nums, strs, bools, tags };
 }
 
 function countFlagColumns(shape: Shape, counts: { bools: number; tags: number }): void {
@@ -1129,6 +1183,12 @@ export class AdaptiveCodec implements Codec {
 
   decode(bytes: Uint8Array): unknown[] {
     return decodeAny(bytes);
+  }
+
+  decodePairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): void {
+    if (bytes[0] === TAG_COLUMNAR && decodeColumnarPairs(bytes, f)) return;
+    const rows = decodeAny(bytes) as [unknown, unknown][];
+    for (let i = 0; i < rows.length; i++) f(rows[i]![0], rows[i]![1]);
   }
 }
 

@@ -10,7 +10,7 @@ import { isPair, notAPair, type RDD } from "../rdd/rdd.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
-import { KeyMap } from "./keys.js";
+import { KeyedCombiner } from "./combine.js";
 import { encodeEachPartition, type FusedPick } from "./codec.js";
 import type { ValueProjection } from "../rdd/projection.js";
 
@@ -35,16 +35,14 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
     blocks = codec.encodePartitionedPicked!(rows, partitionIds, n, fused.pick, fused.view);
     if (!blocks) for (let i = 0; i < rows.length; i++) rows[i] = fused.view(rows[i]);
   } else if (agg && dep.mapSideCombine) {
-    const combined = new KeyMap<[unknown, unknown]>();
+    const combined = new KeyedCombiner<unknown, unknown>(agg.createCombiner, agg.mergeValue);
     dep.rdd.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
-      const entry = combined.get(row[0]);
-      if (entry) entry[1] = agg.mergeValue(entry[1], row[1]);
-      else combined.set(row[0], [row[0], agg.createCombiner(row[1])]);
+      combined.add(row[0], row[1]);
     });
-    combined.forEach((entry) => {
-      rows.push(entry);
-      partitionIds.push(partitioner.getPartition(entry[0]));
+    combined.forEach((key, value) => {
+      rows.push([key, value]);
+      partitionIds.push(partitioner.getPartition(key));
     });
   } else {
     dep.rdd.iterator(split, tc, (row) => {
@@ -101,5 +99,22 @@ export function readShuffle(dep: ShuffleDependency, split: number, tc: TaskConte
     tc.metrics.shuffleBytesRead += block.byteLength;
     const rows = dep.codec.decode(block) as [unknown, unknown][];
     for (let i = 0; i < rows.length; i++) emit(rows[i]!);
+  }
+}
+
+/**
+ * Calls f(key, value) for every row the map side wrote for reduce partition `split`, in readShuffle's order,
+ * without building the row arrays (for consumers that take rows apart at once: combiners, hash tables).
+ */
+export function readShufflePairs(dep: ShuffleDependency, split: number, tc: TaskContext, f: (key: unknown, value: unknown) => void): void {
+  const codec = dep.codec;
+  if (!codec.decodePairs) return readShuffle(dep, split, tc, (row) => f(row[0], row[1]));
+  const maps = dep.rdd.numPartitions;
+  const store = tc.ctx.shuffleStore;
+  for (let m = 0; m < maps; m++) {
+    const block = store.getBlock(dep.shuffleId, m, split);
+    if (!block || block.byteLength === 0) continue;
+    tc.metrics.shuffleBytesRead += block.byteLength;
+    codec.decodePairs(block, f);
   }
 }
