@@ -42,10 +42,14 @@ export class HashTable {
 
   add(row: unknown): void {
     if (!isPair(row)) throw notAPair("join", row);
+    this.addPair(row[0], row[1]);
+  }
+
+  /** add() of the row [key, value], taken apart already (a decoded shuffle block). */
+  addPair(key: unknown, value: unknown): void {
     const r = this.rows++;
     if (r === this.next.length) this.next = grow(this.next);
-    const key = row[0];
-    this.values.push(row[1]);
+    this.values.push(value);
     this.rowKeys.push(key);
     this.next[r] = -1;
     const id = this.index.intern(key);
@@ -127,12 +131,26 @@ export function probe(
   emit: Emit<Joined>,
   project?: (value: unknown) => unknown,
 ): Emit<unknown> {
+  const probeRow = probePairs(table, buildIsRight, keepUnmatchedStream, trackMatches, emit, project);
   return (row) => {
     if (!isPair(row)) throw notAPair("join", row);
-    const key = row[0];
+    probeRow(row[0], row[1]);
+  };
+}
+
+/** probe() for stream rows taken apart already: (key, value) of each. */
+export function probePairs(
+  table: HashTable,
+  buildIsRight: boolean,
+  keepUnmatchedStream: boolean,
+  trackMatches: boolean,
+  emit: Emit<Joined>,
+  project?: (value: unknown) => unknown,
+): (key: unknown, value: unknown) => void {
+  return (key, streamValue) => {
     const id = table.find(key);
     if (id === -1 && !keepUnmatchedStream) return;
-    const value = project ? project(row[1]) : row[1];
+    const value = project ? project(streamValue) : streamValue;
     if (id !== -1) {
       if (trackMatches) table.markMatched(id);
       for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {
@@ -149,17 +167,15 @@ export function emitUnmatched(table: HashTable, buildIsRight: boolean, emit: Emi
   table.forEachUnmatched((key, v) => emit(buildIsRight ? [key, [undefined, v]] : [key, [v, undefined]]));
 }
 
+/** Hands each row of a side as (key, value), failing on a row that is not a pair as the join does. */
+export type PairReader = (f: (key: unknown, value: unknown) => void) => void;
+
 /** A shuffled (or co-partitioned) hash join of one partition: build the right side, stream the left. */
-export function joinPartition(
-  type: JoinType,
-  readLeft: (emit: Emit<Pair>) => void,
-  readRight: (emit: Emit<Pair>) => void,
-  emit: Emit<Joined>,
-): void {
+export function joinPartition(type: JoinType, readLeft: PairReader, readRight: PairReader, emit: Emit<Joined>): void {
   const table = new HashTable();
-  readRight((row) => table.add(row));
+  readRight((key, value) => table.addPair(key, value));
   const rightOuter = type === "rightOuter" || type === "fullOuter";
   const leftOuter = type === "leftOuter" || type === "fullOuter";
-  readLeft(probe(table, true, leftOuter, rightOuter, emit));
+  readLeft(probePairs(table, true, leftOuter, rightOuter, emit));
   if (rightOuter) emitUnmatched(table, true, emit);
 }

@@ -1,5 +1,5 @@
 /** RDD kinds that read through a shuffle: by-key aggregation, repartitioning, sorting, cogroup, subtract. */
-import { RDD, type Emit, range } from "./rdd.js";
+import { RDD, type Emit, range, isPair, notAPair } from "./rdd.js";
 import { NarrowDependency, ShuffleDependency, type Aggregator, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { RangePartitioner, type Partitioner } from "../shuffle/partitioner.js";
@@ -36,6 +36,18 @@ export class KeyedInput {
   read(split: number, tc: TaskContext, emit: Emit<Pair>): void {
     if (this.dependency.kind === "shuffle") readShuffle(this.dependency, split, tc, emit);
     else this.rdd.iterator(split, tc, emit);
+  }
+
+  /**
+   * read() with each row taken apart: f(key, value). Shuffled rows are pairs (the map side checked them);
+   * a co-partitioned input's rows are checked here, failing as `op` does on a row that is not a pair.
+   */
+  readPairs(split: number, tc: TaskContext, op: string, f: (key: unknown, value: unknown) => void): void {
+    if (this.dependency.kind === "shuffle") return readShufflePairs(this.dependency, split, tc, f);
+    this.rdd.iterator(split, tc, (row) => {
+      if (!isPair(row)) throw notAPair(op, row);
+      f(row[0], row[1]);
+    });
   }
 }
 
