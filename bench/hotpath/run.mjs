@@ -96,6 +96,23 @@ const cases = {
     },
     hand: ({ left, right }) => handJoin(left, right),
   },
+  // What the transformer emits for `left.join(right, {strategy: "auto"}).mapValues(([l, r]) => l[0] + r[1])`
+  // (projectValues before the join) against the same join unpruned, both "auto", in one build.
+  "auto big x small C=5, pruned vs unpruned": {
+    data: () => tuples(rows, 10_000, 5),
+    variants: {
+      unpruned: (rt, d) => autoJoin(rt, d, false),
+      pruned: (rt, d) => autoJoin(rt, d, true),
+    },
+  },
+  "big x big C=5 (1M x 1M): auto vs shuffle vs broadcast": {
+    data: () => tuples(rows / 2, rows / 2, 5),
+    variants: {
+      auto: (rt, d) => strategyJoin(rt, d, "auto"),
+      shuffle: (rt, d) => strategyJoin(rt, d, "shuffle"),
+      broadcast: (rt, d) => strategyJoin(rt, d, "broadcast"),
+    },
+  },
   "shuffle join big x big C=5": {
     data: () => tuples(rows / 2, rows / 2, 5),
     run: async (rt, { left, right }) => {
@@ -142,6 +159,25 @@ function aggregateCase(k) {
   };
 }
 
+async function autoJoin(rt, { left, right }, pruned) {
+  const ctx = ctxOf(rt);
+  const l = pruned ? ctx.parallelize(left).projectValues([0]) : ctx.parallelize(left);
+  const r = pruned ? ctx.parallelize(right).projectValues([1]) : ctx.parallelize(right);
+  const read = pruned ? ([a, b]) => a[0] + b[0] : ([a, b]) => a[0] + b[1];
+  const sum = await sumValues(l.join(r, { strategy: "auto" }).mapValues(read));
+  lastStrategy = ctx.lastJob?.joins?.[0]?.strategy;
+  return sum;
+}
+
+async function strategyJoin(rt, { left, right }, strategy) {
+  const ctx = ctxOf(rt);
+  const sum = await sumValues(ctx.parallelize(left).join(ctx.parallelize(right), { strategy }).mapValues(([l, r]) => l[0] + r[1]));
+  lastStrategy = ctx.lastJob?.joins?.[0]?.strategy;
+  return sum;
+}
+
+let lastStrategy;
+
 function handJoin(left, right) {
   const first = new Map();
   const next = new Int32Array(right.length).fill(-1);
@@ -180,7 +216,10 @@ console.log(`rows=${rows} rounds=${rounds} load=${fs.loadavg().map((x) => x.toFi
 for (const [name, c] of Object.entries(cases)) {
   if (only && !only.some((o) => name.includes(o))) continue;
   const data = c.data();
-  const variants = builds.map((b) => ({ name: b.name, f: () => c.run(b.rt, data) }));
+  const variants = c.variants
+    ? builds.flatMap((b) => Object.entries(c.variants).map(([v, run]) => ({ name: builds.length > 1 ? `${b.name}:${v}` : v, f: () => run(b.rt, data) })))
+    : builds.map((b) => ({ name: b.name, f: () => c.run(b.rt, data) }));
+  const strategies = new Map();
   if (c.hand) variants.push({ name: "hand", f: async () => c.hand(data) });
   const samples = new Map(variants.map((v) => [v.name, []]));
   for (const v of variants) await v.f(); // warm-up
@@ -192,11 +231,20 @@ for (const [name, c] of Object.entries(cases)) {
       expected ??= s.result;
       if (s.result !== expected) throw new Error(`${name}: ${v.name} computed ${s.result}, expected ${expected}`);
       samples.get(v.name).push(s);
+      if (lastStrategy) strategies.set(v.name, lastStrategy);
+      lastStrategy = undefined;
     }
   }
   const med = Object.fromEntries([...samples].map(([k, ss]) => [k, { wall: median(ss.map((s) => s.wall)), cpu: median(ss.map((s) => s.cpu)) }]));
   const base = builds.length === 2 ? med.A : med.hand;
-  const parts = Object.entries(med).map(([k, m]) => `${k} ${fmt(m.wall)} ms (cpu ${fmt(m.cpu)})`);
+  const parts = Object.entries(med).map(([k, m]) => `${k} ${fmt(m.wall)} ms (cpu ${fmt(m.cpu)}${strategies.has(k) ? `, ${strategies.get(k)}` : ""})`);
+  if (c.variants) {
+    const names = Object.keys(med);
+    const first = med[names[0]];
+    const ratios = names.slice(1).map((k) => `${k}/${names[0]} wall ${(med[k].wall / first.wall).toFixed(2)}x cpu ${(med[k].cpu / first.cpu).toFixed(2)}x`);
+    console.log(`${name}: ${parts.join(", ")} | ${ratios.join("; ")}`);
+    continue;
+  }
   const last = med[builds[builds.length - 1].name];
   const ratio = base ? ` | ${builds.length === 2 ? "B/A" : "rddopt/hand"} wall ${(last.wall / base.wall).toFixed(2)}x cpu ${(last.cpu / base.cpu).toFixed(2)}x` : "";
   const handRatio = builds.length === 2 && med.hand ? ` | B/hand wall ${(last.wall / med.hand.wall).toFixed(2)}x cpu ${(last.cpu / med.hand.cpu).toFixed(2)}x` : "";
