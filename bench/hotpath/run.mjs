@@ -113,6 +113,10 @@ const cases = {
       broadcast: (rt, d) => strategyJoin(rt, d, "broadcast"),
     },
   },
+  // Grid cells (100k x 25k at the default --rows 2000000 / 20) as the transformer compiles them, in one process.
+  "grid tuples C=5 U=5, pruned vs unpruned": gridCase(5, 5),
+  "grid tuples C=1 U=0, pruned vs unpruned": gridCase(1, 0),
+  "grid tuples C=22 U=1, pruned vs unpruned": gridCase(22, 1),
   "shuffle join big x big C=5": {
     data: () => tuples(rows / 2, rows / 2, 5),
     run: async (rt, { left, right }) => {
@@ -177,6 +181,30 @@ async function strategyJoin(rt, { left, right }, strategy) {
 }
 
 let lastStrategy;
+
+/** The pruning grid's job (bench/grid/source.mjs) with and without the transformer's projections. */
+function gridCase(c, u) {
+  const job = async (rt, { left, right }, pruned) => {
+    const ctx = ctxOf(rt);
+    const leftPick = Array.from({ length: u }, (_, j) => j);
+    const l = pruned && u < c ? ctx.parallelize(left).projectValues(leftPick) : ctx.parallelize(left);
+    const r = pruned && c > 1 ? ctx.parallelize(right).projectValues([0]) : ctx.parallelize(right);
+    return sumValues(l.join(r).mapValues(([a, b]) => {
+      let s = b[0];
+      for (let j = 0; j < u; j++) s += a[j];
+      return s;
+    }));
+  };
+  return {
+    data: () => {
+      const n = Math.max(1000, Math.floor(rows / 20));
+      const { left } = generate({ n, m: n / 4, c });
+      const right = generate({ n: n / 4, m: n / 4, c }).left.map(([, v], k) => [k, v]);
+      return { left, right };
+    },
+    variants: { unpruned: (rt, d) => job(rt, d, false), pruned: (rt, d) => job(rt, d, true) },
+  };
+}
 
 function handJoin(left, right) {
   const first = new Map();
