@@ -117,6 +117,9 @@ const cases = {
   "grid tuples C=5 U=5, pruned vs unpruned": gridCase(5, 5),
   "grid tuples C=1 U=0, pruned vs unpruned": gridCase(1, 0),
   "grid tuples C=22 U=1, pruned vs unpruned": gridCase(22, 1),
+  "grid objects C=10 U=10, pruned vs unpruned": gridCase(10, 10, "object"),
+  "grid objects C=15 U=15, pruned vs unpruned": gridCase(15, 15, "object"),
+  "grid objects C=5 U=1, pruned vs unpruned": gridCase(5, 1, "object"),
   "shuffle join big x big C=5": {
     data: () => tuples(rows / 2, rows / 2, 5),
     run: async (rt, { left, right }) => {
@@ -183,24 +186,28 @@ async function strategyJoin(rt, { left, right }, strategy) {
 let lastStrategy;
 
 /** The pruning grid's job (bench/grid/source.mjs) with and without the transformer's projections. */
-function gridCase(c, u) {
+function gridCase(c, u, shape = "tuple") {
+  const objects = shape === "object";
+  const names = Array.from({ length: c }, (_, j) => `f${j}`);
+  const pick = (k) => (objects ? Object.fromEntries(names.slice(0, k).map((n) => [n, true])) : Array.from({ length: k }, (_, j) => j));
+  const at = objects ? (v, j) => v[names[j]] : (v, j) => v[j];
   const job = async (rt, { left, right }, pruned) => {
     const ctx = ctxOf(rt);
-    const leftPick = Array.from({ length: u }, (_, j) => j);
-    const l = pruned && u < c ? ctx.parallelize(left).projectValues(leftPick) : ctx.parallelize(left);
-    const r = pruned && c > 1 ? ctx.parallelize(right).projectValues([0]) : ctx.parallelize(right);
+    const l = pruned && u < c ? ctx.parallelize(left).projectValues(pick(u)) : ctx.parallelize(left);
+    const r = pruned && c > 1 ? ctx.parallelize(right).projectValues(pick(1)) : ctx.parallelize(right);
     return sumValues(l.join(r).mapValues(([a, b]) => {
-      let s = b[0];
-      for (let j = 0; j < u; j++) s += a[j];
+      let s = at(b, 0);
+      for (let j = 0; j < u; j++) s += at(a, j);
       return s;
     }));
   };
+  const asShape = (rows) => (objects ? rows.map(([k, v]) => [k, Object.fromEntries(v.map((x, j) => [names[j], x]))]) : rows);
   return {
     data: () => {
       const n = Math.max(1000, Math.floor(rows / 20));
       const { left } = generate({ n, m: n / 4, c });
       const right = generate({ n: n / 4, m: n / 4, c }).left.map(([, v], k) => [k, v]);
-      return { left, right };
+      return { left: asShape(left), right: asShape(right) };
     },
     variants: { unpruned: (rt, d) => job(rt, d, false), pruned: (rt, d) => job(rt, d, true) },
   };
