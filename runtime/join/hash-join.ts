@@ -131,10 +131,22 @@ export function probe(
   emit: Emit<Joined>,
   project?: (value: unknown) => unknown,
 ): Emit<unknown> {
-  const probeRow = probePairs(table, buildIsRight, keepUnmatchedStream, trackMatches, emit, project);
+  // The body of probePairs, inline: the streamed side of a broadcast join runs here once per row, and a
+  // second closure call per row measurably costs.
   return (row) => {
     if (!isPair(row)) throw notAPair("join", row);
-    probeRow(row[0], row[1]);
+    const key = row[0];
+    const id = table.find(key);
+    if (id === -1 && !keepUnmatchedStream) return;
+    const value = project ? project(row[1]) : row[1];
+    if (id !== -1) {
+      if (trackMatches) table.markMatched(id);
+      for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {
+        emit(buildIsRight ? [key, [value, table.valueOf(r)]] : [table.keyOf(r), [table.valueOf(r), value]]);
+      }
+    } else if (keepUnmatchedStream) {
+      emit(buildIsRight ? [key, [value, undefined]] : [key, [undefined, value]]);
+    }
   };
 }
 
