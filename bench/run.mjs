@@ -9,6 +9,7 @@ import { parseConfig } from "./lib/config.mjs";
 import { compileFiles, loadTransformer, writeSources, changedByTransformer } from "./lib/compile.mjs";
 import { createProgress } from "./lib/progress.mjs";
 import { gridSources, gridProgramNames, gridTaskCount, runGrid, GRID_PLUGIN } from "./grid/experiment.mjs";
+import { useGridSubset } from "./grid/source.mjs";
 import { broadcastSources, broadcastTaskCount, runBroadcast, BROADCAST_PLUGIN, BROADCAST_PROGRAM } from "./broadcast/experiment.mjs";
 import { compileTaskCount, runCompileOverhead } from "./lib/compile-overhead.mjs";
 import { peersTaskCount, runPeers } from "./peers/experiment.mjs";
@@ -96,6 +97,7 @@ function reportOnly(config) {
 
 async function main() {
   const config = parseConfig(process.argv.slice(2));
+  useGridSubset(config.gridSubset);
   if (config.reportOnly) return reportOnly(config);
   const started = new Date();
   const loadBefore = os.loadavg();

@@ -50,6 +50,7 @@ export function parseConfig(argv) {
     .option("--peers", "also run the optional peers group (installs bench/peers on demand)")
     .addOption(new Option("--only <list>", `comma-separated experiments (${EXPERIMENTS.join(",")})`))
     .option("--grid-rows <n>", "left rows of the pruning grid", int)
+    .option("--grid-subset", "only the grid cells C = 1, 5, 22 x U = 0, 1, C (issue 11's 2M-row subset; see npm run bench:grid-2m)")
     .option("--big-rows <n>", "big side rows of big⋈small", int)
     .option("--big-big-rows <n>", "rows of each side of big⋈big", int)
     .option("--sweep-big-rows <n>", "big side rows of the small-side sweep", int)
@@ -72,6 +73,7 @@ export function parseConfig(argv) {
     ...base,
     runs: o.runs ?? base.runs,
     gridRows: o.gridRows ?? base.gridRows,
+    gridSubset: !!o.gridSubset,
     bigRows: o.bigRows ?? base.bigRows,
     bigBigRows: o.bigBigRows ?? base.bigBigRows,
     reportOnly: !!o.reportOnly,

@@ -357,6 +357,7 @@ export function writeReport({ config, run, results, ws, root }) {
   const written = [];
   const out = path.resolve(root, config.out);
   const benchDir = path.dirname(out); // charts go next to the results file, which links them by name
+  fs.mkdirSync(benchDir, { recursive: true });
   const sections = [header({ config, run }), transformerStatus(run, results), sectionTargets(results, run), sectionMethod(config), sectionDeviations(config)];
   if (results.grid) {
     sections.push(

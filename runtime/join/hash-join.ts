@@ -42,10 +42,14 @@ export class HashTable {
 
   add(row: unknown): void {
     if (!isPair(row)) throw notAPair("join", row);
+    this.addPair(row[0], row[1]);
+  }
+
+  /** add() of the row [key, value], taken apart already (a decoded shuffle block). */
+  addPair(key: unknown, value: unknown): void {
     const r = this.rows++;
     if (r === this.next.length) this.next = grow(this.next);
-    const key = row[0];
-    this.values.push(row[1]);
+    this.values.push(value);
     this.rowKeys.push(key);
     this.next[r] = -1;
     const id = this.index.intern(key);
@@ -127,6 +131,8 @@ export function probe(
   emit: Emit<Joined>,
   project?: (value: unknown) => unknown,
 ): Emit<unknown> {
+  // The body of probePairs, inline: the streamed side of a broadcast join runs here once per row, and a
+  // second closure call per row measurably costs.
   return (row) => {
     if (!isPair(row)) throw notAPair("join", row);
     const key = row[0];
@@ -144,22 +150,44 @@ export function probe(
   };
 }
 
+/** probe() for stream rows taken apart already: (key, value) of each. */
+export function probePairs(
+  table: HashTable,
+  buildIsRight: boolean,
+  keepUnmatchedStream: boolean,
+  trackMatches: boolean,
+  emit: Emit<Joined>,
+  project?: (value: unknown) => unknown,
+): (key: unknown, value: unknown) => void {
+  return (key, streamValue) => {
+    const id = table.find(key);
+    if (id === -1 && !keepUnmatchedStream) return;
+    const value = project ? project(streamValue) : streamValue;
+    if (id !== -1) {
+      if (trackMatches) table.markMatched(id);
+      for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {
+        emit(buildIsRight ? [key, [value, table.valueOf(r)]] : [table.keyOf(r), [table.valueOf(r), value]]);
+      }
+    } else if (keepUnmatchedStream) {
+      emit(buildIsRight ? [key, [value, undefined]] : [key, [undefined, value]]);
+    }
+  };
+}
+
 /** Build-side rows no stream row matched (for the outer side held in the table). */
 export function emitUnmatched(table: HashTable, buildIsRight: boolean, emit: Emit<Joined>): void {
   table.forEachUnmatched((key, v) => emit(buildIsRight ? [key, [undefined, v]] : [key, [v, undefined]]));
 }
 
+/** Hands each row of a side as (key, value), failing on a row that is not a pair as the join does. */
+export type PairReader = (f: (key: unknown, value: unknown) => void) => void;
+
 /** A shuffled (or co-partitioned) hash join of one partition: build the right side, stream the left. */
-export function joinPartition(
-  type: JoinType,
-  readLeft: (emit: Emit<Pair>) => void,
-  readRight: (emit: Emit<Pair>) => void,
-  emit: Emit<Joined>,
-): void {
+export function joinPartition(type: JoinType, readLeft: PairReader, readRight: PairReader, emit: Emit<Joined>): void {
   const table = new HashTable();
-  readRight((row) => table.add(row));
+  readRight((key, value) => table.addPair(key, value));
   const rightOuter = type === "rightOuter" || type === "fullOuter";
   const leftOuter = type === "leftOuter" || type === "fullOuter";
-  readLeft(probe(table, true, leftOuter, rightOuter, emit));
+  readLeft(probePairs(table, true, leftOuter, rightOuter, emit));
   if (rightOuter) emitUnmatched(table, true, emit);
 }

@@ -274,8 +274,8 @@ export class JoinRDD<K> extends RDD<Joined> {
     }
     joinPartition(
       this.type,
-      (e) => plan.left.read(split, tc, e),
-      (e) => plan.right.read(split, tc, e),
+      (f) => plan.left.readPairs(split, tc, "join", f),
+      (f) => plan.right.readPairs(split, tc, "join", f),
       emit,
     );
   }

@@ -1,10 +1,11 @@
 /** RDD kinds that read through a shuffle: by-key aggregation, repartitioning, sorting, cogroup, subtract. */
-import { RDD, type Emit, range } from "./rdd.js";
+import { RDD, type Emit, range, isPair, notAPair } from "./rdd.js";
 import { NarrowDependency, ShuffleDependency, type Aggregator, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { RangePartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import { KeyMap, compareKeys, type Key } from "../shuffle/keys.js";
-import { readShuffle } from "../shuffle/exchange.js";
+import { readShuffle, readShufflePairs } from "../shuffle/exchange.js";
+import { KeyedCombiner } from "../shuffle/combine.js";
 import type { Codec } from "../shuffle/codec.js";
 import { kinds } from "./registry.js";
 
@@ -35,6 +36,18 @@ export class KeyedInput {
   read(split: number, tc: TaskContext, emit: Emit<Pair>): void {
     if (this.dependency.kind === "shuffle") readShuffle(this.dependency, split, tc, emit);
     else this.rdd.iterator(split, tc, emit);
+  }
+
+  /**
+   * read() with each row taken apart: f(key, value). Shuffled rows are pairs (the map side checked them);
+   * a co-partitioned input's rows are checked here, failing as `op` does on a row that is not a pair.
+   */
+  readPairs(split: number, tc: TaskContext, op: string, f: (key: unknown, value: unknown) => void): void {
+    if (this.dependency.kind === "shuffle") return readShufflePairs(this.dependency, split, tc, f);
+    this.rdd.iterator(split, tc, (row) => {
+      if (!isPair(row)) throw notAPair(op, row);
+      f(row[0], row[1]);
+    });
   }
 }
 
@@ -129,17 +142,12 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
     const dep = this.dependency();
     const agg = this.options.aggregator;
     if (agg) {
-      const combined = new KeyMap<Pair>();
-      const combineSide = this.options.mapSideCombine;
-      readShuffle(dep, split, tc, (row) => {
-        const entry = combined.get(row[0]);
-        if (combineSide) {
-          if (entry) entry[1] = agg.mergeCombiners(entry[1] as C, row[1] as C);
-          else combined.set(row[0], [row[0], row[1]]);
-        } else if (entry) entry[1] = agg.mergeValue(entry[1] as C, row[1] as V);
-        else combined.set(row[0], [row[0], agg.createCombiner(row[1] as V)]);
-      });
-      combined.forEach((entry) => emit(entry as [K, C]));
+      // Map outputs hold combiners when the map side combined, else plain values.
+      const combined = this.options.mapSideCombine
+        ? new KeyedCombiner<C, C>((c) => c, agg.mergeCombiners)
+        : new KeyedCombiner<V, C>(agg.createCombiner, agg.mergeValue);
+      readShufflePairs(dep, split, tc, (key, value) => (combined as KeyedCombiner<unknown, C>).add(key, value));
+      combined.forEach((key, value) => emit([key as K, value]));
       return;
     }
     if (this.options.sort) {

@@ -31,6 +31,11 @@ export interface Codec {
   encode(rows: readonly unknown[]): Uint8Array;
   decode(bytes: Uint8Array): unknown[];
   /**
+   * Optional: calls f(key, value) for each row of a block of [key, value] rows (a shuffle block), in order,
+   * as `decode` would give them, without building the row arrays. Without it the reader decodes and unpacks.
+   */
+  decodePairs?(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): void;
+  /**
    * Optional: one block per partition, block p holding the rows whose
    * partitionIds entry is p, in order (an empty block for none). Each block
    * must decode as `encode` of those rows would. Without it the shuffle
@@ -38,18 +43,25 @@ export interface Codec {
    */
   encodePartitioned?(rows: readonly unknown[], partitionIds: ArrayLike<number>, numPartitions: number, hints?: EncodeHints): Uint8Array[];
   /**
-   * Optional: like encodePartitioned of `rows.map(view)`, where `view` keeps elements `pick` of each row's
-   * value (a flat tuple projection, rdd.projectValues), read straight from the original rows with no
-   * projected arrays built; undefined when the rows do not fit (the caller then projects and encodes).
+   * Optional: like encodePartitioned of `rows.map(view)`, where `view` keeps the parts `pick` of each row's
+   * value (a flat tuple or object projection, rdd.projectValues), read straight from the original rows with no
+   * projected arrays or objects built; undefined when the rows do not fit (the caller then projects and encodes).
    */
   encodePartitionedPicked?(
     rows: readonly unknown[],
     partitionIds: ArrayLike<number>,
     numPartitions: number,
-    pick: readonly number[],
+    pick: FusedPick,
     view: (row: unknown) => unknown,
   ): Uint8Array[] | undefined;
 }
+
+/**
+ * A flat projection fused into the shuffle writer: element indices of a tuple projection (`[2, 0]` keeps
+ * elements 2 and 0, in that order), or the property names of an object projection whose every entry is
+ * `true`, in the order the projected object lists them (`Object.keys` of the projection).
+ */
+export type FusedPick = readonly number[] | { readonly keys: readonly string[] };
 
 /** What the writer of a batch knows about its rows, so the codec can skip checks that cannot fail. */
 export interface EncodeHints {
@@ -231,11 +243,23 @@ const TAG_PRESENT = 0;
 const TAG_UNDEFINED = 1;
 const TAG_NULL = 2;
 
+/** Calls f(key, value) for each of n [key, value] rows of the columns, with no row array built. */
+type PairReader = (
+  n: number,
+  nums: ArrayLike<number>[],
+  strs: ((row: number) => string)[],
+  bools: Uint8Array[],
+  tags: Uint8Array[],
+  f: (key: unknown, value: unknown) => void,
+) => void;
+
 interface CompiledShape {
   counts: ColumnCounts;
   write: BatchWriter;
   writeScattered: BatchWriter;
   read: BatchReader;
+  /** Only for a pair shape (a tuple of two). */
+  readPairs?: PairReader;
 }
 
 const compiledShapes = new Map<string, CompiledShape>();
@@ -243,15 +267,20 @@ const MAX_COMPILED_SHAPES = 512;
 
 /**
  * How a writer reads row values: `fresh` skips the exactness check of value arrays a projection just built;
- * `pick` reads element j of the value as the original value's element pick[j] (a fused tuple projection).
+ * `pick` reads element j of the value as the original value's element pick[j] (a fused tuple projection), or
+ * property keys[j] as the original value's property keys[j] (a fused object projection).
  */
 interface ValueMode {
   fresh?: boolean;
-  pick?: readonly number[];
+  pick?: FusedPick;
+}
+
+function pickId(pick: FusedPick): string {
+  return Array.isArray(pick) ? `pick${pick.join(",")}:` : `pickKeys${JSON.stringify((pick as { keys: readonly string[] }).keys)}:`;
 }
 
 function compiled(shape: Shape, mode: ValueMode = {}): CompiledShape {
-  const key = `${mode.fresh ? "fresh:" : ""}${mode.pick ? `pick${mode.pick.join(",")}:` : ""}${JSON.stringify(shape)}`;
+  const key = `${mode.fresh ? "fresh:" : ""}${mode.pick ? pickId(mode.pick) : ""}${JSON.stringify(shape)}`;
   let c = compiledShapes.get(key);
   if (!c) {
     if (compiledShapes.size >= MAX_COMPILED_SHAPES) compiledShapes.clear();
@@ -306,11 +335,12 @@ function compileShape(shape: Shape, mode: ValueMode): CompiledShape {
         const a = `v${vars++}`;
         const parts = s.items.map((item, j) => writer(item, `${a}_${j}`));
         const n = s.items.length;
-        if (mode.pick && v === VALUE) {
+        const indices = mode.pick && Array.isArray(mode.pick) ? (mode.pick as readonly number[]) : undefined;
+        if (indices && v === VALUE) {
           // A fused projection: the projected value is a fresh array of the picked elements of a plain value
           // (projectValues hands anything else on whole, which this writer leaves to the general path).
           const code = [`const ${a} = ${v};`, `if (${a} === null || typeof ${a} !== "object" || !(Array.isArray(${a}) || getPrototypeOf(${a}) === ObjectPrototype || getPrototypeOf(${a}) === null)) ${fail}`];
-          parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${mode.pick![j]}];`, p.code));
+          parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${indices[j]}];`, p.code));
           return { code: code.join("\n"), fill: parts.map((p) => p.fill).join(" ") };
         }
         const code = [
@@ -328,6 +358,15 @@ function compileShape(shape: Shape, mode: ValueMode): CompiledShape {
         const a = `v${vars++}`;
         const names = s.keys.map((k) => JSON.stringify(k));
         const parts = s.items.map((item, j) => writer(item, `${a}_${j}`));
+        if (mode.pick && !Array.isArray(mode.pick) && v === VALUE) {
+          // A fused object projection: the projected value is a fresh object of the listed properties of a plain
+          // (or null-prototype) object, in the projection's order; projectValues hands anything else (arrays, class
+          // instances, null, undefined) on whole, which this writer leaves to the general path. pickable() has
+          // checked that the shape's keys are the projection's.
+          const code = [`const ${a} = ${v};`, `if (${a} === null || typeof ${a} !== "object" || !(getPrototypeOf(${a}) === ObjectPrototype || getPrototypeOf(${a}) === null)) ${fail}`];
+          parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${names[j]}];`, p.code));
+          return { code: code.join("\n"), fill: parts.map((p) => p.fill).join(" ") };
+        }
         // Same own keys in the same order: decoding rebuilds exactly this object (getters are read, as a structured clone does).
         const code = [
           `const ${a} = ${v};`,
@@ -395,18 +434,32 @@ return n;
     }
   };
   const expr = reader(shape);
-  const read = new Function(
-    `return function read(n, nums, strs, bools, tags) {
-${Array.from({ length: at.nums }, (_, j) => `const n${j} = nums[${j}];`).join("\n")}
+  const unpackColumns = () => `${Array.from({ length: at.nums }, (_, j) => `const n${j} = nums[${j}];`).join("\n")}
 ${Array.from({ length: at.strs }, (_, j) => `const s${j} = strs[${j}];`).join("\n")}
 ${Array.from({ length: at.bools }, (_, j) => `const b${j} = bools[${j}];`).join("\n")}
-${Array.from({ length: at.tags }, (_, j) => `const t${j} = tags[${j}];`).join("\n")}
+${Array.from({ length: at.tags }, (_, j) => `const t${j} = tags[${j}];`).join("\n")}`;
+  const read = new Function(
+    `return function read(n, nums, strs, bools, tags) {
+${unpackColumns()}
 const rows = new Array(n);
 for (let i = 0; i < n; i++) rows[i] = ${expr};
 return rows;
 };`,
   )() as BatchReader;
-  return { counts: writeCounts, write, writeScattered, read };
+  let readPairs: PairReader | undefined;
+  if (shape.k === "tuple" && shape.items.length === 2) {
+    // The same expressions for the key and the value, in the same column order, handed over without the row array.
+    at.nums = at.strs = at.bools = at.tags = 0;
+    const key = reader(shape.items[0]!);
+    const value = reader(shape.items[1]!);
+    readPairs = new Function(
+      `return function readPairs(n, nums, strs, bools, tags, f) {
+${unpackColumns()}
+for (let i = 0; i < n; i++) f(${key}, ${value});
+};`,
+    )() as PairReader;
+  }
+  return { counts: writeCounts, write, writeScattered, read, readPairs };
 }
 
 /**
@@ -577,13 +630,16 @@ function encodeColumnarBlocks(
   rows: readonly unknown[],
   scatter?: Scatter,
   hints?: EncodeHints,
-  picked?: { pick: readonly number[]; view: (row: unknown) => unknown },
+  picked?: { pick: FusedPick; view: (row: unknown) => unknown },
 ): Uint8Array[] | undefined {
   const n = rows.length;
   const view = picked?.view ?? ((row: unknown) => row);
   let shape = n > 0 ? inferShape(view(rows[0])) : { k: "null" as const };
   for (let attempt = 0; shape && attempt < 4; attempt++) {
-    if (picked && !pickable(shape, picked.pick.length)) return undefined;
+    if (picked && !pickable(shape, picked.pick)) {
+      if (!pairWithNullishValue(shape)) return undefined;
+      // A first value of null or undefined (handed on whole): the writer meets a projected value later and the shapes merge.
+    }
     const mode: ValueMode = picked ? { pick: picked.pick } : { fresh: hints?.freshValueArrays === true && isPairShape(shape) };
     const { counts, write, writeScattered } = compiled(shape, mode);
     // A getter on a row could re-enter encode() while the scratch columns are in use: then use fresh ones.
@@ -613,12 +669,21 @@ function encodeColumnarBlocks(
   return undefined;
 }
 
-/** A pair shape whose value is a tuple of `n` elements (or an optional one): what a fused pick can write. */
-function pickable(shape: Shape, n: number): boolean {
+function pairWithNullishValue(shape: Shape): boolean {
+  return shape.k === "tuple" && shape.items.length === 2 && isNullish(shape.items[1]!);
+}
+
+/**
+ * A pair shape whose value (or optional value) is what the pick builds: a tuple of as many elements, or an
+ * object of exactly the picked keys in their order. That is what a fused pick can write.
+ */
+function pickable(shape: Shape, pick: FusedPick): boolean {
   if (shape.k !== "tuple" || shape.items.length !== 2) return false;
   const value = shape.items[1]!;
-  const tuple = value.k === "opt" ? value.inner : value;
-  return tuple.k === "tuple" && tuple.items.length === n;
+  const inner = value.k === "opt" ? value.inner : value;
+  if (Array.isArray(pick)) return inner.k === "tuple" && inner.items.length === pick.length;
+  const keys = (pick as { keys: readonly string[] }).keys;
+  return inner.k === "obj" && inner.keys.length === keys.length && inner.keys.every((key, j) => key === keys[j]);
 }
 
 function sliceColumns(cols: Columns, from: number, to: number): Columns {
@@ -678,6 +743,29 @@ function layoutColumnar(shape: Shape, cols: Columns, n: number): Uint8Array {
 }
 
 function decodeColumnar(bytes: Uint8Array): unknown[] {
+  const block = columnarBlock(bytes);
+  return compiled(block.shape).read(block.n, block.nums, block.strs, block.bools, block.tags);
+}
+
+/** decodePairs of a columnar block: false (nothing read) when its rows are not pairs. */
+function decodeColumnarPairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): boolean {
+  const block = columnarBlock(bytes);
+  const readPairs = compiled(block.shape).readPairs;
+  if (!readPairs) return false;
+  readPairs(block.n, block.nums, block.strs, block.bools, block.tags, f);
+  return true;
+}
+
+interface ColumnarBlock {
+  shape: Shape;
+  n: number;
+  nums: ArrayLike<number>[];
+  strs: ((row: number) => string)[];
+  bools: Uint8Array[];
+  tags: Uint8Array[];
+}
+
+function columnarBlock(bytes: Uint8Array): ColumnarBlock {
   if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice(); // typed views need alignment
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -708,7 +796,7 @@ function decodeColumnar(bytes: Uint8Array): unknown[] {
   for (let j = 0; j < counts.bools; j++, at += align8(n)) bools.push(bytes.subarray(at, at + n));
   const tags: Uint8Array[] = [];
   for (let j = 0; j < counts.tags; j++, at += align8(n)) tags.push(bytes.subarray(at, at + n));
-  return compiled(header.shape).read(n, nums, strs, bools, tags);
+  return { shape: header.shape, n, nums, strs, bools, tags };
 }
 
 function countFlagColumns(shape: Shape, counts: { bools: number; tags: number }): void {
@@ -1086,7 +1174,7 @@ export class AdaptiveCodec implements Codec {
     rows: readonly unknown[],
     partitionIds: ArrayLike<number>,
     numPartitions: number,
-    pick: readonly number[],
+    pick: FusedPick,
     view: (row: unknown) => unknown,
   ): Uint8Array[] | undefined {
     if (rows.length === 0) return Array.from({ length: numPartitions }, () => new Uint8Array(0));
@@ -1095,6 +1183,12 @@ export class AdaptiveCodec implements Codec {
 
   decode(bytes: Uint8Array): unknown[] {
     return decodeAny(bytes);
+  }
+
+  decodePairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): void {
+    if (bytes[0] === TAG_COLUMNAR && decodeColumnarPairs(bytes, f)) return;
+    const rows = decodeAny(bytes) as [unknown, unknown][];
+    for (let i = 0; i < rows.length; i++) f(rows[i]![0], rows[i]![1]);
   }
 }
 

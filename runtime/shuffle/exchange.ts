@@ -10,8 +10,9 @@ import { isPair, notAPair, type RDD } from "../rdd/rdd.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
-import { KeyMap } from "./keys.js";
-import { encodeEachPartition } from "./codec.js";
+import { KeyedCombiner } from "./combine.js";
+import { encodeEachPartition, type FusedPick } from "./codec.js";
+import type { ValueProjection } from "../rdd/projection.js";
 
 export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskContext): void {
   const partitioner = dep.partitioner;
@@ -24,8 +25,8 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
   const fused = !(agg && dep.mapSideCombine) && codec.encodePartitionedPicked ? fusedPick(dep.rdd) : undefined;
   let blocks: Uint8Array[] | undefined;
   if (fused) {
-    // A flat tuple projection right before the shuffle: the codec reads the kept elements straight from the
-    // original rows, so no projected array is built per row. Rows it cannot take are projected and encoded.
+    // A flat tuple or object projection right before the shuffle: the codec reads the kept parts straight from
+    // the original rows, so no projected array or object is built per row. Rows it cannot take are projected and encoded.
     fused.source.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
       partitionIds.push(partitioner.getPartition(row[0]));
@@ -34,16 +35,14 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
     blocks = codec.encodePartitionedPicked!(rows, partitionIds, n, fused.pick, fused.view);
     if (!blocks) for (let i = 0; i < rows.length; i++) rows[i] = fused.view(rows[i]);
   } else if (agg && dep.mapSideCombine) {
-    const combined = new KeyMap<[unknown, unknown]>();
+    const combined = new KeyedCombiner<unknown, unknown>(agg.createCombiner, agg.mergeValue);
     dep.rdd.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
-      const entry = combined.get(row[0]);
-      if (entry) entry[1] = agg.mergeValue(entry[1], row[1]);
-      else combined.set(row[0], [row[0], agg.createCombiner(row[1])]);
+      combined.add(row[0], row[1]);
     });
-    combined.forEach((entry) => {
-      rows.push(entry);
-      partitionIds.push(partitioner.getPartition(entry[0]));
+    combined.forEach((key, value) => {
+      rows.push([key, value]);
+      partitionIds.push(partitioner.getPartition(key));
     });
   } else {
     dep.rdd.iterator(split, tc, (row) => {
@@ -54,7 +53,9 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
   }
   if (!blocks) {
     // Values a tuple projection just built are fresh arrays: the codec need not check them for holes or extra properties.
-    const hints = fused || (!(agg && dep.mapSideCombine) && producesFreshValueArrays(dep.rdd)) ? { freshValueArrays: true } : undefined;
+    // (Not after an object projection: it hands array values on whole, unchecked.)
+    const fresh = fused ? Array.isArray(fused.pick) : !(agg && dep.mapSideCombine) && producesFreshValueArrays(dep.rdd);
+    const hints = fresh ? { freshValueArrays: true } : undefined;
     blocks = codec.encodePartitioned ? codec.encodePartitioned(rows, partitionIds, n, hints) : encodeEachPartition(codec, rows, partitionIds, n);
   }
   let bytes = 0;
@@ -66,13 +67,20 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
 
 /**
  * A projection the shuffle writer may fuse: a ProjectedRDD (not persisted: its cache would be bypassed) whose
- * projection is a flat list of indices. `view` is what the ProjectedRDD would emit for a row.
+ * projection is flat: a list of indices, or an object projection keeping every listed property whole.
+ * `view` is what the ProjectedRDD would emit for a row.
  */
-function fusedPick(rdd: RDD<unknown>): { source: RDD<unknown>; pick: readonly number[]; view: (row: unknown) => unknown } | undefined {
+function fusedPick(rdd: RDD<unknown>): { source: RDD<unknown>; pick: FusedPick; view: (row: unknown) => unknown } | undefined {
   if (!(rdd instanceof ProjectedRDD) || rdd.storageLevel !== StorageLevel.NONE) return undefined;
-  const spec = rdd.projection;
-  if (!Array.isArray(spec) || !spec.every((e): e is number => typeof e === "number")) return undefined;
-  return { source: rdd.parent as RDD<unknown>, pick: spec, view: (row) => rdd.projectRow(row) };
+  const pick = flatPick(rdd.projection);
+  return pick && { source: rdd.parent as RDD<unknown>, pick, view: (row) => rdd.projectRow(row) };
+}
+
+function flatPick(spec: ValueProjection): FusedPick | undefined {
+  if (Array.isArray(spec)) return spec.every((e): e is number => typeof e === "number") ? (spec as readonly number[]) : undefined;
+  const entries = Object.entries(spec);
+  // Object.keys order is the order compileProjection's object literal lists the properties in.
+  return entries.every(([, entry]) => entry === true) ? { keys: entries.map(([name]) => name) } : undefined;
 }
 
 /** Whether every array value of `rdd`'s rows is built by a tuple projection (ProjectedRDD, possibly prematerialized). */
@@ -91,5 +99,22 @@ export function readShuffle(dep: ShuffleDependency, split: number, tc: TaskConte
     tc.metrics.shuffleBytesRead += block.byteLength;
     const rows = dep.codec.decode(block) as [unknown, unknown][];
     for (let i = 0; i < rows.length; i++) emit(rows[i]!);
+  }
+}
+
+/**
+ * Calls f(key, value) for every row the map side wrote for reduce partition `split`, in readShuffle's order,
+ * without building the row arrays (for consumers that take rows apart at once: combiners, hash tables).
+ */
+export function readShufflePairs(dep: ShuffleDependency, split: number, tc: TaskContext, f: (key: unknown, value: unknown) => void): void {
+  const codec = dep.codec;
+  if (!codec.decodePairs) return readShuffle(dep, split, tc, (row) => f(row[0], row[1]));
+  const maps = dep.rdd.numPartitions;
+  const store = tc.ctx.shuffleStore;
+  for (let m = 0; m < maps; m++) {
+    const block = store.getBlock(dep.shuffleId, m, split);
+    if (!block || block.byteLength === 0) continue;
+    tc.metrics.shuffleBytesRead += block.byteLength;
+    codec.decodePairs(block, f);
   }
 }
