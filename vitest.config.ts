@@ -1,3 +1,4 @@
+import os from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default (cores - 1) runs one file at a time on 2 cores, but the heavy files mostly wait on the
+    // compilers and programs they spawn: two at a time takes the suite from ~5.2 to ~3.9 minutes there.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
   },
 });
