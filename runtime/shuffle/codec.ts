@@ -273,6 +273,13 @@ const MAX_COMPILED_SHAPES = 512;
 interface ValueMode {
   fresh?: boolean;
   pick?: FusedPick;
+  /**
+   * The rows are a shuffle's [key, value] pairs (the partitioned writers): the reduce side builds new rows, so
+   * the row arrays' own holes and extra properties are not carried (README, "Runtime semantics"). Any other
+   * encode (a parallelized slice sent to a worker, a worker's collected rows, serialized storage, checkpoints)
+   * hands back the rows themselves and checks them exactly.
+   */
+  engineRows?: boolean;
 }
 
 function pickId(pick: FusedPick): string {
@@ -280,7 +287,7 @@ function pickId(pick: FusedPick): string {
 }
 
 function compiled(shape: Shape, mode: ValueMode = {}): CompiledShape {
-  const key = `${mode.fresh ? "fresh:" : ""}${mode.pick ? pickId(mode.pick) : ""}${JSON.stringify(shape)}`;
+  const key = `${mode.fresh ? "fresh:" : ""}${mode.engineRows ? "engine:" : ""}${mode.pick ? pickId(mode.pick) : ""}${JSON.stringify(shape)}`;
   let c = compiledShapes.get(key);
   if (!c) {
     if (compiledShapes.size >= MAX_COMPILED_SHAPES) compiledShapes.clear();
@@ -347,10 +354,11 @@ function compileShape(shape: Shape, mode: ValueMode): CompiledShape {
           `const ${a} = ${v};`,
           `if (!Array.isArray(${a}) || ${a}.length !== ${n} || getPrototypeOf(${a}) !== ArrayPrototype) ${fail}`,
         ];
-        // A row's own [key, value] array is the engine's, not a value: joins, groupings and projections build
-        // new rows, so under every join strategy alike only its key and value reach the user. Its holes and
-        // extra properties are not carried (README, "Runtime semantics"); values' arrays are checked exactly.
-        if (v !== ROW && !(mode.fresh && v === VALUE)) code.push(`{ const k = objectKeys(${a}); if (k.length !== ${n}${n === 0 ? "" : ` || k[${n - 1}] !== "${n - 1}"`}) ${fail} }`);
+        // A shuffled row's own [key, value] array is the engine's, not a value: the reduce side builds new rows,
+        // so under every join strategy alike only its key and value reach the user. Its holes and extra
+        // properties are not carried (README, "Runtime semantics"); values' arrays, and rows encoded to be
+        // handed back as they are, are checked exactly.
+        if (!(v === ROW && mode.engineRows) && !(mode.fresh && v === VALUE)) code.push(`{ const k = objectKeys(${a}); if (k.length !== ${n}${n === 0 ? "" : ` || k[${n - 1}] !== "${n - 1}"`}) ${fail} }`);
         parts.forEach((p, j) => code.push(`const ${a}_${j} = ${a}[${j}];`, p.code));
         return { code: code.join("\n"), fill: parts.map((p) => p.fill).join(" ") };
       }
@@ -640,7 +648,9 @@ function encodeColumnarBlocks(
       if (!pairWithNullishValue(shape)) return undefined;
       // A first value of null or undefined (handed on whole): the writer meets a projected value later and the shapes merge.
     }
-    const mode: ValueMode = picked ? { pick: picked.pick } : { fresh: hints?.freshValueArrays === true && isPairShape(shape) };
+    // with a scatter these are a shuffle's map output (encodePartitioned*); without, rows handed back as they are
+    const engineRows = scatter !== undefined;
+    const mode: ValueMode = picked ? { pick: picked.pick, engineRows } : { fresh: hints?.freshValueArrays === true && isPairShape(shape), engineRows };
     const { counts, write, writeScattered } = compiled(shape, mode);
     // A getter on a row could re-enter encode() while the scratch columns are in use: then use fresh ones.
     const reentrant = scratchInUse;
