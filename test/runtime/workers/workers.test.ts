@@ -53,24 +53,32 @@ const steps: Step[] = [
   {
     name: "foldByKey",
     rdd: (r) => r.foldByKey(0, (a, b) => a + b, 2),
-    ref: (rows) => sumByKey(rows),
+    ref: (rows) => sumByKey(rows, 0),
   },
   {
     name: "aggregateByKey",
     rdd: (r) => r.aggregateByKey({ n: 0 }, (acc, v) => ({ n: acc.n + v }), (a, b) => ({ n: a.n + b.n }), 2).mapValues((a) => a.n),
-    ref: (rows) => sumByKey(rows),
+    ref: (rows) => sumByKey(rows, 0),
   },
   {
     name: "combineByKey",
     rdd: (r) => r.combineByKey((v) => [v], (c, v) => [...c, v], (a, b) => [...a, ...b], 2).mapValues((c) => c.reduce((a, b) => a + b, 0)),
-    ref: (rows) => sumByKey(rows),
+    ref: (rows) => sumByKey(rows, 0),
   },
 ];
 
-function sumByKey(rows: Pair[]): Pair[] {
-  const m = new Map<number, number>();
-  for (const [k, v] of rows) m.set(k, (m.get(k) ?? 0) + v);
-  return [...m];
+/**
+ * Sums by key, from the first value (reduceByKey) or from `zero` (the others: 0 + -0 is 0); -0 and 0 are one
+ * key, shown as the first one seen, as the engine's key table does (a Map would print 0).
+ */
+function sumByKey(rows: Pair[], zero?: number): Pair[] {
+  const m = new Map<number, Pair>();
+  for (const [k, v] of rows) {
+    const entry = m.get(k);
+    if (entry) entry[1] += v;
+    else m.set(k, [k, zero === undefined ? v : zero + v]);
+  }
+  return [...m.values()];
 }
 
 const WORKER_COUNTS = [0, 1, 2, 4];
