@@ -260,7 +260,10 @@ export function parquetFile(op: string, rows: readonly Record<string, unknown>[]
   for (const row of rows) for (const k of Object.keys(row)) if (!seen.has(k)) (seen.add(k), names.push(k));
   const columnData = names.map((name) => {
     const data = rows.map((r) => (r[name] === undefined ? null : r[name]));
-    return { name, data, type: columnType(op, name, data), nullable: true };
+    // A dictionary keys its entries like a Map, where -0 and 0 are one entry: the second would read back as the
+    // first. A column holding -0 is written plain, each value with its own bits.
+    const plain = data.some((v) => Object.is(v, -0));
+    return { name, data, type: columnType(op, name, data), nullable: true, ...(plain ? { encoding: "PLAIN" as const } : {}) };
   });
   return parquetWriteBuffer({ columnData, rowGroupSize, codec: "SNAPPY" });
 }

@@ -55,4 +55,13 @@ describe("round trips (property)", () => {
       { numRuns: 30 },
     );
   });
+
+  it("Parquet: -0 and 0 in one column keep their signs (a dictionary would fold them into one entry)", async () => {
+    const ctx = testContext();
+    const dir = path.join(scratch(), "zeros");
+    const rows = [{ d: -0 }, { d: 0 }, { d: null }, { d: 0 }, { d: -0 }];
+    await ctx.parallelize(rows, 1).saveAsParquet(dir);
+    const back = await ctx.readParquet<{ d: number | null }>(dir).collect();
+    expect(back.map((r) => (Object.is(r.d, -0) ? "-0" : String(r.d)))).toEqual(["-0", "0", "null", "0", "-0"]);
+  });
 });
