@@ -270,7 +270,8 @@ export class WorkerRunner {
       const transferList = message.source.kind === "rows" ? transferablesOf([message.source.bytes]) : [];
       reply = (await piscina.run(message, { transferList })) as WorkerReply;
       tc = makeContext(task);
-    } catch {
+    } catch (e) {
+      if (process.env.RDDOPT_DEBUG_WORKERS) console.error("worker task failed:", e);
       // The safety net: the worker (or encoding its input) failed. Effect-free functions only ever reach a
       // worker, so running the task here gives what the plain build gives, including its error.
       placement.retriedInProcess = (placement.retriedInProcess ?? 0) + 1;

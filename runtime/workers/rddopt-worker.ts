@@ -144,7 +144,10 @@ function compute(rdd: RDD<unknown>, split: number, tc: TaskContext, output: Wire
     }
     case "shuffle": {
       const partitioner = new HashPartitioner(output.numPartitions);
-      const aggregator = output.recipe ? aggregatorOf(shuffledFrom(rdd, output.recipe, fns, codec, partitioner)) : undefined;
+      // The combiner comes from the same public call, made on an unpartitioned stand-in: on `rdd` itself it would
+      // build no shuffle (and so no combiner) when `rdd` is already partitioned this way in the worker.
+      const standIn = tc.ctx.parallelize<[unknown, unknown]>([], 1) as RDD<unknown>;
+      const aggregator = output.recipe ? aggregatorOf(shuffledFrom(standIn, output.recipe, fns, codec, partitioner)) : undefined;
       const dep = new ShuffleDependency(rdd as RDD<readonly [unknown, unknown]>, partitioner, codec, aggregator, output.mapSideCombine);
       const store = tc.ctx.shuffleStore;
       try {
