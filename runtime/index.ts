@@ -19,7 +19,7 @@ export { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "./shuffle/code
 export { hashKey, keysEqual, compareKeys } from "./shuffle/keys.js";
 export { RddError, InvalidArgumentError, SerializationError, JobFailedError } from "./errors.js";
 export type { JobMetrics, JoinDecision, JoinSideEstimate, JoinStrategyTaken, Listener, JobStartEvent, JobEndEvent, StageEvent, TaskEvent, TaskEndEvent } from "./metrics.js";
-export type { Executor, Task, TaskContext } from "./scheduler/task.js";
+export type { Executor, Task, TaskContext, TaskHooks } from "./scheduler/task.js";
 export { InProcessExecutor } from "./scheduler/task.js";
 export type { PoolMetrics, PoolOptions, SchedulerOptions, SchedulingMode } from "./scheduler/pools.js";
 export type { JobQueuedEvent, JobPlan } from "./metrics.js";

@@ -20,7 +20,7 @@
 import os from "node:os";
 import { AsyncResource } from "node:async_hooks";
 import { InvalidArgumentError } from "../errors.js";
-import type { Executor, Task, TaskContext } from "./task.js";
+import type { Executor, Task, TaskContext, TaskHooks } from "./task.js";
 
 export type SchedulingMode = "FIFO" | "FAIR";
 
@@ -259,7 +259,7 @@ export class PoolScheduler {
     owner: { jobId: number; stageId: number; pool: string },
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
-    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+    hooks: TaskHooks<R>,
   ): Promise<R[]> {
     if (tasks.length === 0) return Promise.resolve([]);
     const pool = this.pool(owner.pool);

@@ -55,8 +55,30 @@ export interface Executor {
   runTasks<R>(
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
-    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+    hooks: TaskHooks<R>,
   ): Promise<R[]>;
+}
+
+/** What the scheduler is told of each task: its start, and its end with its time and error if it failed. */
+export interface TaskHooks<R> {
+  onStart(task: Task<R>): void;
+  onEnd(task: Task<R>, ms: number, error?: unknown): void;
+}
+
+/** Runs one task here, between its hooks; returns its result and how long it took. */
+export function runTaskTimed<R>(task: Task<R>, makeContext: (task: Task<R>) => TaskContext, hooks: TaskHooks<R>): { result: R; ms: number } {
+  hooks.onStart(task);
+  const start = performance.now();
+  let result: R;
+  try {
+    result = task.run(makeContext(task));
+  } catch (e) {
+    hooks.onEnd(task, performance.now() - start, e);
+    throw e;
+  }
+  const ms = performance.now() - start;
+  hooks.onEnd(task, ms);
+  return { result, ms };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -66,19 +88,11 @@ export class InProcessExecutor implements Executor {
   async runTasks<R>(
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
-    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+    hooks: TaskHooks<R>,
   ): Promise<R[]> {
     const results: R[] = [];
     for (const task of tasks) {
-      hooks.onStart(task);
-      const start = performance.now();
-      try {
-        results.push(task.run(makeContext(task)));
-      } catch (e) {
-        hooks.onEnd(task, performance.now() - start, e);
-        throw e;
-      }
-      hooks.onEnd(task, performance.now() - start);
+      results.push(runTaskTimed(task, makeContext, hooks).result);
       await yieldToEventLoop(); // lets timers (progress bar, user code) run between tasks
     }
     return results;

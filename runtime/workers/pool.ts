@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { RDD } from "../rdd/rdd.js";
 import type { Context } from "../context.js";
-import { InProcessExecutor, type Task, type TaskContext } from "../scheduler/task.js";
+import { InProcessExecutor, runTaskTimed, type Task, type TaskContext, type TaskHooks } from "../scheduler/task.js";
 import { encodeCostMs, shipStage, type ShippableStage, type StageOutput } from "./ship.js";
 import type { WorkerReply } from "./protocol.js";
 import { InvalidArgumentError } from "../errors.js";
@@ -135,7 +135,7 @@ export class WorkerRunner {
     output: StageOutput,
     tasks: readonly Task<R>[],
     makeContext: (task: Task<R>) => TaskContext,
-    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+    hooks: TaskHooks<R>,
     placement: StagePlacement,
   ): Promise<R[]> {
     const found = workerEntry();
@@ -210,23 +210,15 @@ export class WorkerRunner {
     tasks: readonly Task<R>[],
     probes: number,
     makeContext: (task: Task<R>) => TaskContext,
-    hooks: { onStart(task: Task<R>): void; onEnd(task: Task<R>, ms: number, error?: unknown): void },
+    hooks: TaskHooks<R>,
     lanes: number,
     threadsToStart: number,
   ): { results: R[]; ship: boolean; reason: string } {
     const results: R[] = [];
     let taskMs = Infinity;
     for (const task of tasks.slice(0, probes)) {
-      hooks.onStart(task);
-      const start = performance.now();
-      try {
-        results.push(task.run(makeContext(task)));
-      } catch (e) {
-        hooks.onEnd(task, performance.now() - start, e);
-        throw e;
-      }
-      const took = performance.now() - start;
-      hooks.onEnd(task, took);
+      const { result, ms: took } = runTaskTimed(task, makeContext, hooks);
+      results.push(result);
       taskMs = Math.min(taskMs, took);
       if (took >= ONE_PROBE_MS) break; // long enough that compiling the code does not distort it: start shipping
     }
