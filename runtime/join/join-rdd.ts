@@ -8,12 +8,12 @@
  * "auto" and "broadcast" pick by size (see decide()); every decision goes
  * into the job's metrics with its reason.
  */
-import { RDD, type Emit, type JoinOptions } from "../rdd/rdd.js";
+import { RDD, isPair, type Emit, type JoinOptions } from "../rdd/rdd.js";
 import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
-import { serializableChecker } from "../shuffle/codec.js";
+import { serializableChecker, shuffleCopier } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
@@ -256,18 +256,29 @@ export class JoinRDD<K> extends RDD<Joined> {
       // skipped (the code after the join reads the same from whole values), any other is fused into the probe.
       const stream = plan.stream;
       const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? stream : undefined;
-      const project = fused && !fused.keepsPositions ? fused.project : undefined;
+      const fusedProject = fused && !fused.keepsPositions ? fused.project : undefined;
+      // Streamed rows are never serialized here. Under "auto" they are checked as a shuffle's codec would check
+      // them, so a row a shuffle rejects fails the job under a broadcast too (see decide); and the consumers get
+      // what a shuffle would hand them, fresh copies, unless `inPlace` says they cannot tell (the plugin proves it).
+      // An explicit "broadcast" streams rows as they are (as Spark does).
+      const copying = plan.checkStream && !this.options.inPlace;
+      const copy = copying ? shuffleCopier(this.ctx.codec) : undefined;
+      const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
       let sink = probe(plan.table, buildIsRight, keepStream, false, emit, project);
-      // Streamed rows are never serialized here: under "auto" they are checked as a shuffle's codec would check
-      // them, so a row a shuffle rejects fails the job under a broadcast too (see decide). An explicit
-      // "broadcast" streams rows as they are (as Spark does).
       if (plan.checkStream) {
         const probeRow = sink;
         const check = serializableChecker();
-        sink = (row) => {
-          check(row);
-          probeRow(row);
-        };
+        sink = copy
+          ? (row) => {
+              check(row);
+              // an object key reaches the output too (the stream row's key): copied as its value is
+              const key = isPair(row) ? row[0] : undefined;
+              probeRow(typeof key === "object" && key !== null ? [copy(key), (row as Pair)[1]] : row);
+            }
+          : (row) => {
+              check(row);
+              probeRow(row);
+            };
       }
       (fused ? (fused.parent as RDD<Pair>) : stream).iterator(split, tc, sink);
       return;

@@ -37,6 +37,14 @@ export interface JoinOptions {
   partitioner?: Partitioner;
   /** Site id the transformer writes (file:line:column); shown in metrics and the report. */
   site?: string;
+  /**
+   * Under "auto", a broadcast join hands the streamed side's keys and values on as the shuffle it replaces
+   * would: fresh copies (a consumer mutating them, keeping them, or comparing them with `===` sees what it
+   * would see after a shuffle). `inPlace: true` streams them in place, which is faster: the transformer writes
+   * it where it proves that no consumer can tell copies from originals. An explicit "broadcast" always streams
+   * in place (as Spark does).
+   */
+  inPlace?: boolean;
 }
 
 export type PartitionSpec = number | Partitioner | undefined;

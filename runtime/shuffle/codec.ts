@@ -1227,3 +1227,121 @@ export class V8Codec implements Codec {
 }
 
 export const defaultCodec: Codec = new AdaptiveCodec();
+
+/**
+ * A copier for a stream of values: each value as `codec` would hand it back through a shuffle, that is
+ * `codec.decode(codec.encode([value]))[0]`, a fresh deep copy (what "auto" hands on where a broadcast join
+ * replaces a shuffle and the consumers may tell copies from originals). Primitives are their own copy. For the
+ * built-in codecs other than v8 (which keeps shared sub-values shared), the shape of the first object value
+ * compiles into one specialised copy that makes the columnar writer's exactness checks (ordinary dense arrays with
+ * no extra properties, plain objects with their keys in order, no sub-value shared); other values take the round trip.
+ */
+export function shuffleCopier(codec: Codec): (value: unknown) => unknown {
+  const roundTrip = (v: unknown): unknown => codec.decode(codec.encode([v]))[0];
+  const proto: unknown = Object.getPrototypeOf(codec);
+  const compiles = proto === AdaptiveCodec.prototype || proto === MsgpackCodec.prototype;
+  let copy: ((value: unknown) => unknown) | undefined;
+  let compilesLeft = compiles ? MAX_COPY_COMPILES : 0;
+  return (value) => {
+    if (typeof value !== "object" || value === null) return typeof value === "function" || typeof value === "symbol" ? roundTrip(value) : value;
+    let copied = copy ? copy(value) : NOT_COPIED;
+    if (copied === NOT_COPIED && compilesLeft > 0) {
+      // the stream changed shape (or this is its first object): specialise for the new one, a few times at most
+      compilesLeft--;
+      const shape = inferShape(value);
+      const next = shape && compileCopy(shape);
+      if (next) copied = (copy = next)(value);
+    }
+    return copied === NOT_COPIED ? roundTrip(value) : copied;
+  };
+}
+
+/** How many shapes one copier specialises for before the rest of a mixed stream takes the round trip. */
+const MAX_COPY_COMPILES = 4;
+
+const NOT_COPIED = Symbol("not copied");
+/** Shapes with more containers than this are copied by the round trip (the distinctness check grows as n²). */
+const MAX_COPY_CONTAINERS = 8;
+
+function compileCopy(shape: Shape): ((value: unknown) => unknown) | undefined {
+  let vars = 0;
+  const containers: string[] = [];
+  const keyLists: string[][] = [];
+  // Every value is read once, into its own variable (a getter runs once, as the shuffle's encode runs it):
+  // test(s, v) is a condition that variable v holds shape s exactly; build(s, v) is its copy once that holds.
+  const slot = (): string => `v${vars++}`;
+  const read = new Map<Shape, string[]>(); // a container's item variables, for build
+  const test = (s: Shape, v: string): string => {
+    switch (s.k) {
+      case "num":
+        return `typeof ${v} === "number"`;
+      case "str":
+        return `typeof ${v} === "string"`;
+      case "bool":
+        return `typeof ${v} === "boolean"`;
+      case "undef":
+        return `${v} === undefined`;
+      case "null":
+        return `${v} === null`;
+      case "opt":
+        return `(${v} == null || ${test(s.inner, v)})`;
+      case "tuple": {
+        containers.push(v);
+        const items = s.items.map(() => slot());
+        read.set(s, items);
+        const n = s.items.length;
+        return `(Array.isArray(${v}) && ${v}.length === ${n} && getPrototypeOf(${v}) === ArrayPrototype && exactArray(${v}, ${n})${s.items.map((item, j) => ` && ((${items[j]} = ${v}[${j}]), ${test(item, items[j]!)})`).join("")})`;
+      }
+      case "obj": {
+        containers.push(v);
+        const items = s.items.map(() => slot());
+        read.set(s, items);
+        const keys = `keys${keyLists.push(s.keys) - 1}`;
+        return `(typeof ${v} === "object" && ${v} !== null && getPrototypeOf(${v}) === ObjectPrototype && keysInOrder(${v}, ${keys})${s.items.map((item, j) => ` && ((${items[j]} = ${v}[${JSON.stringify(s.keys[j])}]), ${test(item, items[j]!)})`).join("")})`;
+      }
+    }
+  };
+  const build = (s: Shape, v: string): string => {
+    switch (s.k) {
+      case "opt":
+        return `(${v} == null ? ${v} : ${build(s.inner, v)})`;
+      case "tuple":
+        return `[${s.items.map((item, j) => build(item, read.get(s)![j]!)).join(", ")}]`;
+      case "obj":
+        return `{ ${s.keys.map((key, j) => `${JSON.stringify(key)}: ${build(s.items[j]!, read.get(s)![j]!)}`).join(", ")} }`;
+      default:
+        return v;
+    }
+  };
+  const condition = test(shape, "value");
+  if (containers.length > MAX_COPY_CONTAINERS) return undefined;
+  // No sub-value shared (the columnar path would hand back two objects for it); an optional one may be absent.
+  const distinct: string[] = [];
+  for (let i = 0; i < containers.length; i++) {
+    for (let j = i + 1; j < containers.length; j++) distinct.push(`(${containers[i]} !== ${containers[j]} || ${containers[i]} == null)`);
+  }
+  const locals = Array.from({ length: vars }, (_, i) => `v${i}`);
+  const body = `${locals.length ? `let ${locals.join(", ")};` : ""} if (!(${condition}${distinct.map((d) => ` && ${d}`).join("")})) return NOT_COPIED; return ${build(shape, "value")};`;
+  return new Function(
+    "getPrototypeOf",
+    "ArrayPrototype",
+    "ObjectPrototype",
+    "exactArray",
+    "keysInOrder",
+    "NOT_COPIED",
+    ...keyLists.map((_, i) => `keys${i}`),
+    `return function copy(value) { ${body} };`,
+  )(
+    Object.getPrototypeOf,
+    Array.prototype,
+    Object.prototype,
+    isExactArray,
+    (o: object, keys: readonly string[]) => {
+      let i = 0;
+      for (const key in o) if (key !== keys[i++]) return false;
+      return i === keys.length;
+    },
+    NOT_COPIED,
+    ...keyLists,
+  ) as (value: unknown) => unknown;
+}
