@@ -135,13 +135,7 @@ export class Context {
       () => this.scratchDir(),
       () => this.codec,
     );
-    if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) {
-      throw new InvalidArgumentError(`workers must be a whole number >= 0, got ${String(options.workers)}. Pass 0 to run every task in process.`);
-    }
     nonNegative("workerMinRows", options.workerMinRows ?? 0);
-    if (options.workerDispatch !== undefined && options.workerDispatch !== "auto" && options.workerDispatch !== "always") {
-      throw new InvalidArgumentError(`workerDispatch must be "auto" or "always", got ${String(options.workerDispatch)}.`);
-    }
     const settings = workerSettingsOf(options);
     this.workers = "off" in settings ? settings.off : new WorkerRunner(this, settings);
     this.workerCount = "off" in settings ? 0 : settings.threads;

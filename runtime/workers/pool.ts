@@ -326,11 +326,11 @@ export function workerSettingsOf(options: {
   if (options.executor === "in-process") return { off: 'executor: "in-process"' };
   if (options.executor !== undefined) return { off: "a custom executor runs every task" };
   const cores = os.availableParallelism();
-  const workers = options.workers ?? workersFromEnv();
+  const workers = options.workers !== undefined ? workerCount(options.workers, "workers", "Pass 0") : workersFromEnv();
   if (workers === 0) return { off: options.workers === 0 ? "workers: 0" : "RDDOPT_WORKERS=0" };
   if (workers === undefined && cores <= 1) return { off: "one core available" };
   const threads = workers ?? cores;
-  const dispatch = options.workerDispatch ?? dispatchFromEnv() ?? "auto";
+  const dispatch = (options.workerDispatch !== undefined ? dispatchMode(options.workerDispatch, "workerDispatch") : dispatchFromEnv()) ?? "auto";
   const always = dispatch === "always";
   return {
     threads,
@@ -340,19 +340,29 @@ export function workerSettingsOf(options: {
   };
 }
 
+/** A worker count from the option or the environment (one rule, one message for both). */
+function workerCount(value: unknown, name: string, fix: string, text = false): number {
+  const n = text && typeof value === "string" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError(`${name} must be a whole number >= 0, got ${JSON.stringify(value) ?? String(value)}. ${fix} to run every task in process.`);
+  }
+  return n;
+}
+
+/** A dispatch mode from the option or the environment. */
+function dispatchMode(value: unknown, name: string): "auto" | "always" {
+  if (value !== "auto" && value !== "always") throw new InvalidArgumentError(`${name} must be "auto" or "always", got ${JSON.stringify(value) ?? String(value)}.`);
+  return value;
+}
+
 /** RDDOPT_WORKERS: the worker count for Contexts that do not set `workers` (0 runs every task in process). */
 function workersFromEnv(): number | undefined {
   const text = process.env.RDDOPT_WORKERS;
-  if (text === undefined || text === "") return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`RDDOPT_WORKERS must be a whole number >= 0, got "${text}". Unset it, or pass 0 to run every task in process.`);
-  return n;
+  return text === undefined || text === "" ? undefined : workerCount(text, "RDDOPT_WORKERS", "Unset it, or set 0", true);
 }
 
 /** RDDOPT_WORKER_DISPATCH: "auto" or "always", for Contexts that do not set `workerDispatch` (tests, fuzzing). */
 function dispatchFromEnv(): "auto" | "always" | undefined {
   const text = process.env.RDDOPT_WORKER_DISPATCH;
-  if (text === undefined || text === "") return undefined;
-  if (text !== "auto" && text !== "always") throw new InvalidArgumentError(`RDDOPT_WORKER_DISPATCH must be "auto" or "always", got "${text}".`);
-  return text;
+  return text === undefined || text === "" ? undefined : dispatchMode(text, "RDDOPT_WORKER_DISPATCH");
 }
