@@ -28,7 +28,7 @@ The grid's cell C=${peers.data.columns}, U=${peers.data.used} (${num(peers.data.
 inner join on key, sum of left c0 + right c0) on the same seeded data, each engine in a fresh process,
 setup untimed (building columns / tables). ${cell ? "The rddopt rows are experiment 1's figures for this cell in this run. " : "Run with the grid experiment for rddopt's rows. "}Every engine's result
 is checked against the same reference sum. DuckDB's load (CREATE TABLE + appender, both sides) is timed separately.
-Peers: ${versions}. polars and DuckDB use their own thread pools (2 cores); rddopt and arquero run on one thread.
+Peers: ${versions}. polars and DuckDB use their own thread pools (2 cores); rddopt uses worker threads where its cost model says they pay (default options); arquero runs on one thread.
 
 ${table(["engine", "median ms (min–max)", "load ms (median)", "peak RSS MiB"], rows)}`;
 }
