@@ -41,6 +41,7 @@ const CLASSES: Record<string, string> = {
   c4: "class 4: values that are pairs",
   c5: "class 5: types that lie",
   c6: "class 6: partition-dependent operations",
+  c7: "class 7: identity of joined values",
 };
 
 interface Run {

@@ -88,7 +88,8 @@ export function inProcessReason(closure: Closure, seen = new Set<Closure>()): st
  *    `includes`/`indexOf`/`lastIndexOf` of an object, no Map or Set keyed by objects (a copy shares no object
  *    with its original, nor do its parts with each other: two fields holding one object hold two after a shuffle);
  *  - types that hold: no type assertion and no `any`-typed expression, since callers read the function's
- *    result type to know that no object of the value leaves it;
+ *    result type to know that no object of the value leaves it; nor may one leave by `throw` (only a fresh
+ *    error built of primitives);
  *  - no imports (their code is not walked here).
  */
 export function identityProblem(fc: FileContext, closure: Closure): string | undefined {
@@ -125,6 +126,10 @@ function identityObservation(fc: FileContext, root: FunctionNode): string | unde
       return `it compares objects by identity (\`${short(fc, node)}\`)`;
     }
     if (ts.isSwitchStatement(node) && !primitive(node.expression)) return `it compares objects by identity (\`switch (${short(fc, node.expression)})\`)`;
+    // a thrown object reaches the program's `catch` (as the job error's cause): only fresh errors of primitives
+    if (ts.isThrowStatement(node) && !primitive(node.expression) && !(ts.isNewExpression(node.expression) && (node.expression.arguments ?? []).every(primitive))) {
+      return `it throws \`${short(fc, node.expression)}\`, an object the program may catch`;
+    }
     if (ts.isCallExpression(node)) {
       const callee = innerExpression(ts, node.expression);
       if (ts.isPropertyAccessExpression(callee)) {
