@@ -106,6 +106,8 @@ const CASES: Record<string, Case> = {
   passedToJoin: { body: `const inner = big.join(small);\nexport const out = await nums.join(inner).count();`, reason: /copies: the rows are passed to `join`/, join: 0 },
   console: { body: `await big.join(small).foreach(([, [l]]) => console.log(l));`, reason: /copies: the function passed to `foreach` writes to the console/ },
   functionValue: { body: `declare const f: (v: [number[], number[]]) => number;\nexport const out = await big.join(small).mapValues(f).collect();`, reason: /copies: `f` passed to `mapValues` is not a function written here/ },
+  throwsValue: { body: `export const out = await big.join(small).mapValues(([l]) => { if (l.length > 9) throw l; return l.length; }).collect();`, reason: /copies: the function passed to `mapValues` throws `l`/ },
+  throwsFreshError: { body: `export const out = await big.join(small).mapValues(([l]) => { if (l.length > 9) throw new RangeError(\`long: \${l.length}\`); return l.length; }).collect();`, reason: IN_PLACE },
   returnsClosure: { body: `export const out = await big.join(small).mapValues(([l]) => () => l).count();`, reason: IN_PLACE },
   implicitAnyParameter: { body: `function first(v) { return v[0]; }\nexport const out = await big.join(small).mapValues(first).collect();`, reason: /copies: .*typed `any`/, looseOnly: true },
   implicitAnyCallback: {
