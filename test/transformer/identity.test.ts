@@ -94,7 +94,7 @@ const CASES: Record<string, Case> = {
   },
   // (not even "auto": the rows reach code the analysis cannot see)
   exportedResult: { body: `export const joined = big.join(small);\nexport const n = await joined.count();`, reason: /^left as written: .*`joined` is exported/ },
-  getterOnValue: { body: `export const out = await totals.join(small).mapValues(([t]) => t.total).collect();`, reason: /copies: the function passed to `mapValues` reads `total`, an accessor that runs code/ },
+  getterOnValue: { body: `export const out = await totals.join(small).mapValues(([t]) => t.total).collect();`, reason: /copies: the left side's rows are `\[number, Total\]`, not data that a copy reproduces exactly/ },
   usedTwiceOneCollects: {
     body: `const joined = big.join(small);\nexport const n = await joined.count();\nexport const all = await joined.values().collect();`,
     reason: /copies: `collect` returns/,
@@ -108,6 +108,15 @@ const CASES: Record<string, Case> = {
   functionValue: { body: `declare const f: (v: [number[], number[]]) => number;\nexport const out = await big.join(small).mapValues(f).collect();`, reason: /copies: `f` passed to `mapValues` is not a function written here/ },
   throwsValue: { body: `export const out = await big.join(small).mapValues(([l]) => { if (l.length > 9) throw l; return l.length; }).collect();`, reason: /copies: the function passed to `mapValues` throws `l`/ },
   throwsFreshError: { body: `export const out = await big.join(small).mapValues(([l]) => { if (l.length > 9) throw new RangeError(\`long: \${l.length}\`); return l.length; }).collect();`, reason: IN_PLACE },
+  typedArrayView: {
+    body: `const views = ctx.parallelize<[number, Uint8Array]>([]);\nexport const out = await views.join(small).mapValues(([v]) => v.byteOffset).collect();`,
+    reason: /copies: the left side's rows are `\[number, Uint8Array(<ArrayBuffer(Like)?>)?\]`, not data that a copy reproduces exactly/,
+  },
+  unknownValues: { body: `const anything = ctx.parallelize<[number, unknown]>([]);\nexport const out = await anything.join(small).count();`, reason: /copies: the left side's rows are `\[number, unknown\]`/ },
+  mapsAndDates: {
+    body: `const rich = ctx.parallelize<[number, { at: Date; tags: Map<string, number>; seen: Set<number> }]>([]);\nexport const out = await rich.join(small).mapValues(([v]) => v.at.getTime() + v.tags.size + v.seen.size).collect();`,
+    reason: IN_PLACE,
+  },
   returnsClosure: { body: `export const out = await big.join(small).mapValues(([l]) => () => l).count();`, reason: IN_PLACE },
   implicitAnyParameter: { body: `function first(v) { return v[0]; }\nexport const out = await big.join(small).mapValues(first).collect();`, reason: /copies: .*typed `any`/, looseOnly: true },
   implicitAnyCallback: {

@@ -17,7 +17,7 @@ import { rddUses, NO_TARGETS, type ReturnTargets } from "../find/graph.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { operatorOf } from "../operators.js";
 import { ClosureAnalysis, declaredFunction, identityProblem, type FunctionNode } from "./closures.js";
-import { isPrimitiveType } from "./types.js";
+import { isPrimitiveType, plainObjectProperties } from "./types.js";
 
 export interface IdentityVerdict {
   inPlace: boolean;
@@ -70,25 +70,44 @@ export class IdentityAnalysis {
   joinVerdict(join: RddCall): IdentityVerdict {
     const primitive = this.primitiveStreamedSides(join);
     if (primitive) return { inPlace: true, reason: `in place: the streamed ${primitive}` };
+    const inexact = this.inexactStreamedSide(join);
+    if (inexact) return { inPlace: false, reason: `copies: ${inexact}` };
     const why = this.consumersProblem(join.call, NO_TARGETS, new Map());
     return why ? { inPlace: false, reason: `copies: ${why}` } : { inPlace: true, reason: IN_PLACE_READ };
   }
 
   /** "side's keys and values are primitives (...)" when every side the join may stream has primitive rows. */
   private primitiveStreamedSides(join: RddCall): string | undefined {
-    const type = operatorOf(join.method)?.join;
-    const left = { label: "left", expression: join.receiver };
-    const right = { label: "right", expression: join.call.arguments[0] };
-    // a broadcast builds a table of one side and streams the other (outer joins stream the side they keep)
-    const streamed = type === "leftOuter" ? [left] : type === "rightOuter" ? [right] : [left, right];
     const described: string[] = [];
-    for (const side of streamed) {
+    for (const side of this.streamedSides(join)) {
       if (!side.expression) return undefined;
       const row = rowType(this.fc, side.expression);
       if (!row || !this.isPrimitiveRow(row, true)) return undefined;
       described.push(`${side.label} side's rows are ${this.fc.checker.typeToString(row)}`);
     }
     return `${described.join(" and the ")}: primitives, which copies cannot be told from`;
+  }
+
+  /**
+   * Why a reader could tell a streamed value from its copy without identity, or undefined: its type is not
+   * data a copy reproduces exactly (a typed array is a view whose `byteOffset` and `buffer` a copy changes;
+   * `unknown`, `any`, type parameters, classes and functions may be anything).
+   */
+  private inexactStreamedSide(join: RddCall): string | undefined {
+    for (const side of this.streamedSides(join)) {
+      const row = side.expression && rowType(this.fc, side.expression);
+      if (!row) return `the ${side.label} side's type is not RDD<T>`;
+      if (!copiesExactly(this.fc, row)) return `the ${side.label} side's rows are \`${this.fc.checker.typeToString(row)}\`, not data that a copy reproduces exactly`;
+    }
+    return undefined;
+  }
+
+  /** The sides a broadcast may stream (outer joins stream the side they keep; an inner join either). */
+  private streamedSides(join: RddCall): { label: string; expression: ts.Expression | undefined }[] {
+    const type = operatorOf(join.method)?.join;
+    const left = { label: "left", expression: join.receiver };
+    const right = { label: "right", expression: join.call.arguments[0] };
+    return type === "leftOuter" ? [left] : type === "rightOuter" ? [right] : [left, right];
   }
 
   /** Why a consumer of the RDD `expression` evaluates to could tell copies from originals, or undefined. */
@@ -151,6 +170,24 @@ export class IdentityAnalysis {
     if (!pairs) return false;
     return checker.isTupleType(row) && checker.getTypeArguments(row as ts.TypeReference).every((t) => isPrimitiveType(ts, t));
   }
+}
+
+/** Standard-library types whose copies read like the original (typed arrays and buffers do not: views). */
+const EXACT_LIB = new Set(["Array", "ReadonlyArray", "Map", "ReadonlyMap", "Set", "ReadonlySet", "Date"]);
+
+/** Primitives, and tuples, arrays, plain objects, Maps, Sets and Dates of them, all the way down. */
+function copiesExactly(fc: FileContext, type: ts.Type, seen = new Set<ts.Type>()): boolean {
+  const { ts, checker } = fc;
+  if (isPrimitiveType(ts, type) || seen.has(type)) return true;
+  seen.add(type);
+  if (type.isUnion()) return type.types.every((t) => copiesExactly(fc, t, seen));
+  if (checker.isTupleType(type) || checker.isArrayType(type)) return checker.getTypeArguments(type as ts.TypeReference).every((t) => copiesExactly(fc, t, seen));
+  const symbol = type.getSymbol();
+  if (symbol && EXACT_LIB.has(symbol.name) && symbol.declarations?.some((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()))) {
+    return ((type as ts.TypeReference).typeArguments ?? []).every((t) => copiesExactly(fc, t, seen));
+  }
+  const properties = plainObjectProperties(fc, type);
+  return !!properties && properties.every((p) => copiesExactly(fc, checker.getTypeOfSymbol(p), seen));
 }
 
 /** T of an expression of type RDD<T>. */
