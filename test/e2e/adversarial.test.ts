@@ -142,7 +142,8 @@ beforeAll(async () => {
     }
     await pool(tasks, 2);
   }
-}, 300_000);
+  // 4 workspaces x 3 builds and ~60 node runs: ~200 s alone on 2 cores, far more beside the rest of the suite
+}, 600_000);
 
 afterAll(() => {
   if (!KEEP) for (const workspace of workspaces.values()) workspace.dispose();
