@@ -41,6 +41,7 @@ const CLASSES: Record<string, string> = {
   c4: "class 4: values that are pairs",
   c5: "class 5: types that lie",
   c6: "class 6: partition-dependent operations",
+  c7: "class 7: identity of joined values",
 };
 
 interface Run {
@@ -141,7 +142,8 @@ beforeAll(async () => {
     }
     await pool(tasks, 2);
   }
-}, 300_000);
+  // 4 workspaces x 3 builds and ~60 node runs: ~200 s alone on 2 cores, far more beside the rest of the suite
+}, 600_000);
 
 afterAll(() => {
   if (!KEEP) for (const workspace of workspaces.values()) workspace.dispose();

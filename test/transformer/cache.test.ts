@@ -18,7 +18,8 @@ test("a rebuild after a field-usage edit re-plans the file", () => {
   expect(second.after).toContain("a.projectValues([0, 2]).groupByKey()");
   const third = analyzeSources({ cached: source("v") }, { broadcast: false }, {}, state).get("cached")!;
   expect(third.changed).toBe(false);
-});
+  // three analyses of a program over the runtime's sources: 30-45 s alone at load 12-15 on 2 cores, more in the full suite
+}, 180_000);
 
 test("the same Program analysed twice gives the same plan (cached, not recomputed differently)", () => {
   const state: { program?: import("typescript").Program } = {};

@@ -169,22 +169,22 @@ describe("nested text edits compose", () => {
     const { code, agree } = handBuilt(source, (file, find) => {
       const edits = new Edits();
       const calls = file.statements.slice(1).map((s) => (s as ts.ExpressionStatement).expression as ts.CallExpression);
-      edits.add(calls[0], { kind: "joinOptions", site: "m.ts:2:3", withSite: true, placement: "only" });
-      edits.add(calls[1], { kind: "joinOptions", site: "m.ts:3:3", withSite: true, placement: "after" });
-      edits.add(calls[2], { kind: "joinOptions", site: "m.ts:4:3", withSite: false, placement: "before" });
-      edits.add(calls[3], { kind: "joinOptions", site: "m.ts:5:3", withSite: true, placement: "spread" });
+      edits.add(calls[0], { kind: "joinOptions", site: "m.ts:2:3", withSite: true, inPlace: false, placement: "only" });
+      edits.add(calls[1], { kind: "joinOptions", site: "m.ts:3:3", withSite: true, inPlace: true, placement: "after" });
+      edits.add(calls[2], { kind: "joinOptions", site: "m.ts:4:3", withSite: false, inPlace: true, placement: "before" });
+      edits.add(calls[3], { kind: "joinOptions", site: "m.ts:5:3", withSite: true, inPlace: true, placement: "spread" });
       edits.add(calls[0].arguments[0], { kind: "project", shape: tuple(3, [2]), arriving: K });
       edits.add((calls[4].expression as ts.PropertyAccessExpression).expression, { kind: "project", shape: tuple(3, [0]), arriving: K });
       edits.add(calls[4].arguments[0], { kind: "project", shape: tuple(3, [1]), arriving: tuple(3, [0], [1]) });
-      edits.add(calls[4], { kind: "joinOptions", site: "m.ts:6:10", withSite: true, placement: "only" });
+      edits.add(calls[4], { kind: "joinOptions", site: "m.ts:6:10", withSite: true, inPlace: false, placement: "only" });
       void find;
       return edits;
     });
     expect(code.split("\n").slice(1)).toEqual([
       'a.join(b.projectValues([2]), { strategy: "auto", site: "m.ts:2:3" });',
-      'a.join(b, { numPartitions: 2, strategy: "auto", site: "m.ts:3:3", });',
-      'a.join(b, { strategy: "auto", ...opts, numPartitions: 2 });',
-      'a.join(b, { strategy: "auto", site: "m.ts:5:3", ...opts });',
+      'a.join(b, { numPartitions: 2, strategy: "auto", site: "m.ts:3:3", inPlace: true, });',
+      'a.join(b, { strategy: "auto", inPlace: true, ...opts, numPartitions: 2 });',
+      'a.join(b, { strategy: "auto", site: "m.ts:5:3", inPlace: true, ...opts });',
       '(a ?? c).projectValues([0]).join((b ?? c).projectValues([1]), { strategy: "auto", site: "m.ts:6:10" });',
       "",
     ]);

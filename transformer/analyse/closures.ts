@@ -17,7 +17,7 @@ import type * as ts from "typescript";
 import { innerExpression, position, short, type FileContext } from "../context.js";
 import { FRESH_RESULT_METHODS, MUTATING_METHODS, PURE_CONSTRUCTORS, PURE_GLOBALS, PURE_METHODS, PURE_STATICS } from "./capture-rules.js";
 import { isLibGlobal, moduleLoadProblem } from "./module-load.js";
-import { plainObjectProperties } from "./types.js";
+import { isPrimitiveType, plainObjectProperties } from "./types.js";
 
 export type FunctionNode = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration;
 
@@ -77,6 +77,84 @@ export function inProcessReason(closure: Closure, seen = new Set<Closure>()): st
     if (reason) return `it calls \`${f.name}\`, which ${reason.startsWith("it ") ? reason.slice(3) : reason}`;
   }
   return undefined;
+}
+
+/**
+ * Why the function of `closure` (or a same-file function it reaches) could tell a value it is handed from an
+ * exact copy of it (what a shuffle delivers), or undefined. A function that runs on workers (no
+ * `inProcessReason`) writes nothing it did not create, keeps nothing from one call to the next, calls no
+ * function whose effects are unknown and captures no object that other code shares. This asks more of it:
+ *  - no identity: no `===`/`!==`/`==`/`!=` or `switch` with objects on both sides, no `Object.is`, no
+ *    `includes`/`indexOf`/`lastIndexOf` of an object, no Map or Set keyed by objects (a copy shares no object
+ *    with its original, nor do its parts with each other: two fields holding one object hold two after a shuffle);
+ *  - types that hold: no type assertion and no `any`-typed expression, since callers read the function's
+ *    result type to know that no object of the value leaves it; nor may one leave by `throw` (only a fresh
+ *    error built of primitives);
+ *  - no imports (their code is not walked here).
+ */
+export function identityProblem(fc: FileContext, closure: Closure): string | undefined {
+  const reason = inProcessReason(closure);
+  if (reason) return reason;
+  const seen = new Set<Closure>();
+  const pending: { closure: Closure; via?: string }[] = [{ closure }];
+  while (pending.length) {
+    const next = pending.pop()!;
+    if (seen.has(next.closure)) continue;
+    seen.add(next.closure);
+    const imported = next.closure.imports[0];
+    const problem = imported ? `it uses \`${imported.name}\` imported from "${imported.specifier}", whose code is not followed here` : identityObservation(fc, next.closure.node);
+    if (problem) return next.via ? `it calls \`${next.via}\`, which ${problem.replace(/^it /, "")}` : problem;
+    for (const f of next.closure.functions) pending.push({ closure: f.closure, via: next.via ?? f.name });
+  }
+  return undefined;
+}
+
+const IDENTITY_SEARCHES = new Set(["includes", "indexOf", "lastIndexOf"]);
+const KEYED_COLLECTIONS = new Set(["Map", "ReadonlyMap", "Set", "ReadonlySet", "WeakMap", "WeakSet"]);
+
+/** The first identity observation or unchecked type in one function's own code (nested functions included). */
+function identityObservation(fc: FileContext, root: FunctionNode): string | undefined {
+  const { ts, checker } = fc;
+  const primitive = (node: ts.Expression): boolean => isPrimitiveType(ts, checker.getTypeAtLocation(node));
+  const isEquality = (kind: ts.SyntaxKind): boolean =>
+    kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken;
+  const observation = (node: ts.Node): string | undefined => {
+    if ((ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) && !(ts.isTypeReferenceNode(node.type) && node.type.getText(fc.sourceFile) === "const")) {
+      return `it asserts a type (\`${short(fc, node)}\`): the types may not say what it returns`;
+    }
+    if (ts.isBinaryExpression(node) && isEquality(node.operatorToken.kind) && !primitive(node.left) && !primitive(node.right)) {
+      return `it compares objects by identity (\`${short(fc, node)}\`)`;
+    }
+    if (ts.isSwitchStatement(node) && !primitive(node.expression)) return `it compares objects by identity (\`switch (${short(fc, node.expression)})\`)`;
+    // a thrown object reaches the program's `catch` (as the job error's cause): only fresh errors of primitives
+    if (ts.isThrowStatement(node) && !primitive(node.expression) && !(ts.isNewExpression(node.expression) && (node.expression.arguments ?? []).every(primitive))) {
+      return `it throws \`${short(fc, node.expression)}\`, an object the program may catch`;
+    }
+    if (ts.isCallExpression(node)) {
+      const callee = innerExpression(ts, node.expression);
+      if (ts.isPropertyAccessExpression(callee)) {
+        const method = callee.name.text;
+        if (IDENTITY_SEARCHES.has(method) && node.arguments[0] && !primitive(node.arguments[0])) return `it searches for an object by identity (\`${short(fc, node)}\`)`;
+        if (method === "is" && short(fc, callee.expression) === "Object" && node.arguments.some((a) => !primitive(a))) return `it compares objects by identity (\`${short(fc, node)}\`)`;
+      }
+    }
+    if (ts.isExpression(node)) {
+      const type = checker.getTypeAtLocation(node);
+      if (type.flags & ts.TypeFlags.Any) return `\`${short(fc, node)}\` is typed \`any\`: the types may not say what it returns`;
+      const name = type.getSymbol()?.name;
+      const key = name && KEYED_COLLECTIONS.has(name) ? (type as ts.TypeReference).typeArguments?.[0] : undefined;
+      if (key && !isPrimitiveType(ts, key)) return `it keeps a ${name} keyed by objects (\`${short(fc, node)}\`)`;
+    }
+    return undefined;
+  };
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isTypeNode(node)) return;
+    found = observation(node);
+    if (!found) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(root, visit);
+  return found;
 }
 
 /** One file's closure analysis; results are shared by every call site of a function. */
@@ -578,10 +656,7 @@ class Walk {
   }
 
   private isPrimitive(type: ts.Type): boolean {
-    const { ts } = this;
-    const F = ts.TypeFlags;
-    if (type.isUnion()) return type.types.every((t) => this.isPrimitive(t));
-    return !!(type.flags & (F.NumberLike | F.StringLike | F.BooleanLike | F.BigIntLike | F.Undefined | F.Null | F.Void | F.EnumLike));
+    return isPrimitiveType(this.ts, type);
   }
 
   /** Primitives, arrays and tuples of data, plain objects of data (no Map, Set, Date, class, accessor, method). */

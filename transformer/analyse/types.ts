@@ -42,6 +42,16 @@ export function plainObjectProperties(fc: FileContext, type: ts.Type): readonly 
   return properties;
 }
 
+/**
+ * Whether every value of `type` is a primitive (numbers, strings, booleans, bigints, enums, literal types,
+ * undefined, null, void, and unions of them): a value with no identity and nothing to change.
+ */
+export function isPrimitiveType(ts: FileContext["ts"], type: ts.Type): boolean {
+  const F = ts.TypeFlags;
+  if (type.isUnion()) return type.types.every((t) => isPrimitiveType(ts, t));
+  return !!(type.flags & (F.NumberLike | F.StringLike | F.BooleanLike | F.BigIntLike | F.Undefined | F.Null | F.Void | F.EnumLike));
+}
+
 /** Standard-library types the shuffle's codec carries as data. */
 const LIB_DATA = new Set(["Map", "ReadonlyMap", "Set", "ReadonlySet", "Date", "Array", "ReadonlyArray", "ArrayBuffer", "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Uint8ClampedArray"]);
 

@@ -1,18 +1,24 @@
-/** Joins written without a strategy get `strategy: "auto"` and a site id; explicit strategies stay as written. */
+/**
+ * Joins written without a strategy get `strategy: "auto"` and a site id; explicit strategies stay as written.
+ * `inPlace: true` goes beside "auto" where analyse/identity.ts proves the consumers cannot tell the streamed
+ * values from copies (`inPlace` is asked only when an edit is made: `inPlace()` runs the analysis).
+ */
 import type * as ts from "typescript";
 import { innerExpression, type FileContext } from "../context.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { operatorOf } from "../operators.js";
 import type { Edit } from "./edits.js";
+import type { IdentityVerdict } from "../analyse/identity.js";
 
-export function broadcastEdit(fc: FileContext, rdd: RddCall, site: string): { edit?: Edit; reason: string } {
+export function broadcastEdit(fc: FileContext, rdd: RddCall, site: string, inPlace: () => IdentityVerdict): { edit?: Edit; reason: string } {
   const { ts } = fc;
   if (operatorOf(rdd.method)?.join === "fullOuter") return { reason: "full outer joins cannot broadcast; strategy left as written" };
   const args = rdd.call.arguments;
   if (args.some((a) => ts.isSpreadElement(a))) return { reason: "arguments use spread; left as written" };
   if (args.length < 1 || args.length > 2) return { reason: "unexpected arguments; left as written" };
   if (args.length === 1) {
-    return { edit: { kind: "joinOptions", site, withSite: true, placement: "only" }, reason: `no options: strategy "auto", site ${site}` };
+    const verdict = inPlace();
+    return { edit: { kind: "joinOptions", site, withSite: true, inPlace: verdict.inPlace, placement: "only" }, reason: `no options: strategy "auto", site ${site}; ${verdict.reason}` };
   }
   const options = innerExpression(ts, args[1]);
   if (ts.isObjectLiteralExpression(options)) {
@@ -21,13 +27,16 @@ export function broadcastEdit(fc: FileContext, rdd: RddCall, site: string): { ed
     // spreads or computed names may hold a strategy: ours go first so the user's values win
     const dynamic = options.properties.some((p) => !ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) || names.includes(undefined);
     const hasSite = names.includes("site");
+    // a written `inPlace` is the caller's: it stays, and ours is not added
+    const verdict: IdentityVerdict = names.includes("inPlace") ? { inPlace: false, reason: "inPlace as written" } : inPlace();
     return {
-      edit: { kind: "joinOptions", site, withSite: !hasSite, placement: dynamic ? "before" : "after" },
-      reason: `options without a written strategy: added strategy "auto"${hasSite ? "" : `, site ${site}`}${dynamic ? " before the spread (its values win)" : ""}`,
+      edit: { kind: "joinOptions", site, withSite: !hasSite, inPlace: verdict.inPlace, placement: dynamic ? "before" : "after" },
+      reason: `options without a written strategy: added strategy "auto"${hasSite ? "" : `, site ${site}`}${dynamic ? " before the spread (its values win)" : ""}; ${verdict.reason}`,
     };
   }
+  const verdict = inPlace();
   return {
-    edit: { kind: "joinOptions", site, withSite: true, placement: "spread" },
-    reason: `options given as an expression: strategy "auto" and site ${site} added before it (its own values win)`,
+    edit: { kind: "joinOptions", site, withSite: true, inPlace: verdict.inPlace, placement: "spread" },
+    reason: `options given as an expression: strategy "auto" and site ${site} added before it (its own values win); ${verdict.reason}`,
   };
 }

@@ -12,8 +12,11 @@ export type Edit =
   | { kind: "index"; position: number }
   /** An array destructuring pattern of a pruned tuple: keeps the original elements `kept`, in order. */
   | { kind: "pattern"; kept: readonly number[] }
-  /** Join options: `strategy: "auto"` (and `site` when `withSite`) added `after` or `before` the written ones, or as the only ones. */
-  | { kind: "joinOptions"; site: string; withSite: boolean; placement: "only" | "after" | "before" | "spread" }
+  /**
+   * Join options: `strategy: "auto"` (and `site` when `withSite`, `inPlace: true` when `inPlace`: the consumers
+   * cannot tell the streamed values from copies) added `after` or `before` the written ones, or as the only ones.
+   */
+  | { kind: "joinOptions"; site: string; withSite: boolean; inPlace: boolean; placement: "only" | "after" | "before" | "spread" }
   /** A shuffle input: `<input>.projectValues(<shape read as it arrives>)`. */
   | { kind: "project"; shape: Shape; arriving: Shape }
   /** A value literal returned right before the shuffle: pruned in place to `shape`. */

@@ -18,6 +18,7 @@ import { KEEP, composeShapes, describeShape, isKeep, projectionShape, type Mode,
 import { plainObjectProperties, tupleElements } from "../analyse/types.js";
 import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
+import { IdentityAnalysis } from "../analyse/identity.js";
 import { findReaderCalls, sourceOptionsEdit } from "./sources.js";
 import { planCaptures } from "./capture.js";
 import { estimateProjection } from "./estimate.js";
@@ -154,6 +155,7 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
     }
   }
 
+  let identity: IdentityAnalysis | undefined;
   for (const rdd of calls.filter(isJoin)) {
     if (!options.broadcast) continue;
     const sensitive = partitioning.reason(rdd.call);
@@ -162,7 +164,7 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
       continue;
     }
     try {
-      const decision = broadcastEdit(fc, rdd, siteOf(rdd.name).site);
+      const decision = broadcastEdit(fc, rdd, siteOf(rdd.name).site, () => (identity ??= new IdentityAnalysis(fc)).joinVerdict(rdd));
       if (decision.edit) plan.edits.add(rdd.call, decision.edit);
       record(rdd, "broadcast", decision.edit ? "applied" : "skipped", decision.reason);
     } catch (error) {

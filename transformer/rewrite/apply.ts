@@ -66,6 +66,7 @@ function joinOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind
   const { factory } = ts;
   const ours = [factory.createPropertyAssignment("strategy", factory.createStringLiteral("auto"))];
   if (edit.withSite) ours.push(factory.createPropertyAssignment("site", factory.createStringLiteral(edit.site)));
+  if (edit.inPlace) ours.push(factory.createPropertyAssignment("inPlace", factory.createTrue()));
   const written = call.arguments[1];
   let options: ts.Expression;
   if (edit.placement === "only" || !written) {

@@ -198,6 +198,7 @@ class TextEditor {
   private joinOptions(call: ts.CallExpression, edit: Extract<Edit, { kind: "joinOptions" }>): void {
     const ours = [`strategy: "auto"`];
     if (edit.withSite) ours.push(`site: ${JSON.stringify(edit.site)}`);
+    if (edit.inPlace) ours.push("inPlace: true");
     const written = call.arguments[1];
     if (edit.placement === "only" || !written) {
       const first = call.arguments[0];

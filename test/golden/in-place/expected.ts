@@ -1,0 +1,43 @@
+import { Context, type RDD } from "rddopt";
+declare const ctx: Context;
+const rows: [
+    number,
+    number[]
+][] = [[1, [1, 2]], [2, [3, 4]]];
+const big = ctx.parallelize(rows);
+const small = ctx.parallelize<[
+    number,
+    number[]
+]>([[1, [10, 20]], [2, [30, 40]]]);
+const nums = ctx.parallelize<[
+    number,
+    number
+]>([[1, 1]]);
+// in place: the streamed sides hold primitives only (copies of primitives are the primitives)
+export const primitive = await nums.join(nums, { strategy: "auto", site: "test/golden/in-place/input.ts:8:37", inPlace: true }).collect();
+// in place: the consumers only read, and what leaves the job holds no object
+export const sums = await big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:10:31", inPlace: true }).mapValues(([l, r]) => (l[0] ?? 0) + (r[0] ?? 0)).collect();
+export const sizes = await big.join(small, { numPartitions: 2, strategy: "auto", site: "test/golden/in-place/input.ts:11:32", inPlace: true }).values().map(([l, r]) => l.length + r.length).reduce((a, b) => a + b);
+// copies: the consumer writes the streamed value (the program's own rows would change)
+export const mutated = await big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:13:34" }).mapValues(([l, r]) => { l[0] = l[0]! + r[0]!; return l[0]; }).collect();
+// copies: the objects leave the job
+export const objects = await big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:15:34" }).values().collect();
+// copies: identity against an object the program holds
+const probe = rows[0]![1];
+export const same = await big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:18:31" }).filter(([, [l]]) => l === probe).count();
+// copies: a helper with several callers
+function total(r: RDD<[
+    number,
+    [
+        number[],
+        number[]
+    ]
+]>) { return r.mapValues(([l]) => l.length).count(); }
+export const once = await total(big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:21:37" }));
+export const twice = await total(small.join(big, { strategy: "auto", site: "test/golden/in-place/input.ts:22:40" }));
+// copies: kept for later jobs
+const kept = big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:24:18" }).cache();
+export const keptCount = await kept.count();
+// left as written: an explicit strategy, and a written inPlace
+export const explicit = await big.join(small, { strategy: "auto" }).count();
+export const written = await big.join(small, { inPlace: false, strategy: "auto", site: "test/golden/in-place/input.ts:28:34" }).count();
