@@ -85,7 +85,7 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
  * When a map task stops combining (see docs/performance.md, "Adaptive map-side combine"): after `probeRows`
  * rows, if its distinct keys are more than `rawAboveDistinctShare` of them. Tests lower both (in this thread only).
  */
-export const adaptiveCombine = { probeRows: 10_000, rawAboveDistinctShare: 0.9 };
+export const adaptiveCombine = { probeRows: 50_000, rawAboveDistinctShare: 0.95 };
 
 /**
  * Whether a map task may stop combining: the reduce side must tell a split block from a combined one (a codec

@@ -120,15 +120,16 @@ describe("adaptive map-side combine", () => {
 
   test("with the default probe, a task of distinct first keys writes its later rows raw; one of few keys combines", async () => {
     Object.assign(adaptiveCombine, defaults);
-    // 10,000 distinct keys, then each of them twice more: combining everything would write 10,000 records.
-    const rows: Row[] = Array.from({ length: 30_000 }, (_, i) => [i % 10_000, i]);
+    // P distinct keys (P: the probe's rows), then each of them twice more: combining everything would write P records.
+    const P = defaults.probeRows;
+    const rows: Row[] = Array.from({ length: 3 * P }, (_, i) => [i % P, i]);
     const ctx = testContext({ workers: 0 });
-    expect(await recordsWritten(ctx, rows)).toBe(30_000);
+    expect(await recordsWritten(ctx, rows)).toBe(3 * P);
     expect(await recordsWritten(ctx, rows.map(([k, v]): Row => [k % 10, v]))).toBe(10);
     const sums = await ctx.parallelize(rows, 1).reduceByKey((a, b) => a + b).collect();
     sums.sort((a, b) => (a[0] as number) - (b[0] as number));
-    expect(sums.every(([k, v], i) => k === i && v === 3 * i + 30_000)).toBe(true);
-    expect(sums).toHaveLength(10_000);
+    expect(sums.every(([k, v], i) => k === i && v === 3 * i + 3 * P)).toBe(true);
+    expect(sums).toHaveLength(P);
   });
 
   test("the same error from a user function and from a key that cannot be hashed, after the task stopped combining", async () => {
@@ -179,9 +180,9 @@ describe("adaptive map-side combine", () => {
 
   test("workers: map tasks in workers stop combining (default probe) and the result is exact", async () => {
     Object.assign(adaptiveCombine, defaults);
-    const n = 60_000;
-    // Any 10,000 rows in a row have distinct keys (period 15,000): every task of 20,000 rows stops combining.
-    const rows: Row[] = Array.from({ length: n }, (_, i) => [(i * 7919) % 15_000, i % 13]);
+    const P = defaults.probeRows;
+    // Any 1.5 P rows in a row have distinct keys (7919 is prime to 1.5 P): every task of 2 P rows stops combining.
+    const rows: Row[] = Array.from({ length: 6 * P }, (_, i) => [(i * 7919) % (1.5 * P), i % 13]);
     const job = (ctx: Context) =>
       ctx
         .parallelize(rows, 3)
@@ -192,11 +193,11 @@ describe("adaptive map-side combine", () => {
     const ctx = testContext({ workers: 2, workerDispatch: "always", workerMinRows: 0 });
     const inWorkers = await job(ctx);
     expectSameRows(inWorkers, inProcess);
-    expect(ctx.lastJob!.shuffleRecordsWritten).toBe(3 * (10_000 + 10_000)); // combining everything: 3 x 15,000
+    expect(ctx.lastJob!.shuffleRecordsWritten).toBe(3 * (P + P)); // each task: P combined, P raw
     probe("never");
     const combining = testContext({ workers: 0 });
     expectSameRows(await job(combining), inProcess);
-    expect(combining.lastJob!.shuffleRecordsWritten).toBe(45_000);
+    expect(combining.lastJob!.shuffleRecordsWritten).toBe(3 * 1.5 * P);
   }, 60_000);
 });
 
