@@ -52,12 +52,14 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
         raw = { rows: [], partitionIds: [] }; // almost every key is new: combining here would save the reduce side nothing
       }
     });
+    const later = raw && encodeRawRows(dep, raw.rows, raw.partitionIds);
+    if (raw && !later) for (const row of raw.rows as [unknown, unknown][]) combined.add(row[0], row[1]); // combined as before
     combined.forEach((key, value) => {
       rows.push([key, value]);
       partitionIds.push(partitioner.getPartition(key));
     });
-    if (raw) {
-      blocks = splitBlocks(dep, rows, partitionIds, raw.rows, raw.partitionIds);
+    if (raw && later) {
+      blocks = splitBlocks(dep, rows, partitionIds, later);
       tc.metrics.shuffleRecordsWritten += raw.rows.length;
     }
   } else {
@@ -97,18 +99,30 @@ function mayStopCombining(dep: ShuffleDependency): boolean {
 }
 
 /**
- * The blocks of a map task that stopped combining: per reduce partition, the combiners of its first rows and its
- * later rows raw, in one block (joinSegments); a partition with no later rows gets its combined block as it is.
- * MapOutputMerger on the reduce side finishes the combining exactly as this task would have.
+ * The raw rows of a map task that stopped combining, one block per reduce partition; undefined when the codec
+ * cannot carry one of their values (a class instance, say, that the combiner would have turned into a number):
+ * then the task combines them after all, and the shuffle fails or not exactly as it did without stopping.
  */
-function splitBlocks(dep: ShuffleDependency, combinedRows: unknown[], combinedIds: number[], rawRows: unknown[], rawIds: number[]): Uint8Array[] {
-  const n = dep.partitioner.numPartitions;
-  const codec = dep.codec;
-  const encode = (rows: unknown[], ids: number[], hints?: EncodeHints) =>
-    codec.encodePartitioned ? codec.encodePartitioned(rows, ids, n, hints) : encodeEachPartition(codec, rows, ids, n);
-  const first = encode(combinedRows, combinedIds);
-  const later = encode(rawRows, rawIds, producesFreshValueArrays(dep.rdd) ? { freshValueArrays: true } : undefined);
+function encodeRawRows(dep: ShuffleDependency, rows: unknown[], ids: number[]): Uint8Array[] | undefined {
+  try {
+    return encodeBlocks(dep.codec, rows, ids, dep.partitioner.numPartitions, producesFreshValueArrays(dep.rdd) ? { freshValueArrays: true } : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The blocks of a map task that stopped combining: per reduce partition, the combiners of its first rows and its
+ * later rows raw (`later`), in one block (joinSegments); a partition with no later rows gets its combined block as
+ * it is. MapOutputMerger on the reduce side finishes the combining exactly as this task would have.
+ */
+function splitBlocks(dep: ShuffleDependency, combinedRows: unknown[], combinedIds: number[], later: Uint8Array[]): Uint8Array[] {
+  const first = encodeBlocks(dep.codec, combinedRows, combinedIds, dep.partitioner.numPartitions);
   return first.map((block, r) => (later[r]!.byteLength === 0 ? block : joinSegments(block, later[r]!)));
+}
+
+function encodeBlocks(codec: Codec, rows: unknown[], ids: number[], n: number, hints?: EncodeHints): Uint8Array[] {
+  return codec.encodePartitioned ? codec.encodePartitioned(rows, ids, n, hints) : encodeEachPartition(codec, rows, ids, n);
 }
 
 /**

@@ -145,6 +145,30 @@ describe("adaptive map-side combine", () => {
     await expect(ctx.parallelize(badKey, 1).reduceByKey((a, b) => a + b).collect()).rejects.toThrow(/plain object/);
   });
 
+  test("values the codec cannot carry (class instances) are combined on the map side after all; combiners it cannot carry fail as before", async () => {
+    class Sale {
+      constructor(readonly amount: number) {}
+    }
+    const rows = Array.from({ length: 40 }, (_, i): [number, Sale] => [i % 30, new Sale(i)]);
+    const job = (ctx: Context) =>
+      ctx
+        .parallelize(rows, 2)
+        .aggregateByKey(0, (acc: number, s: Sale) => acc + s.amount, (a: number, b: number) => a + b)
+        .collect();
+    probe("never");
+    const combined = await job(testContext({ workers: 0 }));
+    probe(2);
+    expectSameRows(await job(testContext({ workers: 0 })), combined);
+    const asCombiners = (ctx: Context) => ctx.parallelize(rows, 2).combineByKey((s: Sale) => s, (c: Sale, s: Sale) => new Sale(c.amount + s.amount), (a: Sale, b: Sale) => new Sale(a.amount + b.amount)).collect();
+    probe("never");
+    const failure = await asCombiners(testContext({ workers: 0 })).catch((e: unknown) => e as Error);
+    expect(failure).toBeInstanceOf(Error);
+    probe(2);
+    const again = await asCombiners(testContext({ workers: 0 })).catch((e: unknown) => e as Error);
+    const withoutStage = (e: Error) => e.message.replace(/stage \d+/, "stage n").replace(/\[\d+\]/, "[id]"); // counters
+    expect(withoutStage(again)).toBe(withoutStage(failure));
+  });
+
   test("a custom partitioner keeps the task combining: -0 and 0 stay one key even where it places them apart", async () => {
     probe(1);
     class SignPartitioner implements Partitioner {
