@@ -4,7 +4,8 @@
 //
 //   node --expose-gc bench/hotpath/run.mjs --a /path/to/old/dist --b dist [--rows 2000000] [--rounds 5] [--cases a,b]
 //
-// With only --b, the cases run on one build and the hand-written baselines are the comparison.
+// With only --b, the cases run on one build and the hand-written baselines are the comparison: "hand" (JS rows
+// and a Map) and, where given, "typed" (the same loop over a typed-array hash table, TypedIndex below).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { generate, mulberry32 } from "../runtime/data.mjs";
@@ -85,9 +86,30 @@ const cases = {
       for (const v of m.values()) t += v;
       return t;
     },
+    typed: (kv) => {
+      const index = new TypedIndex();
+      let sums = new Float64Array(1024);
+      for (let i = 0; i < kv.length; i++) {
+        const row = kv[i];
+        const id = index.intern(row[0]);
+        if (id === sums.length) sums = grown(sums);
+        sums[id] += row[1];
+      }
+      let t = 0;
+      for (let id = 0; id < index.size; id++) t += sums[id];
+      return t;
+    },
   },
   "aggregate K=1000 C=5 (pruned by hand, as the peer benchmark)": aggregateCase(1_000),
   "aggregate K=1M C=5 (pruned by hand, as the peer benchmark)": aggregateCase(1_000_000),
+  // Tuple keys hash and compare element by element: what a map-side combine that saves nothing costs most.
+  "reduceByKey K=1M tuple keys [k, k & 7]": {
+    data: () => generate({ n: rows, m: 1_000_000, c: 5 }).left,
+    run: async (rt, left) => {
+      const ctx = ctxOf(rt);
+      return sumValues(ctx.parallelize(left).map(([k, v]) => [[k, k & 7], v[0]]).reduceByKey((a, b) => a + b));
+    },
+  },
   "broadcast join big x small C=5": {
     data: () => tuples(rows, 10_000, 5),
     run: async (rt, { left, right }) => {
@@ -127,6 +149,7 @@ const cases = {
       return sumValues(ctx.parallelize(left).join(ctx.parallelize(right), { strategy: "shuffle" }).mapValues(([l, r]) => l[0] + r[1]));
     },
     hand: ({ left, right }) => handJoin(left, right),
+    typed: ({ left, right }) => typedJoin(left, right),
   },
 };
 
@@ -161,6 +184,24 @@ function aggregateCase(k) {
       }
       let t = 0;
       for (let id = 0; id < sums.length; id++) t += sums[id] + counts[id];
+      return t;
+    },
+    typed: (left) => {
+      const index = new TypedIndex();
+      let sums = new Float64Array(1024);
+      let counts = new Float64Array(1024);
+      for (let i = 0; i < left.length; i++) {
+        const row = left[i];
+        const id = index.intern(row[0]);
+        if (id === sums.length) {
+          sums = grown(sums);
+          counts = grown(counts);
+        }
+        sums[id] += row[1][0];
+        counts[id]++;
+      }
+      let t = 0;
+      for (let id = 0; id < index.size; id++) t += sums[id] + counts[id];
       return t;
     },
   };
@@ -230,6 +271,81 @@ function handJoin(left, right) {
   return sum;
 }
 
+/**
+ * The "typed-array Map" of the baselines: int32 key -> dense id (first-seen order) in an open-addressing table of
+ * two Int32Arrays, load factor 1/2, grown by doubling (as runtime/shuffle/keys.ts's KeyIndex; keys here are int32).
+ */
+class TypedIndex {
+  size = 0;
+  bits = 10;
+  keys = new Int32Array(1 << this.bits);
+  ids = new Int32Array(1 << this.bits); // id + 1; 0: empty
+
+  slot(k) {
+    const mask = (1 << this.bits) - 1;
+    let s = Math.imul(k, 0x9e3779b1) >>> (32 - this.bits);
+    while (this.ids[s] !== 0 && this.keys[s] !== k) s = (s + 1) & mask;
+    return s;
+  }
+
+  get(k) {
+    return this.ids[this.slot(k)] - 1;
+  }
+
+  intern(k) {
+    const s = this.slot(k);
+    if (this.ids[s] !== 0) return this.ids[s] - 1;
+    this.keys[s] = k;
+    this.ids[s] = ++this.size;
+    if (this.size * 2 > this.keys.length) this.grow();
+    return this.size - 1;
+  }
+
+  grow() {
+    const { keys, ids } = this;
+    this.bits++;
+    this.keys = new Int32Array(1 << this.bits);
+    this.ids = new Int32Array(1 << this.bits);
+    for (let i = 0; i < keys.length; i++) {
+      if (ids[i] === 0) continue;
+      const s = this.slot(keys[i]);
+      this.keys[s] = keys[i];
+      this.ids[s] = ids[i];
+    }
+  }
+}
+
+function grown(a) {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** handJoin on typed arrays: a TypedIndex of the right keys, chains of right rows per key in an Int32Array. */
+function typedJoin(left, right) {
+  const index = new TypedIndex();
+  const next = new Int32Array(right.length);
+  let first = new Int32Array(1024);
+  for (let i = right.length - 1; i >= 0; i--) {
+    const id = index.intern(right[i][0]);
+    if (id === first.length) {
+      const f = new Int32Array(first.length * 2);
+      f.set(first);
+      first = f;
+    }
+    next[i] = first[id] - 1; // first[id]: row index + 1; 0: none
+    first[id] = i + 1;
+  }
+  let sum = 0;
+  for (let i = 0; i < left.length; i++) {
+    const row = left[i];
+    const id = index.get(row[0]);
+    if (id < 0) continue;
+    for (let j = first[id] - 1; j !== -1; j = next[j]) sum += row[1][0] + right[j][1][1];
+  }
+  return sum;
+}
+
 async function timed(f) {
   gc();
   const c0 = process.cpuUsage();
@@ -256,6 +372,7 @@ for (const [name, c] of Object.entries(cases)) {
     : builds.map((b) => ({ name: b.name, f: () => c.run(b.rt, data) }));
   const strategies = new Map();
   if (c.hand) variants.push({ name: "hand", f: async () => c.hand(data) });
+  if (c.typed) variants.push({ name: "typed", f: async () => c.typed(data) });
   const samples = new Map(variants.map((v) => [v.name, []]));
   for (const v of variants) await v.f(); // warm-up
   let expected;
@@ -282,6 +399,9 @@ for (const [name, c] of Object.entries(cases)) {
   }
   const last = med[builds[builds.length - 1].name];
   const ratio = base ? ` | ${builds.length === 2 ? "B/A" : "rddopt/hand"} wall ${(last.wall / base.wall).toFixed(2)}x cpu ${(last.cpu / base.cpu).toFixed(2)}x` : "";
-  const handRatio = builds.length === 2 && med.hand ? ` | B/hand wall ${(last.wall / med.hand.wall).toFixed(2)}x cpu ${(last.cpu / med.hand.cpu).toFixed(2)}x` : "";
-  console.log(`${name}: ${parts.join(", ")}${ratio}${handRatio}`);
+  const lastName = builds.length === 2 ? "B" : "rddopt";
+  const versus = (b) => ` | ${lastName}/${b} wall ${(last.wall / med[b].wall).toFixed(2)}x cpu ${(last.cpu / med[b].cpu).toFixed(2)}x`;
+  const handRatio = builds.length === 2 && med.hand ? versus("hand") : "";
+  const typedRatio = med.typed ? versus("typed") : "";
+  console.log(`${name}: ${parts.join(", ")}${ratio}${handRatio}${typedRatio}`);
 }

@@ -4,8 +4,8 @@ import { NarrowDependency, ShuffleDependency, type Aggregator, type Dependency }
 import type { TaskContext } from "../scheduler/task.js";
 import { RangePartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import { KeyMap, compareKeys, type Key } from "../shuffle/keys.js";
-import { readShuffle, readShufflePairs } from "../shuffle/exchange.js";
-import { KeyedCombiner } from "../shuffle/combine.js";
+import { readCombinedShuffle, readShuffle, readShufflePairs } from "../shuffle/exchange.js";
+import { KeyedCombiner, MapOutputMerger } from "../shuffle/combine.js";
 import type { Codec } from "../shuffle/codec.js";
 import { kinds } from "./registry.js";
 
@@ -142,11 +142,15 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
     const dep = this.dependency();
     const agg = this.options.aggregator;
     if (agg) {
-      // Map outputs hold combiners when the map side combined, else plain values.
-      const combined = this.options.mapSideCombine
-        ? new KeyedCombiner<C, C>((c) => c, agg.mergeCombiners)
-        : new KeyedCombiner<V, C>(agg.createCombiner, agg.mergeValue);
-      readShufflePairs(dep, split, tc, (key, value) => (combined as KeyedCombiner<unknown, C>).add(key, value));
+      // Map outputs hold combiners when the map side combined (finished here where a map task stopped), else plain values.
+      if (this.options.mapSideCombine) {
+        const merger = new MapOutputMerger<V, C>(agg);
+        readCombinedShuffle(dep, split, tc, merger);
+        merger.forEach((key, value) => emit([key as K, value]));
+        return;
+      }
+      const combined = new KeyedCombiner<V, C>(agg.createCombiner, agg.mergeValue);
+      readShufflePairs(dep, split, tc, (key, value) => combined.add(key, value as V));
       combined.forEach((key, value) => emit([key as K, value]));
       return;
     }

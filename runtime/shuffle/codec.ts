@@ -84,6 +84,40 @@ const TAG_COLUMNAR = 0x43; // 'C'
 const TAG_MSGPACK = 0x4d; // 'M'
 const TAG_V8 = 0x56; // 'V'
 const TAG_V8_PROTO = 0x50; // 'P': v8 with null prototypes restored (see encodeV8)
+const TAG_SEGMENTS = 0x53; // 'S': a map output in two parts (see joinSegments); never a row batch of its own
+
+/** Whether every block `codec` writes starts with one of the tags above, so a block tagged TAG_SEGMENTS is told apart. */
+export function tagsItsBlocks(codec: Codec): boolean {
+  return codec instanceof AdaptiveCodec || codec instanceof MsgpackCodec || codec instanceof V8Codec;
+}
+
+/** Bytes before the first part of a segmented block: the tag, then the two parts' lengths (uint32 at 4 and 8). */
+const SEGMENTS_HEADER = 16;
+
+/**
+ * One block of two blocks of the same codec (only for a codec that {@link tagsItsBlocks}): the first part at
+ * byte 16, the second at the next multiple of 8, so the typed views of a columnar part stay aligned.
+ */
+export function joinSegments(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const at = align8(SEGMENTS_HEADER + first.byteLength);
+  const out = new Uint8Array(at + second.byteLength);
+  const view = new DataView(out.buffer);
+  out[0] = TAG_SEGMENTS;
+  view.setUint32(4, first.byteLength, true);
+  view.setUint32(8, second.byteLength, true);
+  out.set(first, SEGMENTS_HEADER);
+  out.set(second, at);
+  return out;
+}
+
+/** The two parts of a block joinSegments wrote (views, no copy), or undefined for any other block. */
+export function splitSegments(block: Uint8Array): [Uint8Array, Uint8Array] | undefined {
+  if (block[0] !== TAG_SEGMENTS) return undefined;
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const firstLength = view.getUint32(4, true);
+  const at = align8(SEGMENTS_HEADER + firstLength);
+  return [block.subarray(SEGMENTS_HEADER, SEGMENTS_HEADER + firstLength), block.subarray(at, at + view.getUint32(8, true))];
+}
 
 // ---------------------------------------------------------------- shapes
 

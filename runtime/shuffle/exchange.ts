@@ -10,8 +10,9 @@ import { isPair, notAPair, type RDD } from "../rdd/rdd.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
-import { KeyedCombiner } from "./combine.js";
-import { encodeEachPartition, type FusedPick } from "./codec.js";
+import { KeyedCombiner, type MapOutputMerger } from "./combine.js";
+import { encodeEachPartition, joinSegments, splitSegments, tagsItsBlocks, type Codec, type EncodeHints, type FusedPick } from "./codec.js";
+import { HashPartitioner } from "./partitioner.js";
 import type { ValueProjection } from "../rdd/projection.js";
 
 export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskContext): void {
@@ -36,14 +37,31 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
     if (!blocks) for (let i = 0; i < rows.length; i++) rows[i] = fused.view(rows[i]);
   } else if (agg && dep.mapSideCombine) {
     const combined = new KeyedCombiner<unknown, unknown>(agg.createCombiner, agg.mergeValue);
+    const probeRows = mayStopCombining(dep) ? adaptiveCombine.probeRows : -1;
+    let probed = 0;
+    let raw: { rows: unknown[]; partitionIds: number[] } | undefined;
     dep.rdd.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
+      if (raw) {
+        raw.partitionIds.push(partitioner.getPartition(row[0]));
+        raw.rows.push(row);
+        return;
+      }
       combined.add(row[0], row[1]);
+      if (++probed === probeRows && combined.size > probeRows * adaptiveCombine.rawAboveDistinctShare) {
+        raw = { rows: [], partitionIds: [] }; // almost every key is new: combining here would save the reduce side nothing
+      }
     });
+    const later = raw && encodeRawRows(dep, raw.rows, raw.partitionIds);
+    if (raw && !later) for (const row of raw.rows as [unknown, unknown][]) combined.add(row[0], row[1]); // combined as before
     combined.forEach((key, value) => {
       rows.push([key, value]);
       partitionIds.push(partitioner.getPartition(key));
     });
+    if (raw && later) {
+      blocks = splitBlocks(dep, rows, partitionIds, later);
+      tc.metrics.shuffleRecordsWritten += raw.rows.length;
+    }
   } else {
     dep.rdd.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
@@ -63,6 +81,48 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
   tc.metrics.shuffleBytesWritten += bytes;
   tc.metrics.shuffleRecordsWritten += rows.length;
   tc.metrics.spillBytes += tc.ctx.shuffleStore.putMapOutput(dep.shuffleId, split, blocks);
+}
+
+/**
+ * When a map task stops combining (see docs/performance.md, "Adaptive map-side combine"): after `probeRows`
+ * rows, if its distinct keys are more than `rawAboveDistinctShare` of them. Tests lower both (in this thread only).
+ */
+export const adaptiveCombine = { probeRows: 50_000, rawAboveDistinctShare: 0.95 };
+
+/**
+ * Whether a map task may stop combining: the reduce side must tell a split block from a combined one (a codec
+ * that tags its blocks), and every row of a key must go where its first row goes, as the combined row would
+ * (a HashPartitioner places SameValueZero-equal keys alike: -0 with 0, every NaN together; a custom partitioner may not).
+ */
+function mayStopCombining(dep: ShuffleDependency): boolean {
+  return tagsItsBlocks(dep.codec) && dep.partitioner instanceof HashPartitioner;
+}
+
+/**
+ * The raw rows of a map task that stopped combining, one block per reduce partition; undefined when the codec
+ * cannot carry one of their values (a class instance, say, that the combiner would have turned into a number):
+ * then the task combines them after all, and the shuffle fails or not exactly as it did without stopping.
+ */
+function encodeRawRows(dep: ShuffleDependency, rows: unknown[], ids: number[]): Uint8Array[] | undefined {
+  try {
+    return encodeBlocks(dep.codec, rows, ids, dep.partitioner.numPartitions, producesFreshValueArrays(dep.rdd) ? { freshValueArrays: true } : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The blocks of a map task that stopped combining: per reduce partition, the combiners of its first rows and its
+ * later rows raw (`later`), in one block (joinSegments); a partition with no later rows gets its combined block as
+ * it is. MapOutputMerger on the reduce side finishes the combining exactly as this task would have.
+ */
+function splitBlocks(dep: ShuffleDependency, combinedRows: unknown[], combinedIds: number[], later: Uint8Array[]): Uint8Array[] {
+  const first = encodeBlocks(dep.codec, combinedRows, combinedIds, dep.partitioner.numPartitions);
+  return first.map((block, r) => (later[r]!.byteLength === 0 ? block : joinSegments(block, later[r]!)));
+}
+
+function encodeBlocks(codec: Codec, rows: unknown[], ids: number[], n: number, hints?: EncodeHints): Uint8Array[] {
+  return codec.encodePartitioned ? codec.encodePartitioned(rows, ids, n, hints) : encodeEachPartition(codec, rows, ids, n);
 }
 
 /**
@@ -117,4 +177,37 @@ export function readShufflePairs(dep: ShuffleDependency, split: number, tc: Task
     tc.metrics.shuffleBytesRead += block.byteLength;
     codec.decodePairs(block, f);
   }
+}
+
+/**
+ * Reads the map outputs of a shuffle combined on the map side into `merger`: a combined block row by row,
+ * a split block (see splitBlocks) between beginSplitBlock and endSplitBlock.
+ */
+export function readCombinedShuffle<V, C>(dep: ShuffleDependency, split: number, tc: TaskContext, merger: MapOutputMerger<V, C>): void {
+  const maps = dep.rdd.numPartitions;
+  const store = tc.ctx.shuffleStore;
+  const addCombined = (key: unknown, value: unknown) => merger.add(key, value as C);
+  const addPrefix = (key: unknown, value: unknown) => merger.addPrefix(key, value as C);
+  const addRaw = (key: unknown, value: unknown) => merger.addRaw(key, value as V);
+  for (let m = 0; m < maps; m++) {
+    const block = store.getBlock(dep.shuffleId, m, split);
+    if (!block || block.byteLength === 0) continue;
+    tc.metrics.shuffleBytesRead += block.byteLength;
+    const parts = tagsItsBlocks(dep.codec) ? splitSegments(block) : undefined;
+    if (!parts) {
+      decodePairsOf(dep.codec, block, addCombined);
+      continue;
+    }
+    merger.beginSplitBlock();
+    decodePairsOf(dep.codec, parts[0], addPrefix);
+    decodePairsOf(dep.codec, parts[1], addRaw);
+    merger.endSplitBlock();
+  }
+}
+
+function decodePairsOf(codec: Codec, block: Uint8Array, f: (key: unknown, value: unknown) => void): void {
+  if (block.byteLength === 0) return;
+  if (codec.decodePairs) return codec.decodePairs(block, f);
+  const rows = codec.decode(block) as [unknown, unknown][];
+  for (let i = 0; i < rows.length; i++) f(rows[i]![0], rows[i]![1]);
 }
