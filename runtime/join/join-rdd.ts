@@ -13,15 +13,16 @@ import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
-import { serializableChecker } from "../shuffle/codec.js";
+import { serializableChecker, type Codec } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
 import type { Context } from "../context.js";
 import { InvalidArgumentError, requirePositiveInt } from "../errors.js";
 import { kinds } from "../rdd/registry.js";
-import { HashTable, emitUnmatched, joinPartition, probe, type JoinType, type Joined, type Pair } from "./hash-join.js";
+import { HashTable, joinPartition, probe, type JoinType, type Joined, type Pair } from "./hash-join.js";
 import { planInputOf, type PlanInput } from "../explain.js";
+import type { ValueProjection } from "../rdd/projection.js";
 import { estimateRowsBytes, formatBytes, knownSize, spreadOrder, type SizeHint } from "./estimator.js";
 
 type Side = "left" | "right";
@@ -35,6 +36,8 @@ type Plan =
       stream: RDD<Pair>;
       /** Check streamed rows as a shuffle's codec would ("auto", and a shuffle would have serialized them). */
       checkStream: boolean;
+      /** The build side's blocks for workers (kept only when the context has workers). */
+      shipped: ShippedTable | undefined;
     };
 
 const OP_NAMES: Record<JoinType, string> = {
@@ -133,28 +136,111 @@ class SideState {
 }
 
 /** The executor that runs the job, as far as the decision's cost model cares. */
-interface ExecutorShape {
+export interface ExecutorShape {
   kind: "in-process" | "workers";
   /** Copies of a broadcast table the job needs: one per process (thread) running tasks. */
   copies: number;
+  /** How the executor was priced (for the decision's reason); absent: the context runs everything in process. */
+  reason?: string;
+  /** Workers: what the streamed stage reads (its sources' rows, its shuffle and text bytes), to estimate an unmeasured side. */
+  input?: { rows: number; bytes: number };
 }
 
-function executorOf(ctx: Context): ExecutorShape {
-  return ctx.joinExecutor();
+/**
+ * A broadcast table as workers get it: the build side's encoded blocks (one per non-empty partition, in
+ * partition order) in one SharedArrayBuffer, so every task's message refers to the same memory (no copy per
+ * task) and each worker decodes and builds the table once, caching it by `id`.
+ */
+export interface ShippedTable {
+  /** Unique in the process (the worker pool is shared by every Context). */
+  id: number;
+  buffer: SharedArrayBuffer;
+  /** Block i is buffer[offsets[i], offsets[i + 1]). */
+  offsets: number[];
+  /** Main-thread milliseconds decoding the blocks and building the table took: what each worker pays once. */
+  buildMs: number;
 }
+
+let nextTableId = 1;
+
+/** The one copy of the build side's blocks kept for workers. */
+function shippedTable(blocks: readonly Uint8Array[], buildMs: number): ShippedTable {
+  const offsets = [0];
+  for (const b of blocks) offsets.push(offsets[offsets.length - 1]! + b.byteLength);
+  const buffer = new SharedArrayBuffer(offsets[offsets.length - 1]!);
+  const view = new Uint8Array(buffer);
+  blocks.forEach((b, i) => view.set(b, offsets[i]!));
+  return { id: nextTableId++, buffer, offsets, buildMs };
+}
+
+/** The hash table of a broadcast side from its encoded blocks, rows in block order (in process and in a worker alike). */
+export function tableFromBlocks(codec: Codec, blocks: readonly Uint8Array[]): HashTable {
+  const decoded: Pair[][] = [];
+  let rowCount = 0;
+  for (const block of blocks) {
+    const values = codec.decode(block) as Pair[];
+    decoded.push(values);
+    rowCount += values.length;
+  }
+  const table = new HashTable(rowCount);
+  for (const rows of decoded) for (const row of rows) table.add(row);
+  return table;
+}
+
+/** How a broadcast join streams one partition (JoinRDD.compute in process, the worker's probe op): the same code. */
+export interface StreamPlan {
+  table: HashTable;
+  buildIsRight: boolean;
+  keepStream: boolean;
+  /** A pruning projection of the streamed values fused into the probe (undefined: values as they are). */
+  project: ((value: unknown) => unknown) | undefined;
+  checkStream: boolean;
+}
+
+/** The sink a streamed row goes to: checked as a shuffle's codec would (when asked), then probed. */
+export function streamSink(plan: StreamPlan, emit: Emit<Joined>): Emit<unknown> {
+  const sink = probe(plan.table, plan.buildIsRight, plan.keepStream, false, emit, plan.project);
+  if (!plan.checkStream) return sink;
+  // Streamed rows are never serialized here: under "auto" they are checked as a shuffle's codec would check
+  // them, so a row a shuffle rejects fails the job under a broadcast too (see decide). An explicit
+  // "broadcast" streams rows as they are (as Spark does).
+  const check = serializableChecker();
+  return (row) => {
+    check(row);
+    sink(row);
+  };
+}
+
+/** What ship.ts needs to describe a decided join's stage for workers. */
+export type JoinShipping =
+  | { kind: "shuffle" | "co-partitioned"; type: JoinType; left: KeyedInput; right: KeyedInput }
+  | {
+      kind: "broadcast";
+      /** The RDD a task iterates: the streamed side, or the parent of its fused projection. */
+      stream: RDD<Pair>;
+      /** The fused projection, when one is applied in the probe. */
+      projection: ValueProjection | undefined;
+      buildIsRight: boolean;
+      keepStream: boolean;
+      checkStream: boolean;
+      /** Undefined when the context has no workers (no copy of the blocks is kept). */
+      table: ShippedTable | undefined;
+    };
 
 /**
  * Whether broadcasting a side of `build` bytes (already within the limit) is cheaper than shuffling both sides,
  * `other` being what is known of the other side.
  *
- * In process, the only executor today: the broadcast builds one table, by decoding blocks the decision already
- * encoded, and streams the other side through it in place; a shuffle encodes, stores and decodes both sides and
- * builds a table per partition. So a side within the limit is always the cheaper plan.
+ * In process (one copy): the broadcast builds one table, by decoding blocks the decision already encoded, and
+ * streams the other side through it in place; a shuffle encodes, stores and decodes both sides and builds a
+ * table per partition. So a side within the limit is always the cheaper plan.
  *
- * A pool of W workers would change this: every worker needs its own copy of the table (W copies of `build` bytes
- * sent, decoded and built), while a shuffle moves build + other bytes once. Broadcast then pays only while
- * W x build < build + other, so the other side would have to be measured that far, past (W - 1) x build, before
- * choosing (the fair rule measures it only up to `build`); an unmeasured other side means shuffle.
+ * When the streamed stage ships to W workers (Context.joinExecutor asks the worker runner), every worker builds
+ * its own copy of the table (W copies of `build` bytes decoded and built), while a shuffle moves build + other
+ * bytes once. Broadcast then pays only while W x build < build + other; the fair rule measures the other side
+ * up to `build`, so with 2 workers a strictly larger other side broadcasts, an equal one shuffles. A side the
+ * join type cannot broadcast is never computed: it is estimated from its stage's input (estimateFromInput);
+ * an other side of which nothing is known means shuffle.
  */
 export function broadcastPays(executor: ExecutorShape, build: number, other: number | undefined): boolean {
   if (executor.copies <= 1) return true;
@@ -250,26 +336,8 @@ export class JoinRDD<K> extends RDD<Joined> {
   compute(split: number, tc: TaskContext, emit: Emit<Joined>): void {
     const plan = this.plan!;
     if (plan.kind === "broadcast") {
-      const buildIsRight = plan.side === "right";
-      const keepStream = buildIsRight ? this.type === "leftOuter" : this.type === "rightOuter";
-      // A pruning projection of the streamed side saves nothing here (no shuffle): one that keeps positions is
-      // skipped (the code after the join reads the same from whole values), any other is fused into the probe.
-      const stream = plan.stream;
-      const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? stream : undefined;
-      const project = fused && !fused.keepsPositions ? fused.project : undefined;
-      let sink = probe(plan.table, buildIsRight, keepStream, false, emit, project);
-      // Streamed rows are never serialized here: under "auto" they are checked as a shuffle's codec would check
-      // them, so a row a shuffle rejects fails the job under a broadcast too (see decide). An explicit
-      // "broadcast" streams rows as they are (as Spark does).
-      if (plan.checkStream) {
-        const probeRow = sink;
-        const check = serializableChecker();
-        sink = (row) => {
-          check(row);
-          probeRow(row);
-        };
-      }
-      (fused ? (fused.parent as RDD<Pair>) : stream).iterator(split, tc, sink);
+      const { iterated, streamPlan } = this.streamOf(plan);
+      iterated.iterator(split, tc, streamSink(streamPlan, emit));
       return;
     }
     joinPartition(
@@ -278,6 +346,41 @@ export class JoinRDD<K> extends RDD<Joined> {
       (f) => plan.right.readPairs(split, tc, "join", f),
       emit,
     );
+  }
+
+  /**
+   * A broadcast plan's streamed side as a task reads it. A pruning projection of the streamed side saves
+   * nothing here (no shuffle): one that keeps positions is skipped (the code after the join reads the same
+   * from whole values), any other is fused into the probe.
+   */
+  private streamOf(plan: Extract<Plan, { kind: "broadcast" }>): { iterated: RDD<Pair>; fused: ProjectedRDD<unknown, unknown, unknown> | undefined; streamPlan: StreamPlan } {
+    const buildIsRight = plan.side === "right";
+    const keepStream = buildIsRight ? this.type === "leftOuter" : this.type === "rightOuter";
+    const stream = plan.stream;
+    const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? (stream as ProjectedRDD<unknown, unknown, unknown>) : undefined;
+    const project = fused && !fused.keepsPositions ? fused.project : undefined;
+    return {
+      iterated: fused ? (fused.parent as RDD<Pair>) : stream,
+      fused,
+      streamPlan: { table: plan.table, buildIsRight, keepStream, project, checkStream: plan.checkStream },
+    };
+  }
+
+  /** @internal The decided plan as ship.ts describes it for workers (undefined before the decision). */
+  shipping(): JoinShipping | undefined {
+    const plan = this.plan;
+    if (!plan) return undefined;
+    if (plan.kind !== "broadcast") return { kind: plan.kind, type: this.type, left: plan.left, right: plan.right };
+    const { iterated, fused, streamPlan } = this.streamOf(plan);
+    return {
+      kind: "broadcast",
+      stream: iterated,
+      projection: streamPlan.project && fused ? fused.projection : undefined,
+      buildIsRight: streamPlan.buildIsRight,
+      keepStream: streamPlan.keepStream,
+      checkStream: streamPlan.checkStream,
+      table: plan.shipped,
+    };
   }
 
   override describe(): string {
@@ -318,16 +421,23 @@ export class JoinRDD<K> extends RDD<Joined> {
     const notes = sides.map((s) => states[s].rejected).filter((r): r is string => !!r);
     if (chosen) {
       const other = states[chosen.name === "left" ? "right" : "left"];
-      const executor = executorOf(this.ctx);
+      const stream = this.withComputed(other);
+      // Priced where the streamed stage will run: with workers, each one running it builds its own table.
+      const executor = this.ctx.joinExecutor(stream as RDD<unknown>);
       // An explicit "broadcast" is the caller's hint; "auto" broadcasts where that is the cheaper plan.
-      const otherSeen = other.done || other.computed.size > 0 || other.known ? other.weight : undefined;
+      let otherSeen = other.done || other.computed.size > 0 || other.known ? other.weight : undefined;
+      if (otherSeen === undefined && executor.input && strategy === "auto") {
+        otherSeen = this.estimateFromInput(chosen, executor.input);
+        notes.push(`${other.name} side not measured: about ${formatBytes(otherSeen)} from its stage's input (${executor.input.rows} rows at the ${chosen.name} side's bytes per row, ${formatBytes(executor.input.bytes)} shuffle or text)`);
+      }
       const pays = strategy === "broadcast" || broadcastPays(executor, chosen.bytes, otherSeen);
       if (!pays) notes.push(`${chosen.name} side ${formatBytes(chosen.bytes)}: a copy per worker (${executor.copies}) would cost more than the shuffle`);
+      if (executor.reason && strategy === "auto") notes.push(`priced ${executor.reason}`);
       const reports = this.sideReports(states); // before the table takes the build side's rows
       const built = pays ? this.buildTable(chosen) : undefined;
       if (built) {
         const checkStream = strategy === "auto" && !readInPlace(other.name);
-        this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream: this.withComputed(other), checkStream };
+        this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream, checkStream, shipped: built.shipped };
         const versus = other.candidate && !other.rejected ? `, no larger than the ${other.name} side (${other.describe()})` : "";
         this.decision = {
           site,
@@ -350,6 +460,16 @@ export class JoinRDD<K> extends RDD<Joined> {
       estimates.length ? Math.min(...estimates) : undefined,
       states,
     );
+  }
+
+  /**
+   * The bytes of a side never computed (a join type that cannot broadcast it), for pricing only: its stage's
+   * source rows at the build side's encoded bytes per row, plus the shuffle or text bytes it reads.
+   */
+  private estimateFromInput(build: SideState, input: { rows: number; bytes: number }): number {
+    let rows = 0;
+    for (const part of build.computed.values()) rows += part.length;
+    return Math.round(input.rows * (rows > 0 ? build.bytes / rows : 0)) + input.bytes;
   }
 
   /** Why inputs that both carry a partitioner still shuffle (bucketed datasets with different bucket counts, say). */
@@ -516,27 +636,20 @@ export class JoinRDD<K> extends RDD<Joined> {
    * serialized values too): the blocks encoded while deciding are decoded, so a broadcast join sees the same
    * values a shuffle join would. Its bytes were measured exactly, partition by partition, while deciding.
    */
-  private buildTable(side: SideState): { table: HashTable; bytes: number } | undefined {
+  private buildTable(side: SideState): { table: HashTable; bytes: number; shipped: ShippedTable | undefined } | undefined {
     const cap = this.ctx.maxBroadcastBytes;
     if (side.bytes > cap) {
       side.rejected = `${side.name} side ${formatBytes(side.bytes)} passed maxBroadcastBytes ${formatBytes(cap)}; fell back to shuffle`;
       return undefined;
     }
-    const codec = this.ctx.codec;
-    const decoded: Pair[][] = [];
-    let rowCount = 0;
-    for (let p = 0; p < side.rdd.numPartitions; p++) {
-      const rows = side.computed.get(p)!;
-      if (rows.length === 0) continue;
-      // Every non-empty partition of the winner was encoded while deciding (measurePartition, measureExactly).
-      const values = codec.decode(side.blocks.get(p)!) as Pair[];
-      decoded.push(values);
-      rowCount += values.length;
-    }
-    const table = new HashTable(rowCount);
-    for (const rows of decoded) for (const row of rows) table.add(row);
+    // Every non-empty partition of the winner was encoded while deciding (measurePartition, measureExactly).
+    const blocks: Uint8Array[] = [];
+    for (let p = 0; p < side.rdd.numPartitions; p++) if (side.computed.get(p)!.length > 0) blocks.push(side.blocks.get(p)!);
+    const start = performance.now();
+    const table = tableFromBlocks(this.ctx.codec, blocks);
+    const shipped = this.ctx.workerCount > 0 ? shippedTable(blocks, performance.now() - start) : undefined;
     side.computed.clear(); // the build side is not read again: its rows live in the table
-    return { table, bytes: side.bytes };
+    return { table, bytes: side.bytes, shipped };
   }
 }
 
