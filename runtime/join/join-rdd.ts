@@ -417,7 +417,10 @@ export class JoinRDD<K> extends RDD<Joined> {
       left: new SideState("left", this.left, sides.includes("left")),
       right: new SideState("right", this.right, sides.includes("right")),
     };
-    const chosen = await this.findSmallSide(states, limit, limitName, strategy === "auto");
+    // With workers, where each side would stream if the other were broadcast: "auto" stops measuring once the
+    // extrapolated sizes say no broadcast can pay (so two big sides are not both computed in process to decide).
+    const pricing = strategy === "auto" && this.ctx.workerCount > 0 ? { left: this.ctx.joinExecutor(this.left as RDD<unknown>), right: this.ctx.joinExecutor(this.right as RDD<unknown>) } : undefined;
+    const chosen = await this.findSmallSide(states, limit, limitName, strategy === "auto", pricing);
     const notes = sides.map((s) => states[s].rejected).filter((r): r is string => !!r);
     if (chosen) {
       const other = states[chosen.name === "left" ? "right" : "left"];
@@ -542,6 +545,7 @@ export class JoinRDD<K> extends RDD<Joined> {
     limit: number,
     limitName: string,
     extrapolate: boolean,
+    pricing?: Record<Side, ExecutorShape>,
   ): Promise<SideState | undefined> {
     const all = [states.left, states.right];
     for (const c of all) {
@@ -561,11 +565,35 @@ export class JoinRDD<K> extends RDD<Joined> {
         await this.measureExactly(winner, limit, limitName);
         continue;
       }
+      if (pricing && this.noBroadcastPays(open, otherOf, pricing)) return undefined;
       const next = open
         .filter((c) => !c.done)
         .sort((a, b) => a.weight - b.weight || b.computed.size - a.computed.size || (a.name === "right" ? -1 : 1))[0]!;
       await this.measurePartition(next, otherOf(next), limit, limitName, extrapolate);
     }
+  }
+
+  /**
+   * Whether, by the sizes extrapolated so far (each side measured on 2+ partitions, or done, or known), no open
+   * side can be worth broadcasting when the other side streams in workers: copies x build >= 0.8 x (build +
+   * other), so with 2 workers sides within 1.5x of each other (broadcastPays' rule with a margin for the
+   * extrapolation). Then each is marked out, with why, and the join shuffles; the partitions computed are handed on.
+   */
+  private noBroadcastPays(open: SideState[], otherOf: (c: SideState) => SideState, pricing: Record<Side, ExecutorShape>): boolean {
+    const sized = (c: SideState) => c.done || c.computed.size >= 2 || (c.computed.size === 0 && c.known !== undefined);
+    const verdicts: string[] = [];
+    for (const c of open) {
+      const other = otherOf(c);
+      const executor = pricing[other.name];
+      if (executor.copies <= 1 || !sized(c) || !sized(other)) return false;
+      const build = c.estimate!;
+      const rest = other.estimate!;
+      if (executor.copies * build < 0.8 * (build + rest)) return false;
+      verdicts.push(`${c.name} side about ${formatBytes(build)} against ${formatBytes(rest)}: a table per worker (${executor.copies}) would cost more than the shuffle`);
+    }
+    const priced = [...new Set(open.map((c) => pricing[otherOf(c).name].reason))].join("; ");
+    open.forEach((c, i) => (c.rejected = verdicts[i] + (i === open.length - 1 ? `; priced ${priced}` : "")));
+    return true;
   }
 
   /**
