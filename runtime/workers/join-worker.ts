@@ -4,7 +4,8 @@
  * this worker has built, cached by id.
  */
 import { RDD, isPair, notAPair, type Emit } from "../rdd/rdd.js";
-import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
+import { NarrowDependency, type Dependency, type ShuffleDependency } from "../rdd/dependency.js";
+import { readShufflePairs } from "../shuffle/exchange.js";
 import { joinPartition, type HashTable, type JoinType, type Joined, type PairReader } from "../join/hash-join.js";
 import { streamSink, tableFromBlocks, type StreamPlan } from "../join/join-rdd.js";
 import { compileProjection } from "../rdd/projection.js";
@@ -16,6 +17,8 @@ import type { WireOp, WireTable } from "./protocol.js";
 export interface BuiltSide {
   rdd: RDD<unknown>;
   split: number;
+  /** A side that is a shuffle read and nothing more: read as KeyedInput reads it, pairs taken apart as decoded. */
+  shuffle?: ShuffleDependency;
 }
 
 /** One partition (0): a shuffle or co-partitioned join of one reduce split, as JoinRDD.compute does it. */
@@ -49,6 +52,8 @@ export class JoinSidesRDD extends RDD<Joined> {
 
 /** A side's rows taken apart, failing on a row that is not a pair as KeyedInput.readPairs does. */
 function pairsOf(side: BuiltSide, tc: TaskContext): PairReader {
+  const dep = side.shuffle;
+  if (dep) return (f) => readShufflePairs(dep, side.split, tc, f);
   return (f) =>
     side.rdd.iterator(side.split, tc, (row) => {
       if (!isPair(row)) throw notAPair("join", row);

@@ -16,7 +16,7 @@ import { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "../shuffle/cod
 import { emptyTaskMetrics, type TaskContext } from "../scheduler/task.js";
 import { rebuildFunction } from "../closure.js";
 import type { CodecName, WireChain, WireCombine, WireOp, WireOutput, WorkerReply, WorkerTask } from "./protocol.js";
-import { JoinSidesRDD, probeOver } from "./join-worker.js";
+import { JoinSidesRDD, probeOver, type BuiltSide } from "./join-worker.js";
 import { transferablesOf } from "./transfer.js";
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -65,11 +65,12 @@ interface Built {
 }
 
 /** The chain's RDD and the partition of it this task computes. */
-function buildChain(ctx: Context, chain: WireChain, fns: AnyFn[], built: Built): { rdd: RDD<unknown>; split: number } {
+function buildChain(ctx: Context, chain: WireChain, fns: AnyFn[], built: Built): BuiltSide {
   const codec = ctx.codec;
   const source = chain.source;
   let rdd: RDD<unknown>;
   let split = 0;
+  let shuffle: ShuffleDependency | undefined;
   switch (source.kind) {
     case "rows":
       rdd = ctx.parallelize(codec.decode(source.bytes), 1);
@@ -98,6 +99,7 @@ function buildChain(ctx: Context, chain: WireChain, fns: AnyFn[], built: Built):
         ctx.shuffleStore.putMapOutput(dep.shuffleId, m, Array.from({ length: source.numPartitions }, (_, r) => (r === split && block ? block : new Uint8Array(0))));
       }
       built.shuffles.push({ shuffleId: dep.shuffleId, maps: source.maps });
+      if (source.combine.op === "partitionBy") shuffle = dep;
       break;
     }
     case "join":
@@ -106,7 +108,7 @@ function buildChain(ctx: Context, chain: WireChain, fns: AnyFn[], built: Built):
       break;
   }
   for (const op of chain.ops) rdd = apply(rdd, op, fns, codec);
-  return { rdd, split };
+  return { rdd, split, ...(shuffle && chain.ops.length === 0 ? { shuffle } : {}) };
 }
 
 function apply(rdd: RDD<unknown>, op: WireOp, fns: AnyFn[], codec: Codec): RDD<unknown> {
