@@ -419,14 +419,15 @@ export class JoinRDD<K> extends RDD<Joined> {
     };
     // With workers, where each side would stream if the other were broadcast: "auto" stops measuring once the
     // extrapolated sizes say no broadcast can pay (so two big sides are not both computed in process to decide).
-    const pricing = strategy === "auto" && this.ctx.workerCount > 0 ? { left: this.ctx.joinExecutor(this.left as RDD<unknown>), right: this.ctx.joinExecutor(this.right as RDD<unknown>) } : undefined;
+    const priced = this.pricesExecutor();
+    const pricing = priced ? { left: this.ctx.joinExecutor(this.left as RDD<unknown>), right: this.ctx.joinExecutor(this.right as RDD<unknown>) } : undefined;
     const chosen = await this.findSmallSide(states, limit, limitName, strategy === "auto", pricing);
     const notes = sides.map((s) => states[s].rejected).filter((r): r is string => !!r);
     if (chosen) {
       const other = states[chosen.name === "left" ? "right" : "left"];
       const stream = this.withComputed(other);
       // Priced where the streamed stage will run: with workers, each one running it builds its own table.
-      const executor = this.ctx.joinExecutor(stream as RDD<unknown>);
+      const executor: ExecutorShape = priced ? this.ctx.joinExecutor(stream as RDD<unknown>) : { kind: "in-process", copies: 1, ...(this.unpricedNote() ? { reason: this.unpricedNote() } : {}) };
       // An explicit "broadcast" is the caller's hint; "auto" broadcasts where that is the cheaper plan.
       let otherSeen = other.done || other.computed.size > 0 || other.known ? other.weight : undefined;
       if (otherSeen === undefined && executor.input && strategy === "auto") {
@@ -463,6 +464,23 @@ export class JoinRDD<K> extends RDD<Joined> {
       estimates.length ? Math.min(...estimates) : undefined,
       states,
     );
+  }
+
+  /**
+   * Whether "auto" prices the executor the join will run on (Context.joinExecutor). Only a join the transformer
+   * made "auto" (it writes a `site`) does: the transformer never does so where the join's partitioning is a
+   * result (glom, mapPartitionsWithIndex, take, ...). A strategy "auto" written by hand decides as in
+   * process on every executor, so that a program's results, partitioning included, do not depend on
+   * whether workers run it.
+   */
+  private pricesExecutor(): boolean {
+    return (this.options.strategy ?? "shuffle") === "auto" && this.options.site !== undefined && this.ctx.workerCount > 0;
+  }
+
+  /** Why a hand-written "auto" on a context with workers was priced in process (undefined: no workers, nothing to say). */
+  private unpricedNote(): string | undefined {
+    if (this.ctx.workerCount === 0 || (this.options.strategy ?? "shuffle") !== "auto") return undefined;
+    return 'in process: a strategy "auto" written by hand decides as in process on every executor (its partitioning may be a result)';
   }
 
   /**

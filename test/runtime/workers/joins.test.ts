@@ -281,10 +281,12 @@ describe("errors and metrics as in process", () => {
 });
 
 describe('"auto" prices the executor that runs the streamed stage', () => {
-  const decide = async (ctx: Context, leftRows: number, rightRows: number) => {
+  // As the transformer writes it (a site): only such joins price the executor (see the hand-written case below).
+  const AUTO = { strategy: "auto", site: "src/main.ts:1:1" } as const;
+  const decide = async (ctx: Context, leftRows: number, rightRows: number, options: Parameters<RDD<Pair>["join"]>[1] = AUTO) => {
     const left = ctx.range(0, leftRows, 1, 8).map((i) => [i % 997, i] as [number, number]);
     const right = ctx.range(0, rightRows, 1, 8).map((i) => [i % 997, -i] as [number, number]);
-    const n = await left.join(right, { strategy: "auto" }).count();
+    const n = await left.join(right, options).count();
     return { n, decision: ctx.lastJob!.joins[0]!, placements: ctx.lastJob!.placements };
   };
   const expectedCount = (l: number, r: number) => {
@@ -320,7 +322,7 @@ describe('"auto" prices the executor that runs the streamed stage', () => {
     const ctx = withWorkers(2);
     const left = ctx.range(0, 20_000, 1, 8).map((i) => [i % 997, i] as [number, number]);
     const right = ctx.range(0, 300, 1, 2).map((i) => [i, -i] as [number, number]);
-    const out = await left.leftOuterJoin(right, { strategy: "auto" }).count();
+    const out = await left.leftOuterJoin(right, AUTO).count();
     expect(out).toBe(20_000);
     const decision = ctx.lastJob!.joins[0]!;
     expect(decision.strategy).toBe("broadcast-right");
@@ -333,10 +335,26 @@ describe('"auto" prices the executor that runs the streamed stage', () => {
     const offset = { by: 1 }; // a captured object the annotation-less function reads: not provably shippable
     const left = ctx.range(0, 20_000, 1, 8).map((i) => [i % 997, i + offset.by] as [number, number]);
     const right = ctx.range(0, 20_000, 1, 8).map((i) => [i % 997, -i - offset.by] as [number, number]);
-    await left.join(right, { strategy: "auto" }).count();
+    await left.join(right, AUTO).count();
     const decision = ctx.lastJob!.joins[0]!;
     expect(decision.strategy).toMatch(/^broadcast-/);
     expect(decision.reason).toMatch(/priced in process \(the streamed stage stays there: the function passed to map runs in process/);
+  });
+
+  it('a strategy "auto" written by hand decides as in process on every executor: its partitioning (glom) is the same', async () => {
+    const { decision } = await decide(withWorkers(2), 20_000, 20_000, { strategy: "auto" });
+    expect(decision.strategy).toMatch(/^broadcast-/);
+    expect(decision.reason).toMatch(/priced in process: a strategy "auto" written by hand decides as in process on every executor/);
+    const glommed = async (workers: number) => {
+      const ctx = withWorkers(workers);
+      const left = ctx.range(0, 3000, 1, 3).map((i) => [i % 101, i] as [number, number]);
+      const right = ctx.range(0, 3000, 1, 5).map((i) => [i % 101, -i] as [number, number]);
+      const parts = await left.join(right, { strategy: "auto", numPartitions: 4 }).glom().map((rows) => rows.length).collect();
+      return { parts, strategy: ctx.lastJob!.joins[0]!.strategy };
+    };
+    const plain = await glommed(0);
+    expect(await glommed(2)).toEqual(plain);
+    expect(plain.strategy).toMatch(/^broadcast-/); // in process: a side within the threshold, no larger than the other
   });
 
   it("explain() says where the join stage ran: before deciding in process; once decided, in workers", async () => {
