@@ -36,7 +36,7 @@ type Plan =
       stream: RDD<Pair>;
       /** Check streamed rows as a shuffle's codec would ("auto", and a shuffle would have serialized them). */
       checkStream: boolean;
-      /** The build side's blocks for workers (kept only when the context has workers). */
+      /** The build side's blocks for workers (kept only when the streamed stage may ship). */
       shipped: ShippedTable | undefined;
     };
 
@@ -223,7 +223,7 @@ export type JoinShipping =
       buildIsRight: boolean;
       keepStream: boolean;
       checkStream: boolean;
-      /** Undefined when the context has no workers (no copy of the blocks is kept). */
+      /** Undefined when the streamed stage was to run in process (no copy of the blocks is kept). */
       table: ShippedTable | undefined;
     };
 
@@ -426,8 +426,10 @@ export class JoinRDD<K> extends RDD<Joined> {
     if (chosen) {
       const other = states[chosen.name === "left" ? "right" : "left"];
       const stream = this.withComputed(other);
-      // Priced where the streamed stage will run: with workers, each one running it builds its own table.
-      const executor: ExecutorShape = priced ? this.ctx.joinExecutor(stream as RDD<unknown>) : { kind: "in-process", copies: 1, ...(this.unpricedNote() ? { reason: this.unpricedNote() } : {}) };
+      // Where the streamed stage will run: with workers, each one running it builds its own table, from a copy
+      // of the blocks kept only then. "auto" prices it (when the transformer wrote it, see pricesExecutor).
+      const where: ExecutorShape = this.ctx.workerCount > 0 ? this.ctx.joinExecutor(stream as RDD<unknown>) : { kind: "in-process", copies: 1 };
+      const executor: ExecutorShape = priced ? where : { kind: "in-process", copies: 1, ...(this.unpricedNote() ? { reason: this.unpricedNote() } : {}) };
       // An explicit "broadcast" is the caller's hint; "auto" broadcasts where that is the cheaper plan.
       let otherSeen = other.done || other.computed.size > 0 || other.known ? other.weight : undefined;
       if (otherSeen === undefined && executor.input && strategy === "auto") {
@@ -438,7 +440,7 @@ export class JoinRDD<K> extends RDD<Joined> {
       if (!pays) notes.push(`${chosen.name} side ${formatBytes(chosen.bytes)}: a copy per worker (${executor.copies}) would cost more than the shuffle`);
       if (executor.reason && strategy === "auto") notes.push(`priced ${executor.reason}`);
       const reports = this.sideReports(states); // before the table takes the build side's rows
-      const built = pays ? this.buildTable(chosen) : undefined;
+      const built = pays ? this.buildTable(chosen, where.kind === "workers") : undefined;
       if (built) {
         const checkStream = strategy === "auto" && !readInPlace(other.name);
         this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream, checkStream, shipped: built.shipped };
@@ -681,8 +683,9 @@ export class JoinRDD<K> extends RDD<Joined> {
    * Builds the table of the side chosen from its rows as the shuffle codec delivers them (Spark broadcasts
    * serialized values too): the blocks encoded while deciding are decoded, so a broadcast join sees the same
    * values a shuffle join would. Its bytes were measured exactly, partition by partition, while deciding.
+   * `forWorkers`: the streamed stage may ship, so one copy of the blocks is kept for the workers.
    */
-  private buildTable(side: SideState): { table: HashTable; bytes: number; shipped: ShippedTable | undefined } | undefined {
+  private buildTable(side: SideState, forWorkers: boolean): { table: HashTable; bytes: number; shipped: ShippedTable | undefined } | undefined {
     const cap = this.ctx.maxBroadcastBytes;
     if (side.bytes > cap) {
       side.rejected = `${side.name} side ${formatBytes(side.bytes)} passed maxBroadcastBytes ${formatBytes(cap)}; fell back to shuffle`;
@@ -693,7 +696,7 @@ export class JoinRDD<K> extends RDD<Joined> {
     for (let p = 0; p < side.rdd.numPartitions; p++) if (side.computed.get(p)!.length > 0) blocks.push(side.blocks.get(p)!);
     const start = performance.now();
     const table = tableFromBlocks(this.ctx.codec, blocks);
-    const shipped = this.ctx.workerCount > 0 ? shippedTable(blocks, performance.now() - start) : undefined;
+    const shipped = forWorkers ? shippedTable(blocks, performance.now() - start) : undefined;
     side.computed.clear(); // the build side is not read again: its rows live in the table
     return { table, bytes: side.bytes, shipped };
   }

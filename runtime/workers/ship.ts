@@ -305,7 +305,9 @@ function describeJoin(rdd: JoinRDD<unknown>, b: StageBuilder): ChainOf | string 
   const name = `${rdd.opName} [${rdd.id}]`;
   if (!plan) return `${name} is decided when a job runs`;
   if (plan.kind === "broadcast") {
-    if (!plan.table) return `${name}: its broadcast table was not kept for workers`;
+    const stream = b.describe(plan.stream as RDD<unknown>);
+    if (typeof stream === "string") return `${name}, its streamed side: ${stream}`;
+    if (!plan.table) return `${name}: its broadcast table was not kept for workers (its streamed stage was to run in process when the join was decided)`;
     const table = plan.table;
     b.setupMs += table.buildMs;
     b.notes.push(`${name} streamed through its broadcast table, built once per worker`);
@@ -317,8 +319,7 @@ function describeJoin(rdd: JoinRDD<unknown>, b: StageBuilder): ChainOf | string 
       checkStream: plan.checkStream,
       ...(plan.projection ? { projection: plan.projection } : {}),
     };
-    const stream = b.describe(plan.stream as RDD<unknown>);
-    return typeof stream === "string" ? `${name}, its streamed side: ${stream}` : after(stream, op);
+    return after(stream, op);
   }
   const left = describeSide(plan.left, "left", b);
   if (typeof left === "string") return `${name}, its left side: ${left}`;

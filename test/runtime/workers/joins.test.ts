@@ -357,6 +357,16 @@ describe('"auto" prices the executor that runs the streamed stage', () => {
     expect(plain.strategy).toMatch(/^broadcast-/); // in process: a side within the threshold, no larger than the other
   });
 
+  it("a broadcast whose streamed stage stays in process keeps no copy of the table for workers", async () => {
+    const ctx = withWorkers(2);
+    const offset = { by: 1 }; // read by an annotation-less function: not provably shippable
+    const big = ctx.range(0, 400, 1, 4).map((i) => [i % 10, i + offset.by] as [number, number]);
+    const joined = big.join(ctx.range(0, 10, 1, 1).map((i) => [i, -i] as [number, number]), { strategy: "broadcast" });
+    expect(await joined.count()).toBe(400);
+    expect(resultPlacement(ctx).reason).toMatch(/^join \[\d+\], its streamed side: the function passed to map runs in process/);
+    expect((joined as unknown as { shipping(): { table: unknown } }).shipping().table).toBeUndefined();
+  });
+
   it("explain() says where the join stage ran: before deciding in process; once decided, in workers", async () => {
     const ctx = withWorkers(2);
     const joined = ctx.range(0, 400, 1, 4).map((i) => [i % 10, i] as [number, number]).join(ctx.range(0, 20, 1, 2).map((i) => [i, -i] as [number, number]), { strategy: "broadcast" });
