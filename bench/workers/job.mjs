@@ -52,6 +52,13 @@ const jobs = {
 // Warm-up outside the measurement: compiles the code and (workers) starts the pool's threads, as in a long-running job.
 const warm = workers === "in-process" ? ctx : new Context({ progress: false, workers: Number(workers), workerDispatch: "always" });
 await warm.range(0, 60_000, 1, 4).map(scored).count();
+// A join case also compiles the join's code (in process and, shipped, in the workers) on a small input first.
+if (job.startsWith("join-")) {
+  for (const strategy of ["shuffle", "broadcast"]) {
+    const w = warm.range(0, 60_000, 1, 4).map((i) => [i, i]);
+    await w.join(warm.range(0, 60_000, 20, 2).map((i) => [i, i]), { strategy }).map(([, [a, b]]) => a + b).reduce((x, y) => x + y);
+  }
+}
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const result = await jobs[job]();
