@@ -16,6 +16,7 @@ import { UnionRDD } from "./rdd/narrow.js";
 import { DAGScheduler } from "./scheduler/dag.js";
 import { InProcessExecutor, type ActionOutput, type Executor, type TaskContext } from "./scheduler/task.js";
 import { WorkerRunner, workerSettingsOf } from "./workers/pool.js";
+import type { ExecutorShape as JoinExecutor } from "./join/join-rdd.js";
 import { placementLines } from "./workers/placement.js";
 import { ShuffleStore } from "./shuffle/store.js";
 import { BlockManager } from "./storage/block-manager.js";
@@ -391,12 +392,18 @@ export class Context {
   }
 
   /**
-   * @internal Where a join's tasks run, for its broadcast cost model (join-rdd.ts broadcastPays). Always in
-   * process, one table: the worker executor ships no join stage (ship.ts), only the map stages feeding a
-   * shuffle join, so a broadcast is never copied per worker. Ship joins, and this returns the worker count.
+   * @internal Where a broadcast join's streamed stage will run, for its cost model (join-rdd.ts broadcastPays):
+   * in workers (ship.ts ships it) each thread running it builds its own copy of the table, so the copies are
+   * the threads that would run it (WorkerRunner.decide with its dispatch rule: with "auto", if the probe task
+   * pays); in process, one.
    */
-  joinExecutor(): { kind: "in-process" | "workers"; copies: number } {
-    return { kind: "in-process", copies: 1 };
+  joinExecutor(stream: RDD<unknown>): JoinExecutor {
+    const runner = this.workers;
+    if (typeof runner === "string") return { kind: "in-process", copies: 1 };
+    const run = runner.streamCopies(stream);
+    if (typeof run === "string") return { kind: "in-process", copies: 1, reason: `in process (the streamed stage stays there: ${run})` };
+    const probe = runner.settings.dispatch === "auto" ? " if its probe task pays" : "";
+    return { kind: "workers", copies: run.copies, input: run.input, reason: `for ${run.copies} workers (the streamed stage ships${probe}: a table per worker)` };
   }
 
   /** @internal explain()'s Placement section: where each stage of `rdd`'s plan would run, and why. */

@@ -1,4 +1,5 @@
-// npm run bench:workers [-- --rows 2000000] [-- --repeats 3] [-- --jobs narrow,shuffle,cheap]
+// npm run bench:workers [-- --rows 2000000] [-- --repeats 3] [-- --jobs narrow,shuffle,cheap] [-- --configs in-process,2,auto] [-- --out file]
+// Join cases (job.mjs): --jobs join-small-shuffle,join-small-broadcast,join-small-auto,join-big-shuffle,join-big-broadcast,join-big-auto
 // A CPU-bound stage in process and with 1, 2 and N workers: wall, CPU, speedup, peak RSS; results checked identical.
 // Each measurement is its own process (peak RSS per worker count); configurations are interleaved in every
 // round, so a busy neighbour slows them alike; medians over the rounds. Writes bench/workers/RESULTS.md.
@@ -18,7 +19,10 @@ const rows = arg("rows", 2_000_000);
 const repeats = arg("repeats", 3);
 const cores = os.availableParallelism();
 // Worker counts run with workerDispatch "always" (the executor itself); "auto" is the default Context's own choice.
-const configs = ["in-process", "1", "2", ...(cores > 2 ? [String(cores)] : []), "auto"];
+const configsArg = process.argv.indexOf("--configs");
+const configs = configsArg >= 0 ? process.argv[configsArg + 1].split(",") : ["in-process", "1", "2", ...(cores > 2 ? [String(cores)] : []), "auto"];
+const outArg = process.argv.indexOf("--out");
+const outFile = outArg >= 0 ? path.resolve(process.argv[outArg + 1]) : path.join(here, "RESULTS.md");
 const jobArgs = (c, job) =>
   c === "in-process" ? [c, job, String(rows)] : c === "auto" ? [String(cores), job, String(rows), "auto"] : [c, job, String(rows), "always"];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -62,13 +66,13 @@ for (const job of jobNames) {
   const base = median(runs["in-process"].map((m) => m.wallMs));
   const baseCpu = median(runs["in-process"].map((m) => m.cpuMs));
   lines.push(`### ${job}: ${rows.toLocaleString("en")} rows, 16 partitions — results identical: ${digests.size === 1 ? "yes" : `NO (${[...digests].join(", ")})`}`, "");
-  lines.push("| executor | wall ms (median) | CPU ms (median) | speedup (wall) | CPU / in-process CPU | peak RSS MiB | stages in workers |", "|---|---:|---:|---:|---:|---:|---|");
+  lines.push("| executor | wall ms (median) | CPU ms (median) | speedup (wall) | CPU / in-process CPU | peak RSS MiB | stages in workers | join strategy |", "|---|---:|---:|---:|---:|---:|---|---|");
   for (const c of configs) {
     const ms = runs[c];
     const wall = median(ms.map((m) => m.wallMs));
     const cpu = median(ms.map((m) => m.cpuMs));
     const label = c === "in-process" ? "in process" : c === "auto" ? `default (auto, ${cores} workers)` : `${c} worker${c === "1" ? "" : "s"}`;
-    lines.push(`| ${label} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(base / wall).toFixed(2)}x | ${(cpu / baseCpu).toFixed(2)} | ${median(ms.map((m) => m.maxRssMiB)).toFixed(0)} | ${ms[0].placements.filter((p) => p === "workers").length}/${ms[0].placements.length} |`);
+    lines.push(`| ${label} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(base / wall).toFixed(2)}x | ${(cpu / baseCpu).toFixed(2)} | ${median(ms.map((m) => m.maxRssMiB)).toFixed(0)} | ${ms[0].placements.filter((p) => p === "workers").length}/${ms[0].placements.length} | ${[...new Set(ms.flatMap((m) => m.strategies ?? []))].join(", ") || "-"} |`);
   }
   lines.push("");
   console.log(lines.slice(-configs.length - 4).join("\n"));
@@ -87,5 +91,5 @@ const report = [
   "",
   ...lines,
 ].join("\n");
-fs.writeFileSync(path.join(here, "RESULTS.md"), report + "\n");
-console.log(`wrote ${path.join(here, "RESULTS.md")}`);
+fs.writeFileSync(outFile, report + "\n");
+console.log(`wrote ${outFile}`);

@@ -13,15 +13,16 @@ import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
-import { serializableChecker, shuffleCopier } from "../shuffle/codec.js";
+import { serializableChecker, shuffleCopier, type Codec } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
 import type { Context } from "../context.js";
 import { InvalidArgumentError, requirePositiveInt } from "../errors.js";
 import { kinds } from "../rdd/registry.js";
-import { HashTable, emitUnmatched, joinPartition, probe, type JoinType, type Joined, type Pair } from "./hash-join.js";
+import { HashTable, joinPartition, probe, type JoinType, type Joined, type Pair } from "./hash-join.js";
 import { planInputOf, type PlanInput } from "../explain.js";
+import type { ValueProjection } from "../rdd/projection.js";
 import { estimateRowsBytes, formatBytes, knownSize, spreadOrder, type SizeHint } from "./estimator.js";
 
 type Side = "left" | "right";
@@ -35,6 +36,8 @@ type Plan =
       stream: RDD<Pair>;
       /** Check streamed rows as a shuffle's codec would ("auto", and a shuffle would have serialized them). */
       checkStream: boolean;
+      /** The build side's blocks for workers (kept only when the streamed stage may ship). */
+      shipped: ShippedTable | undefined;
     };
 
 const OP_NAMES: Record<JoinType, string> = {
@@ -133,28 +136,129 @@ class SideState {
 }
 
 /** The executor that runs the job, as far as the decision's cost model cares. */
-interface ExecutorShape {
+export interface ExecutorShape {
   kind: "in-process" | "workers";
   /** Copies of a broadcast table the job needs: one per process (thread) running tasks. */
   copies: number;
+  /** How the executor was priced (for the decision's reason); absent: the context runs everything in process. */
+  reason?: string;
+  /** Workers: what the streamed stage reads (its sources' rows, its shuffle and text bytes), to estimate an unmeasured side. */
+  input?: { rows: number; bytes: number };
 }
 
-function executorOf(ctx: Context): ExecutorShape {
-  return ctx.joinExecutor();
+/**
+ * A broadcast table as workers get it: the build side's encoded blocks (one per non-empty partition, in
+ * partition order) in one SharedArrayBuffer, so every task's message refers to the same memory (no copy per
+ * task) and each worker decodes and builds the table once, caching it by `id`.
+ */
+export interface ShippedTable {
+  /** Unique in the process (the worker pool is shared by every Context). */
+  id: number;
+  buffer: SharedArrayBuffer;
+  /** Block i is buffer[offsets[i], offsets[i + 1]). */
+  offsets: number[];
+  /** Main-thread milliseconds decoding the blocks and building the table took: what each worker pays once. */
+  buildMs: number;
 }
+
+let nextTableId = 1;
+
+/** The one copy of the build side's blocks kept for workers. */
+function shippedTable(blocks: readonly Uint8Array[], buildMs: number): ShippedTable {
+  const offsets = [0];
+  for (const b of blocks) offsets.push(offsets[offsets.length - 1]! + b.byteLength);
+  const buffer = new SharedArrayBuffer(offsets[offsets.length - 1]!);
+  const view = new Uint8Array(buffer);
+  blocks.forEach((b, i) => view.set(b, offsets[i]!));
+  return { id: nextTableId++, buffer, offsets, buildMs };
+}
+
+/** The hash table of a broadcast side from its encoded blocks, rows in block order (in process and in a worker alike). */
+export function tableFromBlocks(codec: Codec, blocks: readonly Uint8Array[]): HashTable {
+  const decoded: Pair[][] = [];
+  let rowCount = 0;
+  for (const block of blocks) {
+    const values = codec.decode(block) as Pair[];
+    decoded.push(values);
+    rowCount += values.length;
+  }
+  const table = new HashTable(rowCount);
+  for (const rows of decoded) for (const row of rows) table.add(row);
+  return table;
+}
+
+/** How a broadcast join streams one partition (JoinRDD.compute in process, the worker's probe op): the same code. */
+export interface StreamPlan {
+  table: HashTable;
+  buildIsRight: boolean;
+  keepStream: boolean;
+  /** A pruning projection of the streamed values fused into the probe (undefined: values as they are). */
+  project: ((value: unknown) => unknown) | undefined;
+  checkStream: boolean;
+  /**
+   * Copies streamed keys and values as the shuffle's codec would hand them on (undefined: in place). In process
+   * under "auto" without `inPlace`; never in a worker, whose rows are decoded copies already.
+   */
+  copy: ((value: unknown) => unknown) | undefined;
+}
+
+/**
+ * The sink a streamed row goes to. Streamed rows are never serialized here. Under "auto" they are checked as a
+ * shuffle's codec would check them, so a row a shuffle rejects fails the job under a broadcast too (see decide);
+ * and, with `copy`, the consumers get what a shuffle would hand them: fresh copies of the keys and values they
+ * see (a value only when its row is emitted, after the fused projection). An explicit "broadcast" streams rows
+ * as they are (as Spark does).
+ */
+export function streamSink(plan: StreamPlan, emit: Emit<Joined>): Emit<unknown> {
+  const { copy, project: fusedProject } = plan;
+  const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
+  const sink = probe(plan.table, plan.buildIsRight, plan.keepStream, false, emit, project);
+  if (!plan.checkStream) return sink;
+  const check = serializableChecker();
+  if (!copy) {
+    return (row) => {
+      check(row);
+      sink(row);
+    };
+  }
+  return (row) => {
+    check(row);
+    // an object key reaches the output too (the stream row's own key): copied as its value is
+    const key = isPair(row) ? row[0] : undefined;
+    sink(typeof key === "object" && key !== null ? [copy(key), (row as Pair)[1]] : row);
+  };
+}
+
+/** What ship.ts needs to describe a decided join's stage for workers. */
+export type JoinShipping =
+  | { kind: "shuffle" | "co-partitioned"; type: JoinType; left: KeyedInput; right: KeyedInput }
+  | {
+      kind: "broadcast";
+      /** The RDD a task iterates: the streamed side, or the parent of its fused projection. */
+      stream: RDD<Pair>;
+      /** The fused projection, when one is applied in the probe. */
+      projection: ValueProjection | undefined;
+      buildIsRight: boolean;
+      keepStream: boolean;
+      checkStream: boolean;
+      /** Undefined when the streamed stage was to run in process (no copy of the blocks is kept). */
+      table: ShippedTable | undefined;
+    };
 
 /**
  * Whether broadcasting a side of `build` bytes (already within the limit) is cheaper than shuffling both sides,
  * `other` being what is known of the other side.
  *
- * In process, the only executor today: the broadcast builds one table, by decoding blocks the decision already
- * encoded, and streams the other side through it in place; a shuffle encodes, stores and decodes both sides and
- * builds a table per partition. So a side within the limit is always the cheaper plan.
+ * In process (one copy): the broadcast builds one table, by decoding blocks the decision already encoded, and
+ * streams the other side through it in place; a shuffle encodes, stores and decodes both sides and builds a
+ * table per partition. So a side within the limit is always the cheaper plan.
  *
- * A pool of W workers would change this: every worker needs its own copy of the table (W copies of `build` bytes
- * sent, decoded and built), while a shuffle moves build + other bytes once. Broadcast then pays only while
- * W x build < build + other, so the other side would have to be measured that far, past (W - 1) x build, before
- * choosing (the fair rule measures it only up to `build`); an unmeasured other side means shuffle.
+ * When the streamed stage ships to W workers (Context.joinExecutor asks the worker runner), every worker builds
+ * its own copy of the table (W copies of `build` bytes decoded and built), while a shuffle moves build + other
+ * bytes once. Broadcast then pays only while W x build < build + other; the fair rule measures the other side
+ * up to `build`, so with 2 workers a strictly larger other side broadcasts, an equal one shuffles. A side the
+ * join type cannot broadcast is never computed: it is estimated from its stage's input (estimateFromInput);
+ * an other side of which nothing is known means shuffle.
  */
 export function broadcastPays(executor: ExecutorShape, build: number, other: number | undefined): boolean {
   if (executor.copies <= 1) return true;
@@ -250,37 +354,8 @@ export class JoinRDD<K> extends RDD<Joined> {
   compute(split: number, tc: TaskContext, emit: Emit<Joined>): void {
     const plan = this.plan!;
     if (plan.kind === "broadcast") {
-      const buildIsRight = plan.side === "right";
-      const keepStream = buildIsRight ? this.type === "leftOuter" : this.type === "rightOuter";
-      // A pruning projection of the streamed side saves nothing here (no shuffle): one that keeps positions is
-      // skipped (the code after the join reads the same from whole values), any other is fused into the probe.
-      const stream = plan.stream;
-      const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? stream : undefined;
-      const fusedProject = fused && !fused.keepsPositions ? fused.project : undefined;
-      // Streamed rows are never serialized here. Under "auto" they are checked as a shuffle's codec would check
-      // them, so a row a shuffle rejects fails the job under a broadcast too (see decide); and the consumers get
-      // what a shuffle would hand them, fresh copies, unless `inPlace` says they cannot tell (the plugin proves it).
-      // An explicit "broadcast" streams rows as they are (as Spark does).
-      const copying = plan.checkStream && !this.options.inPlace;
-      const copy = copying ? shuffleCopier(this.ctx.codec) : undefined;
-      const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
-      let sink = probe(plan.table, buildIsRight, keepStream, false, emit, project);
-      if (plan.checkStream) {
-        const probeRow = sink;
-        const check = serializableChecker();
-        sink = copy
-          ? (row) => {
-              check(row);
-              // an object key reaches the output too (the stream row's key): copied as its value is
-              const key = isPair(row) ? row[0] : undefined;
-              probeRow(typeof key === "object" && key !== null ? [copy(key), (row as Pair)[1]] : row);
-            }
-          : (row) => {
-              check(row);
-              probeRow(row);
-            };
-      }
-      (fused ? (fused.parent as RDD<Pair>) : stream).iterator(split, tc, sink);
+      const { iterated, streamPlan } = this.streamOf(plan);
+      iterated.iterator(split, tc, streamSink(streamPlan, emit));
       return;
     }
     joinPartition(
@@ -289,6 +364,48 @@ export class JoinRDD<K> extends RDD<Joined> {
       (f) => plan.right.readPairs(split, tc, "join", f),
       emit,
     );
+  }
+
+  /**
+   * A broadcast plan's streamed side as a task reads it. A pruning projection of the streamed side saves
+   * nothing here (no shuffle): one that keeps positions is skipped (the code after the join reads the same
+   * from whole values), any other is fused into the probe.
+   */
+  private streamOf(plan: Extract<Plan, { kind: "broadcast" }>): { iterated: RDD<Pair>; fused: ProjectedRDD<unknown, unknown, unknown> | undefined; streamPlan: StreamPlan } {
+    const buildIsRight = plan.side === "right";
+    const keepStream = buildIsRight ? this.type === "leftOuter" : this.type === "rightOuter";
+    const stream = plan.stream;
+    const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? (stream as ProjectedRDD<unknown, unknown, unknown>) : undefined;
+    const project = fused && !fused.keepsPositions ? fused.project : undefined;
+    return {
+      iterated: fused ? (fused.parent as RDD<Pair>) : stream,
+      fused,
+      streamPlan: {
+        table: plan.table,
+        buildIsRight,
+        keepStream,
+        project,
+        checkStream: plan.checkStream,
+        copy: plan.checkStream && !this.options.inPlace ? shuffleCopier(this.ctx.codec) : undefined,
+      },
+    };
+  }
+
+  /** @internal The decided plan as ship.ts describes it for workers (undefined before the decision). */
+  shipping(): JoinShipping | undefined {
+    const plan = this.plan;
+    if (!plan) return undefined;
+    if (plan.kind !== "broadcast") return { kind: plan.kind, type: this.type, left: plan.left, right: plan.right };
+    const { iterated, fused, streamPlan } = this.streamOf(plan);
+    return {
+      kind: "broadcast",
+      stream: iterated,
+      projection: streamPlan.project && fused ? fused.projection : undefined,
+      buildIsRight: streamPlan.buildIsRight,
+      keepStream: streamPlan.keepStream,
+      checkStream: streamPlan.checkStream,
+      table: plan.shipped,
+    };
   }
 
   override describe(): string {
@@ -325,20 +442,33 @@ export class JoinRDD<K> extends RDD<Joined> {
       left: new SideState("left", this.left, sides.includes("left")),
       right: new SideState("right", this.right, sides.includes("right")),
     };
-    const chosen = await this.findSmallSide(states, limit, limitName, strategy === "auto");
+    // With workers, where each side would stream if the other were broadcast: "auto" stops measuring once the
+    // extrapolated sizes say no broadcast can pay (so two big sides are not both computed in process to decide).
+    const priced = this.pricesExecutor();
+    const pricing = priced ? { left: this.ctx.joinExecutor(this.left as RDD<unknown>), right: this.ctx.joinExecutor(this.right as RDD<unknown>) } : undefined;
+    const chosen = await this.findSmallSide(states, limit, limitName, strategy === "auto", pricing);
     const notes = sides.map((s) => states[s].rejected).filter((r): r is string => !!r);
     if (chosen) {
       const other = states[chosen.name === "left" ? "right" : "left"];
-      const executor = executorOf(this.ctx);
+      const stream = this.withComputed(other);
+      // Where the streamed stage will run: with workers, each one running it builds its own table, from a copy
+      // of the blocks kept only then. "auto" prices it (when the transformer wrote it, see pricesExecutor).
+      const where: ExecutorShape = this.ctx.workerCount > 0 ? this.ctx.joinExecutor(stream as RDD<unknown>) : { kind: "in-process", copies: 1 };
+      const executor: ExecutorShape = priced ? where : { kind: "in-process", copies: 1, ...(this.unpricedNote() ? { reason: this.unpricedNote() } : {}) };
       // An explicit "broadcast" is the caller's hint; "auto" broadcasts where that is the cheaper plan.
-      const otherSeen = other.done || other.computed.size > 0 || other.known ? other.weight : undefined;
+      let otherSeen = other.done || other.computed.size > 0 || other.known ? other.weight : undefined;
+      if (otherSeen === undefined && executor.input && strategy === "auto") {
+        otherSeen = this.estimateFromInput(chosen, executor.input);
+        notes.push(`${other.name} side not measured: about ${formatBytes(otherSeen)} from its stage's input (${executor.input.rows} rows at the ${chosen.name} side's bytes per row, ${formatBytes(executor.input.bytes)} shuffle or text)`);
+      }
       const pays = strategy === "broadcast" || broadcastPays(executor, chosen.bytes, otherSeen);
       if (!pays) notes.push(`${chosen.name} side ${formatBytes(chosen.bytes)}: a copy per worker (${executor.copies}) would cost more than the shuffle`);
+      if (executor.reason && strategy === "auto") notes.push(`priced ${executor.reason}`);
       const reports = this.sideReports(states); // before the table takes the build side's rows
-      const built = pays ? this.buildTable(chosen) : undefined;
+      const built = pays ? this.buildTable(chosen, where.kind === "workers") : undefined;
       if (built) {
         const checkStream = strategy === "auto" && !readInPlace(other.name);
-        this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream: this.withComputed(other), checkStream };
+        this.plan = { kind: "broadcast", side: chosen.name, table: built.table, stream, checkStream, shipped: built.shipped };
         const versus = other.candidate && !other.rejected ? `, no larger than the ${other.name} side (${other.describe()})` : "";
         this.decision = {
           site,
@@ -361,6 +491,33 @@ export class JoinRDD<K> extends RDD<Joined> {
       estimates.length ? Math.min(...estimates) : undefined,
       states,
     );
+  }
+
+  /**
+   * Whether "auto" prices the executor the join will run on (Context.joinExecutor). Only a join the transformer
+   * made "auto" (it writes a `site`) does: the transformer never does so where the join's partitioning is a
+   * result (glom, mapPartitionsWithIndex, take, ...). A strategy "auto" written by hand decides as in
+   * process on every executor, so that a program's results, partitioning included, do not depend on
+   * whether workers run it.
+   */
+  private pricesExecutor(): boolean {
+    return (this.options.strategy ?? "shuffle") === "auto" && this.options.site !== undefined && this.ctx.workerCount > 0;
+  }
+
+  /** Why a hand-written "auto" on a context with workers was priced in process (undefined: no workers, nothing to say). */
+  private unpricedNote(): string | undefined {
+    if (this.ctx.workerCount === 0 || (this.options.strategy ?? "shuffle") !== "auto") return undefined;
+    return 'in process: a strategy "auto" written by hand decides as in process on every executor (its partitioning may be a result)';
+  }
+
+  /**
+   * The bytes of a side never computed (a join type that cannot broadcast it), for pricing only: its stage's
+   * source rows at the build side's encoded bytes per row, plus the shuffle or text bytes it reads.
+   */
+  private estimateFromInput(build: SideState, input: { rows: number; bytes: number }): number {
+    let rows = 0;
+    for (const part of build.computed.values()) rows += part.length;
+    return Math.round(input.rows * (rows > 0 ? build.bytes / rows : 0)) + input.bytes;
   }
 
   /** Why inputs that both carry a partitioner still shuffle (bucketed datasets with different bucket counts, say). */
@@ -433,6 +590,7 @@ export class JoinRDD<K> extends RDD<Joined> {
     limit: number,
     limitName: string,
     extrapolate: boolean,
+    pricing?: Record<Side, ExecutorShape>,
   ): Promise<SideState | undefined> {
     const all = [states.left, states.right];
     for (const c of all) {
@@ -452,11 +610,35 @@ export class JoinRDD<K> extends RDD<Joined> {
         await this.measureExactly(winner, limit, limitName);
         continue;
       }
+      if (pricing && this.noBroadcastPays(open, otherOf, pricing)) return undefined;
       const next = open
         .filter((c) => !c.done)
         .sort((a, b) => a.weight - b.weight || b.computed.size - a.computed.size || (a.name === "right" ? -1 : 1))[0]!;
       await this.measurePartition(next, otherOf(next), limit, limitName, extrapolate);
     }
+  }
+
+  /**
+   * Whether, by the sizes extrapolated so far (each side measured on 2+ partitions, or done, or known), no open
+   * side can be worth broadcasting when the other side streams in workers: copies x build >= 0.8 x (build +
+   * other), so with 2 workers sides within 1.5x of each other (broadcastPays' rule with a margin for the
+   * extrapolation). Then each is marked out, with why, and the join shuffles; the partitions computed are handed on.
+   */
+  private noBroadcastPays(open: SideState[], otherOf: (c: SideState) => SideState, pricing: Record<Side, ExecutorShape>): boolean {
+    const sized = (c: SideState) => c.done || c.computed.size >= 2 || (c.computed.size === 0 && c.known !== undefined);
+    const verdicts: string[] = [];
+    for (const c of open) {
+      const other = otherOf(c);
+      const executor = pricing[other.name];
+      if (executor.copies <= 1 || !sized(c) || !sized(other)) return false;
+      const build = c.estimate!;
+      const rest = other.estimate!;
+      if (executor.copies * build < 0.8 * (build + rest)) return false;
+      verdicts.push(`${c.name} side about ${formatBytes(build)} against ${formatBytes(rest)}: a table per worker (${executor.copies}) would cost more than the shuffle`);
+    }
+    const priced = [...new Set(open.map((c) => pricing[otherOf(c).name].reason))].join("; ");
+    open.forEach((c, i) => (c.rejected = verdicts[i] + (i === open.length - 1 ? `; priced ${priced}` : "")));
+    return true;
   }
 
   /**
@@ -526,28 +708,22 @@ export class JoinRDD<K> extends RDD<Joined> {
    * Builds the table of the side chosen from its rows as the shuffle codec delivers them (Spark broadcasts
    * serialized values too): the blocks encoded while deciding are decoded, so a broadcast join sees the same
    * values a shuffle join would. Its bytes were measured exactly, partition by partition, while deciding.
+   * `forWorkers`: the streamed stage may ship, so one copy of the blocks is kept for the workers.
    */
-  private buildTable(side: SideState): { table: HashTable; bytes: number } | undefined {
+  private buildTable(side: SideState, forWorkers: boolean): { table: HashTable; bytes: number; shipped: ShippedTable | undefined } | undefined {
     const cap = this.ctx.maxBroadcastBytes;
     if (side.bytes > cap) {
       side.rejected = `${side.name} side ${formatBytes(side.bytes)} passed maxBroadcastBytes ${formatBytes(cap)}; fell back to shuffle`;
       return undefined;
     }
-    const codec = this.ctx.codec;
-    const decoded: Pair[][] = [];
-    let rowCount = 0;
-    for (let p = 0; p < side.rdd.numPartitions; p++) {
-      const rows = side.computed.get(p)!;
-      if (rows.length === 0) continue;
-      // Every non-empty partition of the winner was encoded while deciding (measurePartition, measureExactly).
-      const values = codec.decode(side.blocks.get(p)!) as Pair[];
-      decoded.push(values);
-      rowCount += values.length;
-    }
-    const table = new HashTable(rowCount);
-    for (const rows of decoded) for (const row of rows) table.add(row);
+    // Every non-empty partition of the winner was encoded while deciding (measurePartition, measureExactly).
+    const blocks: Uint8Array[] = [];
+    for (let p = 0; p < side.rdd.numPartitions; p++) if (side.computed.get(p)!.length > 0) blocks.push(side.blocks.get(p)!);
+    const start = performance.now();
+    const table = tableFromBlocks(this.ctx.codec, blocks);
+    const shipped = forWorkers ? shippedTable(blocks, performance.now() - start) : undefined;
     side.computed.clear(); // the build side is not read again: its rows live in the table
-    return { table, bytes: side.bytes };
+    return { table, bytes: side.bytes, shipped };
   }
 }
 

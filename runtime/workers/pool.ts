@@ -126,7 +126,26 @@ export class WorkerRunner {
     const found = workerEntry();
     if ("reason" in found) return { where: "in-process", reason: found.reason };
     const input = bytes > 0 ? `${rows} input rows and ${bytes} input bytes` : `${rows} input rows`;
-    return { where: "workers", reason: `${tasks} tasks over ${input} on up to ${this.settings.threads} workers`, stage: shipping.stage };
+    const notes = shipping.stage.notes.length ? ` (${shipping.stage.notes.join("; ")})` : "";
+    return { where: "workers", reason: `${tasks} tasks over ${input} on up to ${this.settings.threads} workers${notes}`, stage: shipping.stage };
+  }
+
+  /**
+   * How many threads would run the stage streaming `stream` (a broadcast join's other side) if it ships, or
+   * why it would stay in process: decide's rule, then the lanes run() would use (with "auto", after the probe tasks).
+   */
+  streamCopies(stream: RDD<unknown>): { copies: number; input: { rows: number; bytes: number } } | string {
+    const tasks = stream.numPartitions;
+    const decision = this.decide(stream, { action: { kind: "count" } }, tasks);
+    if (decision.where === "in-process") return decision.reason;
+    let remote = 0;
+    for (let p = 0; p < tasks; p++) if (decision.stage.inProcess(p) === undefined) remote++;
+    if (this.settings.dispatch === "auto") {
+      if (remote < 2) return `${remote} tasks to ship: too few to probe one and run the rest in parallel`;
+      remote -= remote >= 4 ? 2 : 1;
+    }
+    if (remote === 0) return "every task's rows are already in memory";
+    return { copies: Math.min(this.settings.threads, remote), input: { rows: decision.stage.inputRows, bytes: decision.stage.inputBytes } };
   }
 
   /** Runs the tasks on the pool, at most `threads` at a time; a task failing there runs again in process. */
@@ -238,11 +257,13 @@ export class WorkerRunner {
     }
     const rest = tasks.length - probes;
     const here = taskMs * rest;
-    const startMs = threadsToStart > 0 ? THREAD_START_MS : 0;
+    // Threads still to start load the runtime; each worker builds the stage's broadcast tables once.
+    const startMs = (threadsToStart > 0 ? THREAD_START_MS : 0) + stage.setupMs;
     const there = startMs + Math.max(mainMs * rest, ((taskMs + mainMs) * rest) / lanes);
     const detail =
       `probe: ${probedText} took ${ms(taskMs)} in process, shipping one would cost the main thread about ${ms(mainMs)}; ` +
-      `the other ${rest} tasks: about ${ms(here)} here, ${ms(there)} on ${lanes} workers${startMs ? ` (${threadsToStart} to start)` : ""}`;
+      `the other ${rest} tasks: about ${ms(here)} here, ${ms(there)} on ${lanes} workers${threadsToStart > 0 ? ` (${threadsToStart} to start)` : ""}` +
+      (stage.setupMs > 0 ? ` (each building its broadcast tables: ${ms(stage.setupMs)})` : "");
     if (there > here * REQUIRED_GAIN) return { results, ship: false, reason: `${detail}: in process` };
     return { results, ship: true, reason: `${detail}: shipped` };
   }

@@ -2,6 +2,7 @@
 import type { ValueProjection } from "../rdd/projection.js";
 import type { TaskMetrics } from "../scheduler/task.js";
 import type { SourceSplit } from "../io/source.js";
+import type { JoinType } from "../join/hash-join.js";
 
 /** The built-in codecs a worker can construct by name (a custom codec keeps its stages in process). */
 export type CodecName = "adaptive" | "msgpack" | "v8";
@@ -28,13 +29,33 @@ export type WireSource =
   | { kind: "rows"; bytes: Uint8Array }
   | { kind: "range"; start: number; end: number; step: number; slices: number; split: number }
   | { kind: "text"; split: SourceSplit }
-  | { kind: "shuffle"; maps: number; numPartitions: number; split: number; blocks: (Uint8Array | undefined)[]; combine: WireCombine };
+  | { kind: "shuffle"; maps: number; numPartitions: number; split: number; blocks: (Uint8Array | undefined)[]; combine: WireCombine }
+  /** One reduce split of a shuffle or co-partitioned join: each side's chain (a shuffle read, or the side read in place). */
+  | { kind: "join"; type: JoinType; left: WireChain; right: WireChain };
+
+/** A source and the operations applied to it (a join's side). */
+export interface WireChain {
+  source: WireSource;
+  ops: WireOp[];
+}
+
+/**
+ * A broadcast join's build side: its encoded blocks (block i at buffer[offsets[i], offsets[i + 1])) in memory every
+ * message shares; the worker builds the table once per `id` and caches it.
+ */
+export interface WireTable {
+  id: number;
+  buffer: SharedArrayBuffer;
+  offsets: number[];
+}
 
 /** One narrow operation, applied through the same public RDD method as in process. `fn` indexes WorkerTask.fns. */
 export type WireOp =
   | { op: "map" | "filter" | "flatMap" | "keyBy" | "mapValues" | "flatMapValues"; fn: number }
   | { op: "keys" | "values" }
-  | { op: "projectValues"; projection: ValueProjection };
+  | { op: "projectValues"; projection: ValueProjection }
+  /** A broadcast join streaming its parent through the table (join-rdd.ts streamSink; `projection`: the fused one). */
+  | { op: "probe"; table: WireTable; buildIsRight: boolean; keepStream: boolean; checkStream: boolean; projection?: ValueProjection };
 
 /** What the task returns: an action's partition result, or a shuffle map output. Zero values are `codec.encode([zero])`. */
 export type WireOutput =

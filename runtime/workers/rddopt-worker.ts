@@ -15,7 +15,8 @@ import { writeShuffle } from "../shuffle/exchange.js";
 import { AdaptiveCodec, MsgpackCodec, V8Codec, type Codec } from "../shuffle/codec.js";
 import { emptyTaskMetrics, type TaskContext } from "../scheduler/task.js";
 import { rebuildFunction } from "../closure.js";
-import type { CodecName, WireCombine, WireOp, WireOutput, WorkerReply, WorkerTask } from "./protocol.js";
+import type { CodecName, WireChain, WireCombine, WireOp, WireOutput, WorkerReply, WorkerTask } from "./protocol.js";
+import { JoinSidesRDD, probeOver, type BuiltSide } from "./join-worker.js";
 import { transferablesOf } from "./transfer.js";
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -38,48 +39,16 @@ export async function runTask(task: WorkerTask): Promise<unknown> {
   const codec = ctx.codec;
   const fns: AnyFn[] = [];
   for (const f of task.fns) fns.push((await rebuildFunction(f, codec.decode(f.values)[0] as Record<string, unknown>)) as AnyFn);
-  const source = task.source;
-  const split = source.kind === "rows" || source.kind === "text" ? 0 : source.split;
-  let rdd: RDD<unknown>;
-  let shuffleRead: { shuffleId: number; maps: number } | undefined;
-  let sourceRead: WorkerReply["source"];
-  switch (source.kind) {
-    case "rows":
-      rdd = ctx.parallelize(codec.decode(source.bytes), 1);
-      break;
-    case "text": {
-      const lines: string[] = [];
-      const bytes = readSplitLines(source.split, (line) => lines.push(line)); // the same reader as ctx.textFile's, on this thread
-      sourceRead = { bytes, files: source.split.firstOfFile ? 1 : 0 };
-      rdd = ctx.parallelize(lines, 1);
-      break;
-    }
-    case "range":
-      rdd = new RangeRDD(ctx, source.start, source.end, source.step, source.slices) as RDD<unknown>;
-      break;
-    case "shuffle": {
-      // The same by-key RDD over an empty stand-in parent with as many partitions as map outputs; the blocks the
-      // main thread fetched go into this worker's store under the new shuffle's id, so it reads and combines them.
-      const parent = ctx.parallelize<[unknown, unknown]>([], source.maps) as RDD<unknown>;
-      rdd = shuffledFrom(parent, source.combine, fns, codec, new HashPartitioner(source.numPartitions));
-      const dep = rdd.dependencies()[0] as ShuffleDependency;
-      for (let m = 0; m < source.maps; m++) {
-        const block = source.blocks[m];
-        ctx.shuffleStore.putMapOutput(dep.shuffleId, m, Array.from({ length: source.numPartitions }, (_, r) => (r === split && block ? block : new Uint8Array(0))));
-      }
-      shuffleRead = { shuffleId: dep.shuffleId, maps: source.maps };
-      break;
-    }
-  }
-  for (const op of task.ops) rdd = apply(rdd, op, fns);
-  const metrics = emptyTaskMetrics();
-  const tc: TaskContext = { ctx, jobId: 0, stageId: 0, partition: split, metrics };
+  const built: Built = { shuffles: [] };
   let reply: WorkerReply;
   try {
+    const { rdd, split } = buildChain(ctx, { source: task.source, ops: task.ops }, fns, built);
+    const metrics = emptyTaskMetrics();
+    const tc: TaskContext = { ctx, jobId: 0, stageId: 0, partition: split, metrics };
     reply = compute(rdd, split, tc, task.output, fns, codec);
-    if (sourceRead) reply.source = sourceRead;
+    if (built.sourceRead) reply.source = built.sourceRead;
   } finally {
-    if (shuffleRead) ctx.shuffleStore.removeShuffle(shuffleRead.shuffleId, shuffleRead.maps);
+    for (const s of built.shuffles) ctx.shuffleStore.removeShuffle(s.shuffleId, s.maps);
   }
   // Piscina moves the listed buffers with the reply instead of copying them.
   const movable = {
@@ -89,9 +58,64 @@ export async function runTask(task: WorkerTask): Promise<unknown> {
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]);
 }
 
-function apply(rdd: RDD<unknown>, op: WireOp, fns: AnyFn[]): RDD<unknown> {
+/** What building a task's chains left behind: shuffles put in this worker's store (removed after the task), a text source's read. */
+interface Built {
+  shuffles: { shuffleId: number; maps: number }[];
+  sourceRead?: WorkerReply["source"];
+}
+
+/** The chain's RDD and the partition of it this task computes. */
+function buildChain(ctx: Context, chain: WireChain, fns: AnyFn[], built: Built): BuiltSide {
+  const codec = ctx.codec;
+  const source = chain.source;
+  let rdd: RDD<unknown>;
+  let split = 0;
+  let shuffle: ShuffleDependency | undefined;
+  switch (source.kind) {
+    case "rows":
+      rdd = ctx.parallelize(codec.decode(source.bytes), 1);
+      break;
+    case "text": {
+      const lines: string[] = [];
+      const bytes = readSplitLines(source.split, (line) => lines.push(line)); // the same reader as ctx.textFile's, on this thread
+      const read = built.sourceRead ?? { bytes: 0, files: 0 };
+      built.sourceRead = { bytes: read.bytes + bytes, files: read.files + (source.split.firstOfFile ? 1 : 0) };
+      rdd = ctx.parallelize(lines, 1);
+      break;
+    }
+    case "range":
+      rdd = new RangeRDD(ctx, source.start, source.end, source.step, source.slices) as RDD<unknown>;
+      split = source.split;
+      break;
+    case "shuffle": {
+      // The same by-key RDD over an empty stand-in parent with as many partitions as map outputs; the blocks the
+      // main thread fetched go into this worker's store under the new shuffle's id, so it reads and combines them.
+      split = source.split;
+      const parent = ctx.parallelize<[unknown, unknown]>([], source.maps) as RDD<unknown>;
+      rdd = shuffledFrom(parent, source.combine, fns, codec, new HashPartitioner(source.numPartitions));
+      const dep = rdd.dependencies()[0] as ShuffleDependency;
+      for (let m = 0; m < source.maps; m++) {
+        const block = source.blocks[m];
+        ctx.shuffleStore.putMapOutput(dep.shuffleId, m, Array.from({ length: source.numPartitions }, (_, r) => (r === split && block ? block : new Uint8Array(0))));
+      }
+      built.shuffles.push({ shuffleId: dep.shuffleId, maps: source.maps });
+      if (source.combine.op === "partitionBy") shuffle = dep;
+      break;
+    }
+    case "join":
+      // Both sides of one reduce split, joined as in process: the join's own partition is 0.
+      rdd = new JoinSidesRDD(source.type, buildChain(ctx, source.left, fns, built), buildChain(ctx, source.right, fns, built)) as RDD<unknown>;
+      break;
+  }
+  for (const op of chain.ops) rdd = apply(rdd, op, fns, codec);
+  return { rdd, split, ...(shuffle && chain.ops.length === 0 ? { shuffle } : {}) };
+}
+
+function apply(rdd: RDD<unknown>, op: WireOp, fns: AnyFn[], codec: Codec): RDD<unknown> {
   const pairs = rdd as RDD<[unknown, unknown]>;
   switch (op.op) {
+    case "probe":
+      return probeOver(rdd, op, codec);
     case "map":
       return rdd.map(fns[op.fn]!);
     case "filter":

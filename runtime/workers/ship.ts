@@ -2,8 +2,13 @@
  * Whether a stage can run in worker threads, and each of its tasks as a message (protocol.ts).
  *
  * Each RDD kind describes itself for shipping in ONE place, the `describers` table below: the kinds that
- * can be rebuilt in a worker (sources: parallelize, range; narrow: map, filter, flatMap, mapValues,
- * flatMapValues, keyBy, keys, values, projectValues, union). Any other kind in the stage, a persisted RDD,
+ * can be rebuilt in a worker (sources: parallelize, range, textFile, a by-key shuffle's output; narrow: map,
+ * filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues, union; and a decided join:
+ * a shuffle or co-partitioned join's reduce side (both sides' shuffle blocks, or a side read in place
+ * described by its own chain; the worker runs the same joinPartition), and a broadcast join's streamed side
+ * (its chain, then the same probe; the build side's encoded blocks travel in one SharedArrayBuffer that
+ * every task's message shares, and each worker builds the table once and caches it by id).
+ * Any other kind in the stage, a persisted RDD,
  * or a user function that closure.ts cannot prove shippable keeps the whole stage in process, with the
  * reason. So does an output other than count, collect, reduce, fold, aggregate or a hash shuffle's map side.
  */
@@ -19,7 +24,9 @@ import { StorageLevel } from "../storage/level.js";
 import type { ActionOutput } from "../scheduler/task.js";
 import { shipFunction } from "../closure.js";
 import type { ShuffledRDD } from "../rdd/shuffled.js";
-import type { CodecName, WireCombine, WireFunction, WireOp, WireOutput, WireSource, WorkerTask } from "./protocol.js";
+import type { KeyedInput } from "../rdd/shuffled.js";
+import type { JoinRDD } from "../join/join-rdd.js";
+import type { CodecName, WireChain, WireCombine, WireFunction, WireOp, WireOutput, WireSource, WorkerTask } from "./protocol.js";
 
 /** One task's chain: its source (built when the task is sent, so only slices in flight are encoded) and operations. */
 interface TaskChain {
@@ -67,6 +74,10 @@ export interface ShippableStage {
   inProcess(split: number): string | undefined;
   /** Estimated main-thread milliseconds to build task `split`'s message (throws when its input cannot be encoded). */
   messageCostMs(split: number): number;
+  /** Estimated milliseconds each worker spends once before its first task of the stage (building broadcast tables). */
+  setupMs: number;
+  /** What the placement's reason should say about the stage (a join run in the workers). */
+  notes: string[];
 }
 
 export type StageShipping = { ok: true; stage: ShippableStage } | { ok: false; reason: string };
@@ -89,6 +100,8 @@ class StageBuilder {
   inputRows = 0;
   inputBytes = 0;
   aliasing: string | undefined;
+  setupMs = 0;
+  readonly notes: string[] = [];
 
   constructor(readonly codec: Codec) {}
 
@@ -143,7 +156,7 @@ class StageBuilder {
     if (rdd.storageLevel !== StorageLevel.NONE) return `${rdd.opName} [${rdd.id}] is persisted (its blocks live in the main thread)`;
     const describer = describers().get(rdd.constructor);
     if (!describer) {
-      return `${rdd.opName} [${rdd.id}] runs in process (workers take parallelize, range, textFile, a by-key shuffle's output, map, filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues and union)`;
+      return `${rdd.opName} [${rdd.id}] runs in process (workers take parallelize, range, textFile, a by-key shuffle's output, map, filter, flatMap, mapValues, flatMapValues, keyBy, keys, values, projectValues, union and joins)`;
     }
     return describer(rdd, this);
   }
@@ -223,6 +236,7 @@ function describers(): Map<Function, Describer> {
         });
       },
     ],
+    [kinds.JoinRDD, (r, b) => describeJoin(r as unknown as JoinRDD<unknown>, b)],
     [
       kinds.PipelinedRDD,
       (r, b) => {
@@ -281,6 +295,76 @@ function describers(): Map<Function, Describer> {
   return table;
 }
 
+/**
+ * A decided join. Shuffle or co-partitioned: the task's source is both sides of its reduce split (a shuffled
+ * side: its blocks from every map output; a side read in place: its own chain, or the reason the stage stays
+ * in process). Broadcast: the streamed side's chain, then the probe against the shipped table.
+ */
+function describeJoin(rdd: JoinRDD<unknown>, b: StageBuilder): ChainOf | string {
+  const plan = rdd.shipping();
+  const name = `${rdd.opName} [${rdd.id}]`;
+  if (!plan) return `${name} is decided when a job runs`;
+  if (plan.kind === "broadcast") {
+    const stream = b.describe(plan.stream as RDD<unknown>);
+    if (typeof stream === "string") return `${name}, its streamed side: ${stream}`;
+    if (!plan.table) return `${name}: its broadcast table was not kept for workers (its streamed stage was to run in process when the join was decided)`;
+    const table = plan.table;
+    b.setupMs += table.buildMs;
+    b.notes.push(`${name} streamed through its broadcast table, built once per worker`);
+    const op: WireOp = {
+      op: "probe",
+      table: { id: table.id, buffer: table.buffer, offsets: table.offsets },
+      buildIsRight: plan.buildIsRight,
+      keepStream: plan.keepStream,
+      checkStream: plan.checkStream,
+      ...(plan.projection ? { projection: plan.projection } : {}),
+    };
+    return after(stream, op);
+  }
+  const left = describeSide(plan.left, "left", b);
+  if (typeof left === "string") return `${name}, its left side: ${left}`;
+  const right = describeSide(plan.right, "right", b);
+  if (typeof right === "string") return `${name}, its right side: ${right}`;
+  b.notes.push(`${name} (${plan.kind}) joined in the workers`);
+  const type = plan.type;
+  return (split) => {
+    const l = left(split);
+    const r = right(split);
+    return {
+      source: () => ({ kind: "join", type, left: wireChain(l), right: wireChain(r) }),
+      sourceCostMs: () => (l.sourceCostMs?.() ?? 0) + (r.sourceCostMs?.() ?? 0),
+      ops: [],
+      ...(l.inProcess || r.inProcess ? { inProcess: l.inProcess ?? r.inProcess } : {}),
+    };
+  };
+}
+
+/** One side of a shuffle join: its shuffle read (no combine: rows in map output order), or its chain when read in place. */
+function describeSide(input: KeyedInput, side: string, b: StageBuilder): ChainOf | string {
+  const dep = input.dependency;
+  if (dep.kind !== "shuffle") return b.describe(input.rdd as RDD<unknown>);
+  const shuffle = dep as ShuffleDependency;
+  const problem = shuffleProblem(shuffle, b.codec);
+  if (problem) return `the ${side} shuffle: ${problem}`;
+  const maps = shuffle.rdd.numPartitions;
+  const store = input.rdd.ctx.shuffleStore;
+  b.inputBytes += store.shuffleBytes(shuffle.shuffleId, maps);
+  const numPartitions = shuffle.partitioner.numPartitions;
+  const combine: WireCombine = { op: "partitionBy", fns: [] };
+  return (split) => ({
+    source: () => {
+      const blocks: (Uint8Array | undefined)[] = [];
+      for (let m = 0; m < maps; m++) blocks.push(store.getBlock(shuffle.shuffleId, m, split));
+      return { kind: "shuffle", maps, numPartitions, split, blocks, combine };
+    },
+    ops: [],
+  });
+}
+
+function wireChain(chain: TaskChain): WireChain {
+  return { source: chain.source(), ops: chain.ops };
+}
+
 /** The parent's chain followed by one more operation (partition p reads the parent's partition p). */
 function after(parent: ChainOf | string, op: WireOp): ChainOf | string {
   if (typeof parent === "string") return parent;
@@ -312,6 +396,8 @@ export function shipStage(rdd: RDD<unknown>, output: StageOutput, codec: Codec):
       },
       inProcess: (split) => chainOf(split).inProcess,
       messageCostMs: (split) => chainOf(split).sourceCostMs?.() ?? 0,
+      setupMs: b.setupMs,
+      notes: b.notes,
     },
   };
 }
