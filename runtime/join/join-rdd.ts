@@ -20,7 +20,7 @@ import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
 import type { Context } from "../context.js";
 import { InvalidArgumentError, requirePositiveInt } from "../errors.js";
 import { kinds } from "../rdd/registry.js";
-import { HashTable, emitUnmatched, joinPartition, probe, type JoinType, type Joined, type Pair } from "./hash-join.js";
+import { HashTable, emitUnmatched, joinPartition, probe, type JoinType, type Joined, type JoinedSink, type Pair } from "./hash-join.js";
 import { planInputOf, type PlanInput } from "../explain.js";
 import { estimateRowsBytes, formatBytes, knownSize, spreadOrder, type SizeHint } from "./estimator.js";
 
@@ -248,6 +248,16 @@ export class JoinRDD<K> extends RDD<Joined> {
   }
 
   compute(split: number, tc: TaskContext, emit: Emit<Joined>): void {
+    this.computeJoined(split, tc, (key, left, right) => emit([key, [left, right]]));
+  }
+
+  /**
+   * compute() with each joined row handed to `sink` taken apart, so a consumer fused into the join (a
+   * mapValues, say: see fusedJoinOf in rdd/narrow.ts) builds its own row and never the [key, [left, right]]
+   * it would only take apart again. The same rows in the same order as compute(); callers check that this
+   * RDD is neither persisted nor checkpointed (its rows then come from the cache or the files).
+   */
+  computeJoined(split: number, tc: TaskContext, sink: JoinedSink): void {
     const plan = this.plan!;
     if (plan.kind === "broadcast") {
       const buildIsRight = plan.side === "right";
@@ -257,26 +267,26 @@ export class JoinRDD<K> extends RDD<Joined> {
       const stream = plan.stream;
       const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? stream : undefined;
       const project = fused && !fused.keepsPositions ? fused.project : undefined;
-      let sink = probe(plan.table, buildIsRight, keepStream, false, emit, project);
+      let probeSink = probe(plan.table, buildIsRight, keepStream, false, sink, project);
       // Streamed rows are never serialized here: under "auto" they are checked as a shuffle's codec would check
       // them, so a row a shuffle rejects fails the job under a broadcast too (see decide). An explicit
       // "broadcast" streams rows as they are (as Spark does).
       if (plan.checkStream) {
-        const probeRow = sink;
+        const probeRow = probeSink;
         const check = serializableChecker();
-        sink = (row) => {
+        probeSink = (row) => {
           check(row);
           probeRow(row);
         };
       }
-      (fused ? (fused.parent as RDD<Pair>) : stream).iterator(split, tc, sink);
+      (fused ? (fused.parent as RDD<Pair>) : stream).iterator(split, tc, probeSink);
       return;
     }
     joinPartition(
       this.type,
       (f) => plan.left.readPairs(split, tc, "join", f),
       (f) => plan.right.readPairs(split, tc, "join", f),
-      emit,
+      sink,
     );
   }
 
