@@ -104,6 +104,7 @@ const cases = {
       plain: (rt, d) => broadcastJoin(rt, d, ([l, r]) => l[0] + r[1]),
       twin: (rt, d) => broadcastJoin(rt, d, withTwin(([l, r]) => l[0] + r[1], (l, r) => l[0] + r[1])),
     },
+    hand: ({ left, right }) => handJoin(left, right),
   },
   // What the transformer emits for `left.join(right, {strategy: "auto"}).mapValues(([l, r]) => l[0] + r[1])`
   // (projectValues before the join) against the same join unpruned, both "auto", in one build.
