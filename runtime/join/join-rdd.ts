@@ -253,7 +253,7 @@ export class JoinRDD<K> extends RDD<Joined> {
 
   /**
    * compute() with each joined row handed to `sink` taken apart, so a consumer fused into the join (a
-   * mapValues, say: see fusedJoinOf in rdd/narrow.ts) builds its own row and never the [key, [left, right]]
+   * mapValues, say: see fusedJoin in rdd/join-fusion.ts) builds its own row and never the [key, [left, right]]
    * it would only take apart again. The same rows in the same order as compute(); callers check that this
    * RDD is neither persisted nor checkpointed (its rows then come from the cache or the files).
    */

@@ -173,8 +173,10 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
       warn(rdd, "broadcast", error);
     }
   }
-  if (options.capture) addCaptures(fc, plan, calls, options, record);
-  addJoinedArgs(fc, plan, calls);
+  if (options.capture) {
+    addCaptures(fc, plan, calls, options, record);
+    addJoinedArgs(fc, plan, calls); // a function annotation too: `capture: false` leaves every function as written
+  }
   return plan;
 }
 
