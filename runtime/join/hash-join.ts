@@ -5,6 +5,12 @@ import { isPair, notAPair, type Emit } from "../rdd/rdd.js";
 export type JoinType = "inner" | "leftOuter" | "rightOuter" | "fullOuter";
 export type Pair = [unknown, unknown];
 export type Joined = [unknown, [unknown, unknown]];
+/**
+ * Where a join hands each joined row, taken apart: (key, left, right), `undefined` on the side an outer join's
+ * unmatched row lacks. `(k, l, r) => emit([k, [l, r]])` is the join's own output; a consumer fused into the join
+ * (see JoinRDD.computeJoined) builds its own row instead.
+ */
+export type JoinedSink = (key: unknown, left: unknown, right: unknown) => void;
 
 /**
  * The build side of a hash join, with no object per row or per key: keys get
@@ -115,20 +121,18 @@ function grow(a: Int32Array): Int32Array {
 
 /**
  * Streams `stream` rows through a table built from the other side.
- * `buildIsRight` says which side the table holds, so output stays [key, [left, right]]
+ * `buildIsRight` says which side the table holds, so output stays (key, left, right)
  * with the left row's key (the stream row's when the table holds the right side, the build row's otherwise).
  * `keepUnmatchedStream` emits stream rows with no match (the outer side), with their own keys.
- */
-/**
- * Streams rows through a build table. `project` (a pruning projection of the stream side, fused here) is
- * applied to a stream value only when the row is emitted: unmatched rows of an inner join are never projected.
+ * `project` (a pruning projection of the stream side, fused here) is applied to a stream value only when the
+ * row is emitted: unmatched rows of an inner join are never projected.
  */
 export function probe(
   table: HashTable,
   buildIsRight: boolean,
   keepUnmatchedStream: boolean,
   trackMatches: boolean,
-  emit: Emit<Joined>,
+  sink: JoinedSink,
   project?: (value: unknown) => unknown,
 ): Emit<unknown> {
   // The body of probePairs, inline: the streamed side of a broadcast join runs here once per row, and a
@@ -142,10 +146,12 @@ export function probe(
     if (id !== -1) {
       if (trackMatches) table.markMatched(id);
       for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {
-        emit(buildIsRight ? [key, [value, table.valueOf(r)]] : [table.keyOf(r), [table.valueOf(r), value]]);
+        if (buildIsRight) sink(key, value, table.valueOf(r));
+        else sink(table.keyOf(r), table.valueOf(r), value);
       }
     } else if (keepUnmatchedStream) {
-      emit(buildIsRight ? [key, [value, undefined]] : [key, [undefined, value]]);
+      if (buildIsRight) sink(key, value, undefined);
+      else sink(key, undefined, value);
     }
   };
 }
@@ -156,7 +162,7 @@ export function probePairs(
   buildIsRight: boolean,
   keepUnmatchedStream: boolean,
   trackMatches: boolean,
-  emit: Emit<Joined>,
+  sink: JoinedSink,
   project?: (value: unknown) => unknown,
 ): (key: unknown, value: unknown) => void {
   return (key, streamValue) => {
@@ -166,28 +172,30 @@ export function probePairs(
     if (id !== -1) {
       if (trackMatches) table.markMatched(id);
       for (let r = table.firstRow(id); r !== -1; r = table.nextRow(r)) {
-        emit(buildIsRight ? [key, [value, table.valueOf(r)]] : [table.keyOf(r), [table.valueOf(r), value]]);
+        if (buildIsRight) sink(key, value, table.valueOf(r));
+        else sink(table.keyOf(r), table.valueOf(r), value);
       }
     } else if (keepUnmatchedStream) {
-      emit(buildIsRight ? [key, [value, undefined]] : [key, [undefined, value]]);
+      if (buildIsRight) sink(key, value, undefined);
+      else sink(key, undefined, value);
     }
   };
 }
 
 /** Build-side rows no stream row matched (for the outer side held in the table). */
-export function emitUnmatched(table: HashTable, buildIsRight: boolean, emit: Emit<Joined>): void {
-  table.forEachUnmatched((key, v) => emit(buildIsRight ? [key, [undefined, v]] : [key, [v, undefined]]));
+export function emitUnmatched(table: HashTable, buildIsRight: boolean, sink: JoinedSink): void {
+  table.forEachUnmatched((key, v) => (buildIsRight ? sink(key, undefined, v) : sink(key, v, undefined)));
 }
 
 /** Hands each row of a side as (key, value), failing on a row that is not a pair as the join does. */
 export type PairReader = (f: (key: unknown, value: unknown) => void) => void;
 
 /** A shuffled (or co-partitioned) hash join of one partition: build the right side, stream the left. */
-export function joinPartition(type: JoinType, readLeft: PairReader, readRight: PairReader, emit: Emit<Joined>): void {
+export function joinPartition(type: JoinType, readLeft: PairReader, readRight: PairReader, sink: JoinedSink): void {
   const table = new HashTable();
   readRight((key, value) => table.addPair(key, value));
   const rightOuter = type === "rightOuter" || type === "fullOuter";
   const leftOuter = type === "leftOuter" || type === "fullOuter";
-  readLeft(probePairs(table, true, leftOuter, rightOuter, emit));
-  if (rightOuter) emitUnmatched(table, true, emit);
+  readLeft(probePairs(table, true, leftOuter, rightOuter, sink));
+  if (rightOuter) emitUnmatched(table, true, sink);
 }

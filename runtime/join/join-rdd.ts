@@ -20,7 +20,8 @@ import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
 import type { Context } from "../context.js";
 import { InvalidArgumentError, requirePositiveInt } from "../errors.js";
 import { kinds } from "../rdd/registry.js";
-import { HashTable, joinPartition, probe, type JoinType, type Joined, type Pair } from "./hash-join.js";
+import { registerJoinedSource } from "../rdd/join-fusion.js";
+import { HashTable, joinPartition, probe, type JoinType, type Joined, type JoinedSink, type Pair } from "./hash-join.js";
 import { planInputOf, type PlanInput } from "../explain.js";
 import type { ValueProjection } from "../rdd/projection.js";
 import { estimateRowsBytes, formatBytes, knownSize, spreadOrder, type SizeHint } from "./estimator.js";
@@ -209,7 +210,7 @@ export interface StreamPlan {
  * see (a value only when its row is emitted, after the fused projection). An explicit "broadcast" streams rows
  * as they are (as Spark does).
  */
-export function streamSink(plan: StreamPlan, emit: Emit<Joined>): Emit<unknown> {
+export function streamSink(plan: StreamPlan, emit: JoinedSink): Emit<unknown> {
   const { copy, project: fusedProject } = plan;
   const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
   const sink = probe(plan.table, plan.buildIsRight, plan.keepStream, false, emit, project);
@@ -352,17 +353,27 @@ export class JoinRDD<K> extends RDD<Joined> {
   }
 
   compute(split: number, tc: TaskContext, emit: Emit<Joined>): void {
+    this.computeJoined(split, tc, (key, left, right) => emit([key, [left, right]]));
+  }
+
+  /**
+   * compute() with each joined row handed to `sink` taken apart, so a consumer fused into the join (a
+   * mapValues, say: see fusedJoin in rdd/join-fusion.ts) builds its own row and never the [key, [left, right]]
+   * it would only take apart again. The same rows in the same order as compute(); callers check that this
+   * RDD is neither persisted nor checkpointed (its rows then come from the cache or the files).
+   */
+  computeJoined(split: number, tc: TaskContext, sink: JoinedSink): void {
     const plan = this.plan!;
     if (plan.kind === "broadcast") {
       const { iterated, streamPlan } = this.streamOf(plan);
-      iterated.iterator(split, tc, streamSink(streamPlan, emit));
+      iterated.iterator(split, tc, streamSink(streamPlan, sink));
       return;
     }
     joinPartition(
       this.type,
       (f) => plan.left.readPairs(split, tc, "join", f),
       (f) => plan.right.readPairs(split, tc, "join", f),
-      emit,
+      sink,
     );
   }
 
@@ -728,3 +739,4 @@ export class JoinRDD<K> extends RDD<Joined> {
 }
 
 kinds.JoinRDD = JoinRDD as unknown as typeof kinds.JoinRDD;
+registerJoinedSource(JoinRDD);

@@ -5,6 +5,7 @@ import type { TaskContext } from "../scheduler/task.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
 import { kinds } from "./registry.js";
 import { keepsPositions, type ValueProjection } from "./projection.js";
+import { fusedJoin, type JoinFusion } from "./join-fusion.js";
 
 /** A per-row operation (map, filter, flatMap, mapValues, ...): wraps the downstream `emit`. */
 export class PipelinedRDD<T, U> extends RDD<U> {
@@ -16,6 +17,8 @@ export class PipelinedRDD<T, U> extends RDD<U> {
     private readonly preservesPartitioning: boolean,
     /** The user's function as passed to map, filter, ... (unwrapped), so a worker can rebuild it; absent for built-in operations. */
     readonly userFunction?: Function,
+    /** How it may read a join's rows taken apart (join-fusion.ts); absent when it reads whole rows only. */
+    readonly fusion?: JoinFusion<U>,
   ) {
     super(parent.ctx);
   }
@@ -37,6 +40,8 @@ export class PipelinedRDD<T, U> extends RDD<U> {
   }
 
   compute(split: number, tc: TaskContext, emit: Emit<U>): void {
+    const fused = this.fusion && fusedJoin(this.parent as RDD<unknown>, this.fusion, emit);
+    if (fused) return fused.join.computeJoined(split, tc, fused.sink);
     this.parent.iterator(split, tc, this.makeSink(emit, split));
   }
 }

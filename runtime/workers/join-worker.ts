@@ -6,7 +6,8 @@
 import { RDD, isPair, notAPair, type Emit } from "../rdd/rdd.js";
 import { NarrowDependency, type Dependency, type ShuffleDependency } from "../rdd/dependency.js";
 import { readShufflePairs } from "../shuffle/exchange.js";
-import { joinPartition, type HashTable, type JoinType, type Joined, type PairReader } from "../join/hash-join.js";
+import { joinPartition, type HashTable, type JoinType, type Joined, type JoinedSink, type PairReader } from "../join/hash-join.js";
+import { registerJoinedSource } from "../rdd/join-fusion.js";
 import { streamSink, tableFromBlocks, type StreamPlan } from "../join/join-rdd.js";
 import { compileProjection } from "../rdd/projection.js";
 import type { Codec } from "../shuffle/codec.js";
@@ -45,8 +46,13 @@ export class JoinSidesRDD extends RDD<Joined> {
     return [new NarrowDependency(this.left.rdd), new NarrowDependency(this.right.rdd)];
   }
 
-  compute(_split: number, tc: TaskContext, emit: Emit<Joined>): void {
-    joinPartition(this.type, pairsOf(this.left, tc), pairsOf(this.right, tc), emit);
+  compute(split: number, tc: TaskContext, emit: Emit<Joined>): void {
+    this.computeJoined(split, tc, (key, left, right) => emit([key, [left, right]]));
+  }
+
+  /** The joined rows taken apart, for a consumer fused into the join (rdd/join-fusion.ts), as in process. */
+  computeJoined(_split: number, tc: TaskContext, sink: JoinedSink): void {
+    joinPartition(this.type, pairsOf(this.left, tc), pairsOf(this.right, tc), sink);
   }
 }
 
@@ -85,7 +91,11 @@ export class ProbeRDD extends RDD<Joined> {
   }
 
   compute(split: number, tc: TaskContext, emit: Emit<Joined>): void {
-    this.parent.iterator(split, tc, streamSink(this.plan, emit));
+    this.computeJoined(split, tc, (key, left, right) => emit([key, [left, right]]));
+  }
+
+  computeJoined(split: number, tc: TaskContext, sink: JoinedSink): void {
+    this.parent.iterator(split, tc, streamSink(this.plan, sink));
   }
 }
 
@@ -135,3 +145,5 @@ export function probeOver(parent: RDD<unknown>, op: Extract<WireOp, { op: "probe
   return new ProbeRDD(parent, plan) as RDD<unknown>;
 }
 
+registerJoinedSource(JoinSidesRDD);
+registerJoinedSource(ProbeRDD);

@@ -1,0 +1,47 @@
+import type { RDD } from "rddopt";
+const scale = 3;
+/** Twins: mapValues and map right on a join, with a pruned left side (the twin's body reads the renumbered index). */
+export function twins(a: RDD<[
+    string,
+    [
+        number,
+        string,
+        number
+    ]
+]>, b: RDD<[
+    string,
+    number
+]>): unknown {
+    const joined = a.join(b);
+    return [
+        a.projectValues([2]).join(b).mapValues(Object.defineProperty(Object.defineProperty(([l, r]) => l[0] * r + scale, Symbol.for("rddopt.joinedArgs"), { value: (l: any, r: any) => l[0] * r + scale, configurable: true }), Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ scale }) }, configurable: true })),
+        a.projectValues([]).leftOuterJoin(b).mapValues(Object.defineProperty(Object.defineProperty(([, r]) => r ?? 0, Symbol.for("rddopt.joinedArgs"), { value: (__rddopt_hole: any, r: any) => r ?? 0, configurable: true }), Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })).values(),
+        a.projectValues([0]).rightOuterJoin(b).map(Object.defineProperty(Object.defineProperty(([k, [l, r]]) => `${k}:${l?.[0] ?? 0}:${r}`, Symbol.for("rddopt.joinedArgs"), { value: (k: any, l: any, r: any) => `${k}:${l?.[0] ?? 0}:${r}`, configurable: true }), Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.fullOuterJoin(b).map(Object.defineProperty(([, [l]]) => l, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        joined.mapValues(Object.defineProperty(([l, r]) => [l, r], Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+    ];
+}
+/** No twin: not the one pattern, not an arrow, not on a join. */
+export function left(a: RDD<[
+    string,
+    [
+        number,
+        number
+    ]
+]>, b: RDD<[
+    string,
+    number
+]>): unknown {
+    return [
+        a.projectValues([0]).join(b).mapValues(Object.defineProperty(([l, r = 1]) => l[0] + r, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.join(b).mapValues(Object.defineProperty(([l, ...rest]) => l[0] + rest.length, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.projectValues([0]).join(b).mapValues(Object.defineProperty(([[x], r]) => x + r, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.projectValues([0]).join(b).mapValues(Object.defineProperty((lr) => lr[0][0] + lr[1], Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.join(b).mapValues(Object.defineProperty(function ([l, r]) {
+            return l[1] + r + arguments.length;
+        }, Symbol.for("rddopt.closure"), { value: { v: 1, inProcess: "it uses `arguments`" }, configurable: true })),
+        a.join(b).mapValues(Object.defineProperty(async ([l, r]) => l[0] + r, Symbol.for("rddopt.closure"), { value: { v: 1, inProcess: "it is an async or generator function" }, configurable: true })),
+        a.join(b).map(Object.defineProperty(([k, v]) => [k, v], Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.mapValues(Object.defineProperty(([l, r]) => l + r, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+    ];
+}
