@@ -35,6 +35,7 @@ interface Case {
 }
 
 const IN_PLACE = /in place: consumers only read/;
+const SEVERAL_JOBS = /left as written \(shuffle\): its output is used 2 times: a later job would compute a broadcast's streamed side again/;
 
 const CASES: Record<string, Case> = {
   // ------------------------------------------------------------ proven
@@ -55,7 +56,7 @@ const CASES: Record<string, Case> = {
   namedCallback: { body: `function first([l]: [number[], number[]]): number { return l[0] ?? 0; }\nexport const out = await big.join(small).mapValues(first).collect();`, reason: IN_PLACE },
   usedTwiceReading: {
     body: `const joined = big.join(small);\nexport const n = await joined.count();\nexport const s = await joined.mapValues(([l]) => l.length).collect();`,
-    reason: IN_PLACE,
+    reason: SEVERAL_JOBS,
   },
   freshCopyWritten: { body: `export const out = await big.join(small).mapValues(([l]) => { const c = l.slice(); c.push(1); return c.length; }).collect();`, reason: IN_PLACE },
   capturedPrimitive: { body: `const limit = 2;\nexport const out = await big.join(small).filter(([, [l]]) => l.length >= limit).count();`, reason: IN_PLACE },
@@ -86,19 +87,24 @@ const CASES: Record<string, Case> = {
   switchOnObject: { body: `export const out = await pairs.join(small).mapValues(([p]) => { switch (p.a) { case p.b: return 1; default: return 0; } }).collect();`, reason: /compares objects by identity \(`switch/ },
   helperSeveralCallers: {
     body: `function sizes(r: RDD<[number, [number[], number[]]]>) { return r.mapValues(([l]) => l.length).count(); }\nexport const x = await sizes(big.join(small));\nexport const y = await sizes(big.join(big));`,
-    reason: /copies: the rows reach code the analysis cannot follow \(passed to `sizes`/,
+    reason: /left as written \(shuffle\): its output reaches code the analysis cannot follow \(passed to `sizes`/,
   },
   exportedHelper: {
     body: `export function sizes(r: RDD<[number, [number[], number[]]]>) { return r.mapValues(([l]) => l.length).count(); }\nexport const x = await sizes(big.join(small));`,
-    reason: /copies: the rows reach code the analysis cannot follow \(passed to `sizes`/,
+    reason: /left as written \(shuffle\): its output reaches code the analysis cannot follow \(passed to `sizes`/,
   },
   // (not even "auto": the rows reach code the analysis cannot see)
   exportedResult: { body: `export const joined = big.join(small);\nexport const n = await joined.count();`, reason: /^left as written: .*`joined` is exported/ },
   getterOnValue: { body: `export const out = await totals.join(small).mapValues(([t]) => t.total).collect();`, reason: /copies: the left side's rows are `\[number, Total\]`, not data that a copy reproduces exactly/ },
   usedTwiceOneCollects: {
     body: `const joined = big.join(small);\nexport const n = await joined.count();\nexport const all = await joined.values().collect();`,
-    reason: /copies: `collect` returns/,
+    reason: SEVERAL_JOBS,
   },
+  // ------------------------------------------------------------ more than one job may compute the join (analyse/jobs.ts)
+  actionInLoop: { body: `const joined = big.join(small);\nfor (let i = 0; i < 2; i++) await joined.count();`, reason: /left as written \(shuffle\): its action `count` is in a loop/ },
+  actionInCallback: { body: `const joined = big.join(small);\nexport const later = () => joined.count();`, reason: /left as written \(shuffle\): its action `count` is in a function that may be called more than once/ },
+  joinAndActionInOneLoop: { body: `for (let i = 0; i < 2; i++) { const joined = big.join(small); await joined.count(); }`, reason: IN_PLACE },
+  persistedUsedTwice: { body: `const joined = big.join(small).cache();\nexport const n = await joined.count();\nexport const m = await joined.count();`, reason: /left as written \(shuffle\): its output is used 2 times \(at `cache`\)/ },
   persisted: { body: `const joined = big.join(small).cache();\nexport const n = await joined.count();`, reason: /copies: `cache` keeps the rows for later jobs/ },
   anyTyped: { body: `export const out = await big.join(small).map(([, [l]]: [number, [any, number[]]]) => l).collect();`, reason: /copies: the function passed to `map` .*`any`/ },
   cast: { body: `export const out = await big.join(small).map(([, [l]]) => l as unknown as number).collect();`, reason: /copies: the function passed to `map` asserts a type/ },

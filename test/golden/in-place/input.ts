@@ -16,7 +16,7 @@ export const objects = await big.join(small).values().collect();
 // copies: identity against an object the program holds
 const probe = rows[0]![1];
 export const same = await big.join(small).filter(([, [l]]) => l === probe).count();
-// copies: a helper with several callers
+// left as written (shuffle): a helper with several callers (the analysis cannot follow the rows into it)
 function total(r: RDD<[number, [number[], number[]]]>) { return r.mapValues(([l]) => l.length).count(); }
 export const once = await total(big.join(small));
 export const twice = await total(small.join(big));
