@@ -24,13 +24,6 @@ export const OPEN_MISMATCHES: readonly OpenMismatch[] = [
       "strict: false, an outer join's missing side read without a guard: the TypeError names the tuple index " +
       "the transformer renumbered ('reading 0' instead of 'reading 2', 'x[0] is not iterable' instead of 'x[1] ...')",
   },
-  {
-    // By contract (README, "The contract elsewhere is Spark's"): how many times a user function runs is not a result.
-    regression: "mismatch-hand-broadcast-recompute-counter.ts",
-    note:
-      "a join collected by two jobs: shuffled, its map output is reused; broadcast (the rewrite's strategy auto), the " +
-      "streamed side and its user functions are recomputed in every job, so a side-effect count doubles",
-  },
 ];
 
 /** The open class a mismatch belongs to, if any. */
