@@ -49,6 +49,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = parseArgs(process.argv.slice(2));
   const lib = transpileFuzzLib();
   const { fuzz } = await import(pathToFileURL(path.join(lib, "driver.js")).href);
+  const { openMismatch } = await import(pathToFileURL(path.join(lib, "open.js")).href);
   console.log(`[fuzz] ${args.runs} programs, seed ${args.seed}, batches of ${args.batch}${args.fast ? ", fast (no full type check)" : ""}`);
   const summary = await fuzz({
     root,
@@ -78,5 +79,10 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   }
   for (const s of samples) console.log(`\n--- ${s.status}: ${s.detail.slice(0, 800)}`);
   console.log(`\nsummary written to ${path.relative(process.cwd(), args.summary)}`);
-  process.exitCode = summary.mismatches + summary.crashes > 0 ? 1 : 0;
+  // Mismatches of an accepted open class (test/fuzz/lib/open.ts) are reported but do not fail the run.
+  const accepted = Object.entries(summary.mismatchKinds)
+    .filter(([kind]) => openMismatch(kind))
+    .reduce((n, [, count]) => n + count, 0);
+  console.log(`mismatches: ${summary.mismatches} (${accepted} of an accepted open class, test/fuzz/lib/open.ts), crashes: ${summary.crashes}`);
+  process.exitCode = summary.mismatches - accepted + summary.crashes > 0 ? 1 : 0;
 }
