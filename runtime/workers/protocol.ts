@@ -19,6 +19,8 @@ export interface WireCombine {
   op: "reduceByKey" | "foldByKey" | "aggregateByKey" | "combineByKey" | "groupByKey" | "partitionBy";
   fns: number[];
   zero?: Uint8Array;
+  /** combineByKey's own flag: without a map-side combine, the reduce side creates combiners from raw values. */
+  mapSideCombine?: boolean;
 }
 
 /**

@@ -199,7 +199,7 @@ function shuffledFrom(rdd: RDD<unknown>, combine: WireCombine, fns: AnyFn[], cod
     case "aggregateByKey":
       return pairs.aggregateByKey(zero, f[0]!, f[1]!, partitioner) as RDD<unknown>;
     case "combineByKey":
-      return pairs.combineByKey(f[0]! as (v: unknown) => unknown, f[1]!, f[2]!, partitioner) as RDD<unknown>;
+      return pairs.combineByKey(f[0]! as (v: unknown) => unknown, f[1]!, f[2]!, partitioner, combine.mapSideCombine ?? true) as RDD<unknown>;
     case "groupByKey":
       return pairs.groupByKey(partitioner) as RDD<unknown>;
     case "partitionBy":

@@ -120,9 +120,12 @@ class StageBuilder {
       if (typeof fn === "string") return fn;
       fns.push(fn);
     }
-    if (!recipe.zero) return { op: recipe.op, fns };
+    // combineByKey may be asked for no map-side combine: the rebuilt shuffle must say so, or its reduce side
+    // would merge raw values as combiners
+    const flag = recipe.op === "combineByKey" ? { mapSideCombine: dep.mapSideCombine } : {};
+    if (!recipe.zero) return { op: recipe.op, fns, ...flag };
     const zero = this.encodeZero(recipe.zero.value, recipe.op);
-    return typeof zero === "string" ? zero : { op: recipe.op, fns, zero };
+    return typeof zero === "string" ? zero : { op: recipe.op, fns, zero, ...flag };
   }
 
   /** The function's index in the task's table, or why it cannot be shipped. */

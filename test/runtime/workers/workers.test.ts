@@ -145,6 +145,21 @@ describe("the same results with 0, 1, 2 and 4 workers", () => {
     for (const r of results) expect(r).toEqual(results[0]);
   });
 
+  it("combineByKey without a map-side combine: the reduce side in a worker creates combiners from raw values", async () => {
+    const results: string[][] = [];
+    for (const workers of WORKER_COUNTS) {
+      const ctx = withWorkers(workers);
+      const pairs = ctx.range(0, 400, 1, 4).map((i) => [i % 7, i] as Pair);
+      // a combiner that is not a value (doubled): merging raw values as combiners would lose the doubling
+      const raw = await pairs.combineByKey((v) => v * 2, (c, v) => c + v * 2, (a, b) => a + b, 3, false).collect();
+      const combined = await pairs.combineByKey((v) => v * 2, (c, v) => c + v * 2, (a, b) => a + b, 3).collect();
+      results.push([...raw.map((r) => canon(r)).sort(), "|", ...combined.map((r) => canon(r)).sort()]);
+      if (workers > 0) expect(ctx.totals.placements.filter((p) => p.retriedInProcess)).toEqual([]);
+    }
+    for (const r of results) expect(r).toEqual(results[0]);
+    expect(results[0]!.slice(0, 7)).toEqual(results[0]!.slice(8));
+  });
+
   it("textFile: each worker reads its byte range, lines crossing split boundaries once", async () => {
     const dir = tempDir();
     try {
