@@ -19,7 +19,13 @@ function installPeers() {
   const installed = ["arquero", "nodejs-polars", "nodejs-polars-linux-x64-gnu", "@duckdb/node-api"].every((p) => fs.existsSync(path.join(here, "node_modules", p, "package.json")));
   if (installed) return;
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  execFileSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: here, stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    execFileSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: here, stdio: ["ignore", "ignore", "pipe"] });
+  } catch {
+    // nodejs-polars lists its other platforms' packages as optional dependencies without versions, which npm
+    // leaves out of the lock; some npm versions' `ci` then calls the lock out of sync. `install` keeps the lock.
+    execFileSync(npm, ["install", "--no-audit", "--no-fund", "--no-save"], { cwd: here, stdio: ["ignore", "ignore", "inherit"] });
+  }
 }
 
 export function peerVersions() {
