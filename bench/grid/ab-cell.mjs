@@ -1,6 +1,10 @@
 // One grid cell's before/after programs side by side in ONE process, alternating, after `npm run bench`
 // (which compiles them into bench/.out/join-bench-full). For a cell the report flags "worse" at small sizes:
 //   node --expose-gc bench/grid/ab-cell.mjs tup-c20-u20 [rounds]      (RDDOPT_WORKERS=0: in process)
+// Caveat: both builds share one JIT here, so code both run (the codec's writers and pair readers) sees the
+// shapes of both, and one variant can pay for the other's: tuples C=20,U=20 reads 1.27x after/before here
+// but equal in separate processes (99 vs 92 ms, 104 vs 112 ms), which is how `npm run bench` measures.
+// Use it to find candidates, and confirm a regression in separate processes.
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
