@@ -1028,20 +1028,32 @@ export function serializableChecker(): (row: unknown) => void {
   };
 }
 
+/** The compiled test that `v` holds a leaf of kind `k` (the checker's and the copier's alike). */
+function leafTest(k: "num" | "str" | "bool" | "undef" | "null", v: string): string {
+  switch (k) {
+    case "num":
+      return `typeof ${v} === "number"`;
+    case "str":
+      return `typeof ${v} === "string"`;
+    case "bool":
+      return `typeof ${v} === "boolean"`;
+    case "undef":
+      return `${v} === undefined`;
+    case "null":
+      return `${v} === null`;
+  }
+}
+
 function compileCheck(shape: Shape): (row: unknown) => boolean {
   let vars = 0;
   const test = (s: Shape, v: string): string => {
     switch (s.k) {
       case "num":
-        return `typeof ${v} === "number"`;
       case "str":
-        return `typeof ${v} === "string"`;
       case "bool":
-        return `typeof ${v} === "boolean"`;
       case "undef":
-        return `${v} === undefined`;
       case "null":
-        return `${v} === null`;
+        return leafTest(s.k, v);
       case "opt":
         return `(${v} == null || ${test(s.inner, v)})`;
       case "tuple": {
@@ -1308,15 +1320,11 @@ function compileCopy(shape: Shape): ((value: unknown) => unknown) | undefined {
   const test = (s: Shape, v: string): string => {
     switch (s.k) {
       case "num":
-        return `typeof ${v} === "number"`;
       case "str":
-        return `typeof ${v} === "string"`;
       case "bool":
-        return `typeof ${v} === "boolean"`;
       case "undef":
-        return `${v} === undefined`;
       case "null":
-        return `${v} === null`;
+        return leafTest(s.k, v);
       case "opt":
         return `(${v} == null || ${test(s.inner, v)})`;
       case "tuple": {

@@ -225,18 +225,7 @@ function describers(): Map<Function, Describer> {
         if (problem) return `${rdd.opName} [${rdd.id}]: ${problem}`;
         const combine = b.combineOf(dep, rdd.opName);
         if (typeof combine === "string") return combine;
-        const maps = dep.rdd.numPartitions;
-        const store = rdd.ctx.shuffleStore;
-        b.inputBytes += store.shuffleBytes(dep.shuffleId, maps);
-        const numPartitions = dep.partitioner.numPartitions;
-        return (split) => ({
-          source: () => {
-            const blocks: (Uint8Array | undefined)[] = [];
-            for (let m = 0; m < maps; m++) blocks.push(store.getBlock(dep.shuffleId, m, split));
-            return { kind: "shuffle", maps, numPartitions, split, blocks, combine };
-          },
-          ops: [],
-        });
+        return shuffleRead(dep, combine, b);
       },
     ],
     [kinds.JoinRDD, (r, b) => describeJoin(r as unknown as JoinRDD<unknown>, b)],
@@ -349,15 +338,19 @@ function describeSide(input: KeyedInput, side: string, b: StageBuilder): ChainOf
   const shuffle = dep as ShuffleDependency;
   const problem = shuffleProblem(shuffle, b.codec);
   if (problem) return `the ${side} shuffle: ${problem}`;
-  const maps = shuffle.rdd.numPartitions;
-  const store = input.rdd.ctx.shuffleStore;
-  b.inputBytes += store.shuffleBytes(shuffle.shuffleId, maps);
-  const numPartitions = shuffle.partitioner.numPartitions;
-  const combine: WireCombine = { op: "partitionBy", fns: [] };
+  return shuffleRead(shuffle, { op: "partitionBy", fns: [] }, b);
+}
+
+/** A task reading reduce split `split` of `dep` (its block from every map output, fetched here), combined by `combine`. */
+function shuffleRead(dep: ShuffleDependency, combine: WireCombine, b: StageBuilder): ChainOf {
+  const maps = dep.rdd.numPartitions;
+  const store = dep.rdd.ctx.shuffleStore;
+  b.inputBytes += store.shuffleBytes(dep.shuffleId, maps);
+  const numPartitions = dep.partitioner.numPartitions;
   return (split) => ({
     source: () => {
       const blocks: (Uint8Array | undefined)[] = [];
-      for (let m = 0; m < maps; m++) blocks.push(store.getBlock(shuffle.shuffleId, m, split));
+      for (let m = 0; m < maps; m++) blocks.push(store.getBlock(dep.shuffleId, m, split));
       return { kind: "shuffle", maps, numPartitions, split, blocks, combine };
     },
     ops: [],

@@ -19,15 +19,17 @@ const MAX_CHAIN = 64;
 export function severalJobsProblem(fc: FileContext, join: RddCall): string | undefined {
   let expression: ts.Expression = join.call;
   let returnTo: ReturnTargets = NO_TARGETS;
+  let method: string | undefined; // the call `expression` is, past the join
   for (let step = 0; step < MAX_CHAIN; step++) {
     const uses = rddUses(fc, expression, true, new Map(), returnTo);
-    if (uses.length > 1) return `its output is used ${uses.length} times${step ? ` (at \`${fc.ts.isCallExpression(expression) ? methodName(fc, expression) : "?"}\`)` : ""}: a later job would compute a broadcast's streamed side again where a shuffle reuses its stored output`;
+    if (uses.length > 1) return `its output is used ${uses.length} times${method ? ` (at \`${method}\`)` : ""}: a later job would compute a broadcast's streamed side again where a shuffle reuses its stored output`;
     const use = uses[0];
     if (!use) return "its output is never used";
     if (use.kind === "escape") return `its output reaches code the analysis cannot follow (${use.reason}), which may run it in several jobs`;
     if (isRdd(fc, use.rdd.call)) {
       expression = use.rdd.call;
       returnTo = use.returnTo;
+      method = use.rdd.method;
       continue;
     }
     const again = repeatsBetween(fc, use.rdd.call, join.call);
@@ -38,10 +40,6 @@ export function severalJobsProblem(fc: FileContext, join: RddCall): string | und
 
 function isRdd(fc: FileContext, call: ts.CallExpression): boolean {
   return fc.checker.getTypeAtLocation(call).getSymbol()?.name === "RDD";
-}
-
-function methodName(fc: FileContext, call: ts.CallExpression): string {
-  return fc.ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : "a call";
 }
 
 /** Why `action` may run more than once per run of `join` (a loop or function between them), or undefined. */
