@@ -11,9 +11,10 @@
 import { RDD, isPair, type Emit, type JoinOptions } from "../rdd/rdd.js";
 import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
+import { encodeMapOutputBlock } from "../shuffle/exchange.js";
 import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
-import { serializableChecker, shuffleCopier, type Codec } from "../shuffle/codec.js";
+import { serializableChecker, shuffleCopier, type Codec, type FusedPick } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
@@ -23,7 +24,7 @@ import { kinds } from "../rdd/registry.js";
 import { registerJoinedSource } from "../rdd/join-fusion.js";
 import { HashTable, joinPartition, probe, type JoinType, type Joined, type JoinedSink, type Pair } from "./hash-join.js";
 import { planInputOf, type PlanInput } from "../explain.js";
-import type { ValueProjection } from "../rdd/projection.js";
+import { compileProjection, flatPick, type ValueProjection } from "../rdd/projection.js";
 import { estimateRowsBytes, formatBytes, knownSize, spreadOrder, type SizeHint } from "./estimator.js";
 
 type Side = "left" | "right";
@@ -115,6 +116,11 @@ class SideState {
     return this.order.find((p) => !this.computed.has(p))!;
   }
 
+  /** Every partition not computed yet, in nextPartition's order. */
+  remainingPartitions(): number[] {
+    return this.order.filter((p) => !this.computed.has(p));
+  }
+
   describe(): string {
     const n = this.rdd.numPartitions;
     if (this.done) return formatBytes(this.bytes);
@@ -197,6 +203,11 @@ export interface StreamPlan {
   project: ((value: unknown) => unknown) | undefined;
   checkStream: boolean;
   /**
+   * The streamed side's pruning projection, fused or skipped (undefined: none): the check sees each row as the
+   * projection hands it on, which is what a shuffle after the projection would carry.
+   */
+  checkProjection: ValueProjection | undefined;
+  /**
    * Copies streamed keys and values as the shuffle's codec would hand them on (undefined: in place). In process
    * under "auto" without `inPlace`; never in a worker, whose rows are decoded copies already.
    */
@@ -215,7 +226,7 @@ export function streamSink(plan: StreamPlan, emit: JoinedSink): Emit<unknown> {
   const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
   const sink = probe(plan.table, plan.buildIsRight, plan.keepStream, false, emit, project);
   if (!plan.checkStream) return sink;
-  const check = serializableChecker();
+  const check = serializableChecker(plan.checkProjection && checkedAs(plan.checkProjection));
   if (!copy) {
     return (row) => {
       check(row);
@@ -230,6 +241,12 @@ export function streamSink(plan: StreamPlan, emit: JoinedSink): Emit<unknown> {
   };
 }
 
+/** A projection as serializableChecker reads rows through it. */
+function checkedAs(projection: ValueProjection): { pick: FusedPick | undefined; view: (row: unknown) => unknown } {
+  const project = compileProjection(projection);
+  return { pick: flatPick(projection), view: (row) => (isPair(row) ? [row[0], project(row[1])] : row) };
+}
+
 /** What ship.ts needs to describe a decided join's stage for workers. */
 export type JoinShipping =
   | { kind: "shuffle" | "co-partitioned"; type: JoinType; left: KeyedInput; right: KeyedInput }
@@ -242,6 +259,7 @@ export type JoinShipping =
       buildIsRight: boolean;
       keepStream: boolean;
       checkStream: boolean;
+      checkProjection: ValueProjection | undefined;
       /** Undefined when the streamed stage was to run in process (no copy of the blocks is kept). */
       table: ShippedTable | undefined;
     };
@@ -380,14 +398,16 @@ export class JoinRDD<K> extends RDD<Joined> {
   /**
    * A broadcast plan's streamed side as a task reads it. A pruning projection of the streamed side saves
    * nothing here (no shuffle): one that keeps positions is skipped (the code after the join reads the same
-   * from whole values), any other is fused into the probe.
+   * from whole values) unless the values are handed on as copies, any other is fused into the probe.
    */
   private streamOf(plan: Extract<Plan, { kind: "broadcast" }>): { iterated: RDD<Pair>; fused: ProjectedRDD<unknown, unknown, unknown> | undefined; streamPlan: StreamPlan } {
     const buildIsRight = plan.side === "right";
     const keepStream = buildIsRight ? this.type === "leftOuter" : this.type === "rightOuter";
     const stream = plan.stream;
     const fused = stream instanceof ProjectedRDD && stream.storageLevel === StorageLevel.NONE ? (stream as ProjectedRDD<unknown, unknown, unknown>) : undefined;
-    const project = fused && !fused.keepsPositions ? fused.project : undefined;
+    const copy = plan.checkStream && !this.options.inPlace ? shuffleCopier(this.ctx.codec) : undefined;
+    // Values handed on as copies are projected first: a shuffle after the projection would copy the kept parts only.
+    const project = fused && (!fused.keepsPositions || copy) ? fused.project : undefined;
     return {
       iterated: fused ? (fused.parent as RDD<Pair>) : stream,
       fused,
@@ -397,7 +417,8 @@ export class JoinRDD<K> extends RDD<Joined> {
         keepStream,
         project,
         checkStream: plan.checkStream,
-        copy: plan.checkStream && !this.options.inPlace ? shuffleCopier(this.ctx.codec) : undefined,
+        checkProjection: fused?.projection,
+        copy,
       },
     };
   }
@@ -411,10 +432,12 @@ export class JoinRDD<K> extends RDD<Joined> {
     return {
       kind: "broadcast",
       stream: iterated,
-      projection: streamPlan.project && fused ? fused.projection : undefined,
+      // (a worker's rows are copies already: a projection keeping positions is skipped there)
+      projection: fused && !fused.keepsPositions ? fused.projection : undefined,
       buildIsRight: streamPlan.buildIsRight,
       keepStream: streamPlan.keepStream,
       checkStream: streamPlan.checkStream,
+      checkProjection: streamPlan.checkProjection,
       table: plan.shipped,
     };
   }
@@ -625,8 +648,21 @@ export class JoinRDD<K> extends RDD<Joined> {
       const next = open
         .filter((c) => !c.done)
         .sort((a, b) => a.weight - b.weight || b.computed.size - a.computed.size || (a.name === "right" ? -1 : 1))[0]!;
-      await this.measurePartition(next, otherOf(next), limit, limitName, extrapolate);
+      await this.measurePartitions(next, otherOf(next), this.stepOf(next, otherOf(next), limit), limit, limitName, extrapolate);
     }
+  }
+
+  /**
+   * The partitions of `c` the next step computes: the next one; or all the rest, in one job, when the size
+   * known or extrapolated so far is under half the limit and half the other side's weight, so measuring one
+   * at a time would most likely only cost a job per partition. Either way no partition is wasted: a side's
+   * computed partitions are handed on to whatever plan reads it, and the fair rule still compares whole sides.
+   */
+  private stepOf(c: SideState, other: SideState, limit: number): number[] {
+    // (an extrapolation from one partition, possibly an empty one, says too little)
+    const estimate = c.known || c.computed.size >= 2 ? c.estimate : undefined;
+    const bound = Math.min(limit, other.open ? other.weight : Infinity);
+    return estimate !== undefined && estimate > 0 && 2 * estimate <= bound ? c.remainingPartitions() : [c.nextPartition()];
   }
 
   /**
@@ -653,17 +689,16 @@ export class JoinRDD<K> extends RDD<Joined> {
   }
 
   /**
-   * Computes and measures one more partition of `c`. Both happen in the task, so a value the codec rejects
-   * fails the job with a JobFailedError naming the operation, stage and partition, as a shuffle's map task would.
+   * Computes and measures partitions `parts` of `c`, in one job. Both happen in the task, so a value the codec
+   * rejects fails the job with a JobFailedError naming the operation, stage and partition, as a shuffle's map task would.
    */
-  private async measurePartition(c: SideState, other: SideState, limit: number, limitName: string, extrapolate: boolean): Promise<void> {
-    const p = c.nextPartition();
+  private async measurePartitions(c: SideState, other: SideState, parts: number[], limit: number, limitName: string, extrapolate: boolean): Promise<void> {
     const n = c.rdd.numPartitions;
     const codec = this.ctx.codec;
     const before = c.bytes;
     const k = c.computed.size + 1;
     const otherEstimate = other.open ? other.estimate : undefined;
-    const [m] = await this.ctx.runJob(
+    const measured = await this.ctx.runJob(
       c.rdd,
       `estimate ${c.name} side of ${this.opName}`,
       (split, tc) => {
@@ -678,15 +713,18 @@ export class JoinRDD<K> extends RDD<Joined> {
         if (loses || rows.length === 0) return { rows, bytes: sampled, block: undefined };
         // Still in the running: measure exactly (a side whose sample looks small but whose rows are large stops
         // at the limit) and keep the block, which a broadcast decodes instead of encoding again.
-        const block = codec.encode(rows);
+        const block = encodeMapOutputBlock(codec, rows, c.rdd);
         return { rows, bytes: block.byteLength, block };
       },
-      [p],
+      parts,
     );
-    c.computed.set(p, m!.rows);
-    c.bytes += m!.bytes;
-    if (m!.block) c.blocks.set(p, m!.block);
-    else if (m!.rows.length > 0) c.sampled.set(p, m!.bytes);
+    parts.forEach((p, i) => {
+      const m = measured[i]!;
+      c.computed.set(p, m.rows);
+      c.bytes += m.bytes;
+      if (m.block) c.blocks.set(p, m.block);
+      else if (m.rows.length > 0) c.sampled.set(p, m.bytes);
+    });
     this.checkLimit(c, limit, limitName, extrapolate);
   }
 
@@ -706,7 +744,7 @@ export class JoinRDD<K> extends RDD<Joined> {
   private async measureExactly(c: SideState, limit: number, limitName: string): Promise<void> {
     const parts = [...c.sampled.keys()];
     const codec = this.ctx.codec;
-    const blocks = await this.ctx.runJob(c.rdd, `measure ${c.name} side of ${this.opName}`, (split) => codec.encode(c.computed.get(split)!), parts);
+    const blocks = await this.ctx.runJob(c.rdd, `measure ${c.name} side of ${this.opName}`, (split) => encodeMapOutputBlock(codec, c.computed.get(split)!, c.rdd), parts);
     parts.forEach((p, i) => {
       c.bytes += blocks[i]!.byteLength - c.sampled.get(p)!;
       c.blocks.set(p, blocks[i]!);

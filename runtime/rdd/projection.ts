@@ -12,6 +12,7 @@
  * are plain data: they are projected (the result has the ordinary prototype, which no modelled read sees).
  */
 import { InvalidArgumentError } from "../errors.js";
+import type { FusedPick } from "../shuffle/codec.js";
 
 export type ValueProjection =
   | readonly (number | null | readonly [number, ValueProjection])[]
@@ -93,4 +94,15 @@ export function keepsPositions(projection: ValueProjection): boolean {
     );
   }
   return Object.values(projection).every((entry) => entry === true || keepsPositions(entry as ValueProjection));
+}
+
+/**
+ * A projection as the codec can read it straight from unprojected rows (a FusedPick): a list of indices, or an
+ * object projection keeping every listed property whole; undefined for any other.
+ */
+export function flatPick(spec: ValueProjection): FusedPick | undefined {
+  if (Array.isArray(spec)) return spec.every((e): e is number => typeof e === "number") ? (spec as readonly number[]) : undefined;
+  const entries = Object.entries(spec);
+  // Object.keys order is the order compileProjection's object literal lists the properties in.
+  return entries.every(([, entry]) => entry === true) ? { keys: entries.map(([name]) => name) } : undefined;
 }

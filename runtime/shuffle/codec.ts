@@ -1014,17 +1014,26 @@ export function assertSerializable(row: unknown): void {
 /**
  * A checker for a stream of rows: the shape of the first row compiles into one specialised test (as the
  * columnar writer does), so rows of that shape cost a few type checks; the others take assertSerializable.
+ * With `projected`, each row is checked as that pruning projection hands it on (what a shuffle after the
+ * projection carries): a flat pick is read straight from the row, with no projected value built; any other
+ * projection is applied first.
  */
-export function serializableChecker(): (row: unknown) => void {
+export function serializableChecker(projected?: { pick: FusedPick | undefined; view: (row: unknown) => unknown }): (row: unknown) => void {
   let check: ((row: unknown) => boolean) | undefined;
   let tried = false;
+  const view = projected?.view;
+  const pick = projected?.pick;
+  if (view && !pick) {
+    const checkProjected = serializableChecker();
+    return (row) => checkProjected(view(row));
+  }
   return (row) => {
     if (!tried) {
       tried = true;
-      const shape = inferShape(row);
-      if (shape) check = compileCheck(shape);
+      const shape = inferShape(view ? view(row) : row);
+      if (shape && (!pick || pickable(shape, pick))) check = compileCheck(shape, pick);
     }
-    if (!check || !check(row)) assertSerializable(row);
+    if (!check || !check(row)) assertSerializable(view ? view(row) : row);
   };
 }
 
@@ -1044,9 +1053,43 @@ function leafTest(k: "num" | "str" | "bool" | "undef" | "null", v: string): stri
   }
 }
 
-function compileCheck(shape: Shape): (row: unknown) => boolean {
+/**
+ * The test of a row of `shape`; with `pick`, `shape` is the row as the pick projects it (pickable), and the
+ * test reads the picked parts straight from the row's value, through projectValues' guard: a value that is not
+ * an array or plain object is handed on whole by the projection, and goes to the full check here.
+ */
+function compileCheck(shape: Shape, pick?: FusedPick): (row: unknown) => boolean {
+  // One function per shape for the process: a task's rows are too few for a fresh function to be optimised.
+  const key = `${pick ? pickId(pick) : ""}${JSON.stringify(shape)}`;
+  let check = compiledChecks.get(key);
+  if (!check) {
+    if (compiledChecks.size >= MAX_COMPILED_SHAPES) compiledChecks.clear();
+    check = compileCheckOnce(shape, pick);
+    compiledChecks.set(key, check);
+  }
+  return check;
+}
+
+const compiledChecks = new Map<string, (row: unknown) => boolean>();
+
+function compileCheckOnce(shape: Shape, pick?: FusedPick): (row: unknown) => boolean {
   let vars = 0;
+  const pickedValue = (s: Shape, v: string): string => {
+    const inner = s.k === "opt" ? s.inner : s;
+    if (inner.k !== "tuple" && inner.k !== "obj") throw new Error("unreachable: pickable() admits tuples and objects only");
+    const a = `a${vars++}`;
+    const indices = Array.isArray(pick) ? (pick as readonly number[]) : undefined;
+    const reads = indices ? indices.map((i) => `${a}[${i}]`) : (pick as { keys: readonly string[] }).keys.map((key) => `${a}[${JSON.stringify(key)}]`);
+    const plain = `(getPrototypeOf(${a}) === ObjectPrototype || getPrototypeOf(${a}) === null)`;
+    const guard = indices ? `(Array.isArray(${a}) || ${plain})` : plain;
+    const body = `((${a} = ${v}), typeof ${a} === "object" && ${a} !== null && ${guard}${inner.items.map((item, j) => ` && ${test(item, reads[j]!)}`).join("")})`;
+    return s.k === "opt" ? `(${v} == null || ${body})` : body;
+  };
   const test = (s: Shape, v: string): string => {
+    if (pick && v === "row" && s.k === "tuple") {
+      const a = `a${vars++}`;
+      return `((${a} = ${v}), Array.isArray(${a}) && ${a}.length === 2 && getPrototypeOf(${a}) === ArrayPrototype && ${test(s.items[0]!, `${a}[0]`)} && ${pickedValue(s.items[1]!, `${a}[1]`)})`;
+    }
     switch (s.k) {
       case "num":
       case "str":
@@ -1309,7 +1352,21 @@ const NOT_COPIED = Symbol("not copied");
 /** Shapes with more containers than this are copied by the round trip (the distinctness check grows as n²). */
 const MAX_COPY_CONTAINERS = 8;
 
+/** One copy function per shape for the process (as compileCheck), or null where the round trip copies. */
+const compiledCopies = new Map<string, ((value: unknown) => unknown) | null>();
+
 function compileCopy(shape: Shape): ((value: unknown) => unknown) | undefined {
+  const key = JSON.stringify(shape);
+  let copy = compiledCopies.get(key);
+  if (copy === undefined) {
+    if (compiledCopies.size >= MAX_COMPILED_SHAPES) compiledCopies.clear();
+    copy = compileCopyOnce(shape) ?? null;
+    compiledCopies.set(key, copy);
+  }
+  return copy ?? undefined;
+}
+
+function compileCopyOnce(shape: Shape): ((value: unknown) => unknown) | undefined {
   let vars = 0;
   const containers: string[] = [];
   const keyLists: string[][] = [];

@@ -13,7 +13,7 @@ import type { TaskContext } from "../scheduler/task.js";
 import { KeyedCombiner, type MapOutputMerger } from "./combine.js";
 import { encodeEachPartition, joinSegments, splitSegments, tagsItsBlocks, type Codec, type EncodeHints, type FusedPick } from "./codec.js";
 import { HashPartitioner } from "./partitioner.js";
-import type { ValueProjection } from "../rdd/projection.js";
+import { flatPick } from "../rdd/projection.js";
 
 export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskContext): void {
   const partitioner = dep.partitioner;
@@ -136,11 +136,16 @@ function fusedPick(rdd: RDD<unknown>): { source: RDD<unknown>; pick: FusedPick; 
   return pick && { source: rdd.parent as RDD<unknown>, pick, view: (row) => rdd.projectRow(row) };
 }
 
-function flatPick(spec: ValueProjection): FusedPick | undefined {
-  if (Array.isArray(spec)) return spec.every((e): e is number => typeof e === "number") ? (spec as readonly number[]) : undefined;
-  const entries = Object.entries(spec);
-  // Object.keys order is the order compileProjection's object literal lists the properties in.
-  return entries.every(([, entry]) => entry === true) ? { keys: entries.map(([name]) => name) } : undefined;
+/**
+ * One block of `rdd`'s rows (computed for partition `split`) encoded as a shuffle's map task encodes them: the
+ * engine's [key, value] arrays are not values (whoever decodes them takes them apart), and a tuple projection's
+ * values are fresh arrays, so neither is checked for holes or extra properties. What a broadcast join's build
+ * side is measured and built from (join-rdd.ts).
+ */
+export function encodeMapOutputBlock(codec: Codec, rows: readonly unknown[], rdd: RDD<unknown>): Uint8Array {
+  if (!codec.encodePartitioned || rows.length === 0) return codec.encode(rows);
+  const hints = producesFreshValueArrays(rdd) ? { freshValueArrays: true } : undefined;
+  return codec.encodePartitioned(rows, new Uint8Array(rows.length), 1, hints)[0]!;
 }
 
 /** Whether every array value of `rdd`'s rows is built by a tuple projection (ProjectedRDD, possibly prematerialized). */

@@ -140,6 +140,7 @@ export function probeOver(parent: RDD<unknown>, op: Extract<WireOp, { op: "probe
     keepStream: op.keepStream,
     project: op.projection ? compileProjection(op.projection) : undefined,
     checkStream: op.checkStream,
+    checkProjection: op.checkProjection,
     copy: undefined, // a worker's streamed rows are decoded copies already: no main-thread object reaches its consumers
   };
   return new ProbeRDD(parent, plan) as RDD<unknown>;

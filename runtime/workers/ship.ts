@@ -309,6 +309,7 @@ function describeJoin(rdd: JoinRDD<unknown>, b: StageBuilder): ChainOf | string 
       buildIsRight: plan.buildIsRight,
       keepStream: plan.keepStream,
       checkStream: plan.checkStream,
+      ...(plan.checkProjection ? { checkProjection: plan.checkProjection } : {}),
       ...(plan.projection ? { projection: plan.projection } : {}),
     };
     return after(stream, op);

@@ -203,6 +203,15 @@ describe("sizes known up front", () => {
     expect(d.right).toMatchObject({ partitionsMeasured: 2, source: "measured" });
   });
 
+  it("a side known to be well under the other is measured in one job, not one job per partition", async () => {
+    const ctx = testContext();
+    const big = ctx.parallelize(BIG, 4);
+    const small = ctx.parallelize(SMALL, 8);
+    expect(await big.join(small, { strategy: "auto" }).count()).toBe(expected(BIG, SMALL, "inner").length);
+    expect(decisionOf(ctx)).toMatchObject({ strategy: "broadcast-right", right: { partitionsMeasured: 8, source: "measured" } });
+    expect(ctx.lastJob!.stages).toBe(2); // the small side's 8 partitions, then the streamed stage
+  });
+
   it("a known small side against an unknown big one: the big side is computed only until it passes the small side", async () => {
     const ctx = testContext();
     const bigCalls = new Map<number, number>();
@@ -332,6 +341,35 @@ describe("broadcast values are serialized, as a shuffle's are", () => {
       }
       // Same operation and partition (the one holding row 7) whatever the strategy.
       expect(seen).toEqual(Array(3).fill({ operation: source === "mapped" ? "map" : "parallelize", partition: 1 }));
+    }
+  });
+
+  it("a pruned streamed side is checked as a shuffle after its projection checks it: pruned parts unchecked, kept parts checked", async () => {
+    const fn = () => 1;
+    // [streamed value, projection, whether the projected value holds the function]
+    const cases: [unknown, Parameters<RDD<[number, unknown]>["projectValues"]>[0], boolean][] = [
+      [[1, fn, 3], [0], false],
+      [[fn, 2, 3], [0], true],
+      [[1, 2, fn], [2, 0], true],
+      [{ a: 1, f: fn }, { a: true }, false],
+      [{ a: fn, f: 1 }, { a: true }, true],
+      [[[1, fn], 2], [[0, [0]], 1], false],
+      [[[1, fn], 2], [[0, [1]]], true],
+      [new Map([[1, fn]]), [0], true], // not an array or plain object: handed on whole, so checked whole
+    ];
+    for (const [value, projection, fails] of cases) {
+      const outcomes: unknown[] = [];
+      for (const [strategy, inPlace] of [["shuffle", false], ["auto", false], ["auto", true]] as const) {
+        const ctx = testContext();
+        const big = ctx.parallelize(Array.from({ length: 2000 }, (_, i): [number, unknown] => [i % 50, i === 1234 ? value : Array.isArray(value) ? [0, 0, 0] : value instanceof Map ? new Map() : { a: 0, f: 0 }]), 4);
+        const small = ctx.parallelize(Array.from({ length: 50 }, (_, i): [number, number] => [i, i]), 2);
+        const streamed = big.projectValues(projection as never) as RDD<[number, unknown]>;
+        const run = streamed.join(small, { strategy, inPlace }).count();
+        outcomes.push(await run.then((n) => n, (e: unknown) => (e as JobFailedError).cause instanceof SerializationError ? "SerializationError" : e));
+        if (strategy === "auto") expect(ctx.lastJob!.joins[0]!.strategy).toBe("broadcast-right");
+        await stopContexts();
+      }
+      expect(outcomes, JSON.stringify(projection)).toEqual(Array(3).fill(fails ? "SerializationError" : 2000));
     }
   });
 
