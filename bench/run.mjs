@@ -12,7 +12,7 @@ import { gridSources, gridProgramNames, gridTaskCount, runGrid, GRID_PLUGIN } fr
 import { useGridSubset } from "./grid/source.mjs";
 import { broadcastSources, broadcastTaskCount, runBroadcast, BROADCAST_PLUGIN, BROADCAST_PROGRAM } from "./broadcast/experiment.mjs";
 import { compileTaskCount, runCompileOverhead } from "./lib/compile-overhead.mjs";
-import { peersTaskCount, runPeers } from "./peers/experiment.mjs";
+import { peersTaskCount, runPeers, PEER_PROGRAM } from "./peers/experiment.mjs";
 import { machineInfo } from "./lib/machine.mjs";
 import { writeReport } from "./lib/report.mjs";
 
@@ -50,6 +50,7 @@ function paths(out) {
     src: path.join(out, "src"),
     before: path.join(out, "before"),
     after: path.join(out, "after"),
+    afterDefault: path.join(out, "after-default"),
     worker: path.join(here, "lib", "worker.mjs"),
     changed: new Set(),
     transformerDiagnostics: [],
@@ -84,6 +85,11 @@ function prepareSources(config, ws) {
     });
     ws.transformerDiagnostics.push(...diagnostics);
     for (const n of names) if (changedByTransformer(ws.before, ws.after, n)) ws.changed.add(n);
+  }
+  if (has("peers") && has("grid")) {
+    // The peers' cell as a user builds it: the plugin's default options (pruning and "auto" broadcast).
+    const { diagnostics } = compileFiles({ files: [path.join(ws.src, `${PEER_PROGRAM}.ts`)], rootDir: ws.src, outDir: ws.afterDefault, transformer, pluginConfig: {} });
+    ws.transformerDiagnostics.push(...diagnostics);
   }
 }
 

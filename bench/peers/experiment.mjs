@@ -12,8 +12,10 @@ import { ENGINES } from "./engines.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PEER_CELL = { columns: 22, used: 1, shape: "tuple" };
+/** The grid's program for that cell, which prepareSources also compiles with the plugin's default options. */
+export const PEER_PROGRAM = "tup-c22-u1";
 
-export const peersTaskCount = () => Object.keys(ENGINES).length;
+export const peersTaskCount = () => Object.keys(ENGINES).length + 1;
 
 function installPeers() {
   const installed = ["arquero", "nodejs-polars", "nodejs-polars-linux-x64-gnu", "@duckdb/node-api"].every((p) => fs.existsSync(path.join(here, "node_modules", p, "package.json")));
@@ -39,7 +41,7 @@ export function peerVersions() {
   return Object.fromEntries(["arquero", "@uwdata/flechette", "nodejs-polars", "nodejs-polars-linux-x64-gnu", "@duckdb/node-api", "@duckdb/node-bindings-linux-x64"].map((n) => [n, v(n)]));
 }
 
-export async function runPeers({ config, progress }) {
+export async function runPeers({ config, ws, progress }) {
   progress.label("peers: installing bench/peers (npm ci)");
   try {
     installPeers();
@@ -48,6 +50,14 @@ export async function runPeers({ config, progress }) {
   }
   const data = { kind: "grid", n: config.gridRows, m: gridRightRows(config), ...PEER_CELL };
   const engines = [];
+  const program = path.join(ws.afterDefault, `${PEER_PROGRAM}.js`);
+  if (fs.existsSync(program)) {
+    // What a user gets: the cell built with the plugin's default options, run as the grid runs its variants.
+    progress.label("peers rddopt (default plugin options)");
+    const r = await runWorker(ws.worker, { runtime: ws.runtime, module: program, data, warmups: config.warmups, runs: config.runs, context: {} });
+    engines.push({ name: "rddopt-default", title: 'rddopt, with the transformer\'s default options (pruned, "auto" broadcast)', ok: r.ok, error: r.error, time: r.ok ? summarize(r.times) : undefined, peakRss: r.peakRss, strategy: r.ok ? r.last?.joins?.[0]?.strategy : undefined });
+  }
+  progress.tick();
   for (const [name, engine] of Object.entries(ENGINES)) {
     progress.label(`peers ${name}`);
     const r = await runWorker(path.join(here, "worker.mjs"), { engine: name, data, warmups: config.warmups, runs: config.runs });
