@@ -551,9 +551,10 @@ export abstract class RDD<T> {
   async reduce(f: (a: T, b: T) => T): Promise<T> {
     const g = guard("reduce", f);
     const parts = await this.ctx.runJob(this, "reduce", (split, tc) => {
-      let acc: { v: T } | undefined;
+      let acc: { v: T } | undefined; // one holder per task, updated in place (see fold)
       this.iterator(split, tc, (row) => {
-        acc = acc ? { v: g(acc.v, row) } : { v: row };
+        if (acc) acc.v = g(acc.v, row);
+        else acc = { v: row };
       });
       return acc;
     }, undefined, { kind: "reduce", fn: f });
@@ -569,9 +570,13 @@ export abstract class RDD<T> {
   async fold(zero: T, f: (a: T, b: T) => T): Promise<T> {
     const g = guard("fold", f);
     const parts = await this.ctx.runJob(this, "fold", (split, tc) => {
-      let acc = cloneZero(zero);
-      this.iterator(split, tc, (row) => (acc = g(acc, row)));
-      return acc;
+      // The running value in an object's field, not a closure's variable: V8 boxes every number stored in a
+      // closure's variable anew, while a number field is updated in place (no allocation per row).
+      const acc = { v: cloneZero(zero) };
+      this.iterator(split, tc, (row) => {
+        acc.v = g(acc.v, row);
+      });
+      return acc.v;
     }, undefined, { kind: "fold", fn: f, zero: { value: zero } });
     return mergeOnDriver("fold", () => parts.reduce((a, b) => g(a, b), cloneZero(zero)));
   }
@@ -580,9 +585,11 @@ export abstract class RDD<T> {
     const seq = guard("aggregate", seqOp);
     const comb = guard("aggregate", combOp);
     const parts = await this.ctx.runJob(this, "aggregate", (split, tc) => {
-      let acc = cloneZero(zero);
-      this.iterator(split, tc, (row) => (acc = seq(acc, row)));
-      return acc;
+      const acc = { v: cloneZero(zero) }; // updated in place (see fold)
+      this.iterator(split, tc, (row) => {
+        acc.v = seq(acc.v, row);
+      });
+      return acc.v;
     }, undefined, { kind: "aggregate", fn: seqOp, zero: { value: zero } });
     return mergeOnDriver("aggregate", () => parts.reduce((a, b) => comb(a, b), cloneZero(zero)));
   }
