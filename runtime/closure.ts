@@ -204,6 +204,38 @@ const MUTATING_METHODS = new Set([
   "constructor", "__proto__", "__lookupGetter__", "__lookupSetter__",
 ]);
 
+const freshArrayFunctions = new WeakMap<Function, boolean>();
+
+/**
+ * Whether every call of `fn` returns a new array built by an array literal with no holes: `v => [v[0], 1]`, or
+ * a (non-async, non-generator) function whose body is one `return [...]`. Such an array has the ordinary
+ * prototype, no holes and no extra properties, and no one else holds it when the call returns: what a shuffle
+ * writer otherwise checks per value (exchange.ts). Read from the function's source, once per function.
+ */
+export function returnsFreshArray(fn: Function): boolean {
+  let fresh = freshArrayFunctions.get(fn);
+  if (fresh === undefined) {
+    const source = functionSource(fn);
+    fresh = source.ok && isFreshArrayFunction(source.node);
+    freshArrayFunctions.set(fn, fresh);
+  }
+  return fresh;
+}
+
+function isFreshArrayFunction(fn: AstNode): boolean {
+  if (fn.async || fn.generator) return false;
+  let result = fn.body as AstNode;
+  if (result.type === "BlockStatement") {
+    const statements = result.body as AstNode[];
+    const only = statements.length === 1 ? statements[0]! : undefined;
+    if (!only || only.type !== "ReturnStatement" || !only.argument) return false;
+    result = only.argument as AstNode;
+  }
+  while (result.type === "ParenthesizedExpression") result = result.expression as AstNode;
+  // a null element is a hole (`[1, , 2]`); a spread element makes dense elements
+  return result.type === "ArrayExpression" && (result.elements as unknown[]).every((e) => e !== null);
+}
+
 /** The function's source as acorn sees it: an arrow function or a `function` expression or declaration. */
 function functionSource(fn: Function): { ok: true; text: string; node: AstNode } | { ok: false; reason: string } {
   let text: string;

@@ -884,6 +884,11 @@ export abstract class RDD<T> {
   }
 
   partitionBy<K, V>(this: RDD<[K, V]>, partitioner: Partitioner): RDD<[K, V]> {
+    if (typeof partitioner !== "object" || partitioner === null || typeof partitioner.getPartition !== "function" || typeof partitioner.equals !== "function") {
+      throw new InvalidArgumentError(
+        `partitionBy takes a Partitioner, got ${typeof partitioner === "number" ? `the number ${partitioner}` : String(partitioner)}. Pass new HashPartitioner(n) or new RangePartitioner(...), or use repartition(n) to spread rows over n partitions.`,
+      );
+    }
     if (partitioner.equals(this.partitioner)) return this;
     return new kinds.ShuffledRDD<K, V, V>(this, partitioner, { opName: "partitionBy" });
   }

@@ -7,7 +7,8 @@
  */
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { isPair, notAPair, type RDD } from "../rdd/rdd.js";
-import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
+import { PipelinedRDD, PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
+import { returnsFreshArray } from "../closure.js";
 import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { KeyedCombiner, type MapOutputMerger } from "./combine.js";
@@ -148,10 +149,22 @@ export function encodeMapOutputBlock(codec: Codec, rows: readonly unknown[], rdd
   return codec.encodePartitioned(rows, new Uint8Array(rows.length), 1, hints)[0]!;
 }
 
-/** Whether every array value of `rdd`'s rows is built by a tuple projection (ProjectedRDD, possibly prematerialized). */
+/**
+ * Whether every array value of `rdd`'s rows was just built, fresh: by a tuple projection (ProjectedRDD, possibly
+ * prematerialized), or by a mapValues whose function returns an array literal (closure.ts returnsFreshArray) and
+ * whose rows come straight from it (not from a cache, where other code may have changed them).
+ */
 function producesFreshValueArrays(rdd: RDD<unknown>): boolean {
   const inner = rdd instanceof PrematerializedRDD ? (rdd.parent as RDD<unknown>) : rdd;
-  return inner instanceof ProjectedRDD && Array.isArray(inner.projection);
+  if (inner instanceof ProjectedRDD) return Array.isArray(inner.projection);
+  return (
+    inner instanceof PipelinedRDD &&
+    inner.opName === "mapValues" &&
+    rdd.storageLevel === StorageLevel.NONE &&
+    inner.storageLevel === StorageLevel.NONE &&
+    inner.userFunction !== undefined &&
+    returnsFreshArray(inner.userFunction)
+  );
 }
 
 /** Pushes every row the map side wrote for reduce partition `split`. */
