@@ -300,6 +300,20 @@ const compiledShapes = new Map<string, CompiledShape>();
 const MAX_COMPILED_SHAPES = 512;
 
 /**
+ * `cache`'s entry for `key`, compiled by `make` the first time: one generated function per shape for the
+ * process, since a task's rows are too few for a fresh function to be optimised. Bounded: cleared when full.
+ */
+function compiledOnce<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= MAX_COMPILED_SHAPES) cache.clear();
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/**
  * How a writer reads row values: `fresh` skips the exactness check of value arrays a projection just built;
  * `pick` reads element j of the value as the original value's element pick[j] (a fused tuple projection), or
  * property keys[j] as the original value's property keys[j] (a fused object projection).
@@ -322,13 +336,7 @@ function pickId(pick: FusedPick): string {
 
 function compiled(shape: Shape, mode: ValueMode = {}): CompiledShape {
   const key = `${mode.fresh ? "fresh:" : ""}${mode.engineRows ? "engine:" : ""}${mode.pick ? pickId(mode.pick) : ""}${JSON.stringify(shape)}`;
-  let c = compiledShapes.get(key);
-  if (!c) {
-    if (compiledShapes.size >= MAX_COMPILED_SHAPES) compiledShapes.clear();
-    c = compileShape(shape, mode);
-    compiledShapes.set(key, c);
-  }
-  return c;
+  return compiledOnce(compiledShapes, key, () => compileShape(shape, mode));
 }
 
 /**
@@ -1059,15 +1067,7 @@ function leafTest(k: "num" | "str" | "bool" | "undef" | "null", v: string): stri
  * an array or plain object is handed on whole by the projection, and goes to the full check here.
  */
 function compileCheck(shape: Shape, pick?: FusedPick): (row: unknown) => boolean {
-  // One function per shape for the process: a task's rows are too few for a fresh function to be optimised.
-  const key = `${pick ? pickId(pick) : ""}${JSON.stringify(shape)}`;
-  let check = compiledChecks.get(key);
-  if (!check) {
-    if (compiledChecks.size >= MAX_COMPILED_SHAPES) compiledChecks.clear();
-    check = compileCheckOnce(shape, pick);
-    compiledChecks.set(key, check);
-  }
-  return check;
+  return compiledOnce(compiledChecks, `${pick ? pickId(pick) : ""}${JSON.stringify(shape)}`, () => compileCheckOnce(shape, pick));
 }
 
 const compiledChecks = new Map<string, (row: unknown) => boolean>();
@@ -1352,18 +1352,11 @@ const NOT_COPIED = Symbol("not copied");
 /** Shapes with more containers than this are copied by the round trip (the distinctness check grows as n²). */
 const MAX_COPY_CONTAINERS = 8;
 
-/** One copy function per shape for the process (as compileCheck), or null where the round trip copies. */
+/** The copy function of a shape (compiledOnce), or null where the round trip copies. */
 const compiledCopies = new Map<string, ((value: unknown) => unknown) | null>();
 
 function compileCopy(shape: Shape): ((value: unknown) => unknown) | undefined {
-  const key = JSON.stringify(shape);
-  let copy = compiledCopies.get(key);
-  if (copy === undefined) {
-    if (compiledCopies.size >= MAX_COMPILED_SHAPES) compiledCopies.clear();
-    copy = compileCopyOnce(shape) ?? null;
-    compiledCopies.set(key, copy);
-  }
-  return copy ?? undefined;
+  return compiledOnce(compiledCopies, JSON.stringify(shape), () => compileCopyOnce(shape) ?? null) ?? undefined;
 }
 
 function compileCopyOnce(shape: Shape): ((value: unknown) => unknown) | undefined {
