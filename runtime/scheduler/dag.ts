@@ -7,7 +7,6 @@
  *     result stage, each stage's tasks through the executor.
  * Shuffle outputs stay in the store, so a later job skips stages already run.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { range, type RDD } from "../rdd/rdd.js";
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { writeShuffle } from "../shuffle/exchange.js";
@@ -19,6 +18,7 @@ import { JobFailedError, RddError, UserCodeError } from "../errors.js";
 import { emptyMetrics, type JobMetrics, type JobPlan, type Listener } from "../metrics.js";
 import { DEFAULT_POOL, PoolScheduler, type Admission } from "./pools.js";
 import { mergeAccumulatorUpdates, runTaskWithAccumulators, type AccumulatorUpdates } from "../accumulator.js";
+import { AsyncScope } from "./async-scope.js";
 
 let nextJobId = 0;
 let nextStageId = 0;
@@ -50,12 +50,12 @@ export function shuffleParents(rdd: RDD<unknown>): ShuffleDependency[] {
 
 export class DAGScheduler {
   /** The job this async call chain runs in; nested jobs (size estimates, sort samples) add to its metrics. */
-  private readonly current = new AsyncLocalStorage<ActiveJob>();
+  private readonly current = new AsyncScope<ActiveJob>();
   /** Map stages in flight, so that concurrent jobs needing one shuffle run it once. */
   private readonly running = new Map<number, Promise<void>>();
 
   get active(): ActiveJob | undefined {
-    return this.current.getStore();
+    return this.current.get();
   }
 
   constructor(

@@ -1,16 +1,16 @@
 /**
  * Context-local properties, as Spark's `setLocalProperty`: scoped to the async
- * call chain (AsyncLocalStorage) instead of a thread, so concurrent code paths
+ * call chain (AsyncScope, an AsyncLocalStorage) instead of a thread, so concurrent code paths
  * can set different values. The map is copied on every change, so a chain that
  * inherited it never sees a sibling's later changes.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncScope } from "./async-scope.js";
 
 export class LocalProperties {
-  private readonly store = new AsyncLocalStorage<ReadonlyMap<string, string>>();
+  private readonly store = new AsyncScope<ReadonlyMap<string, string>>();
 
   get(key: string): string | undefined {
-    return this.store.getStore()?.get(key);
+    return this.store.get()?.get(key);
   }
 
   /**
@@ -29,7 +29,7 @@ export class LocalProperties {
   }
 
   private with(key: string, value: string | undefined): ReadonlyMap<string, string> {
-    const next = new Map(this.store.getStore());
+    const next = new Map(this.store.get());
     if (value === undefined) next.delete(key);
     else next.set(key, value);
     return next;
