@@ -119,16 +119,6 @@ const cases = {
     },
     hand: ({ left, right }) => handJoin(left, right),
   },
-  // The mapValues function with the 2-argument twin the transformer may attach (runtime/rdd/join-fusion.ts) against
-  // the same function without it, in one build: what the twin (no [l, r] per joined row) saves beyond the fusion.
-  "broadcast join big x small C=5, twin vs plain function": {
-    data: () => tuples(rows, 10_000, 5),
-    variants: {
-      plain: (rt, d) => broadcastJoin(rt, d, ([l, r]) => l[0] + r[1]),
-      twin: (rt, d) => broadcastJoin(rt, d, withTwin(([l, r]) => l[0] + r[1], (l, r) => l[0] + r[1])),
-    },
-    hand: ({ left, right }) => handJoin(left, right),
-  },
   // What the transformer emits for `left.join(right, {strategy: "auto"}).mapValues(([l, r]) => l[0] + r[1])`
   // (projectValues before the join) against the same join unpruned, both "auto", in one build.
   "auto big x small C=5, pruned vs unpruned": {
@@ -216,15 +206,6 @@ function aggregateCase(k) {
       return t;
     },
   };
-}
-
-function broadcastJoin(rt, { left, right }, f) {
-  const ctx = ctxOf(rt);
-  return sumValues(ctx.parallelize(left).join(ctx.parallelize(right), { strategy: "broadcast" }).mapValues(f));
-}
-
-function withTwin(f, twin) {
-  return Object.defineProperty(f, Symbol.for("rddopt.joinedArgs"), { value: twin, configurable: true });
 }
 
 async function autoJoin(rt, { left, right }, pruned) {

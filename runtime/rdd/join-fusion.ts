@@ -1,7 +1,8 @@
 /**
- * Consumers fused into a join: a `mapValues` (optionally followed by `values()`/`keys()`), a `values()`/`keys()`,
- * or an annotated `map` right after a join reads the join's rows taken apart, as (key, left, right)
- * (JoinRDD.computeJoined), instead of a `[key, [left, right]]` built per row only to be taken apart again.
+ * Consumers fused into a join: a `mapValues` (optionally followed by `values()`/`keys()`) or a `values()`/`keys()`
+ * right after a join reads the join's rows taken apart, as (key, left, right) (JoinRDD.computeJoined), instead of
+ * a `[key, [left, right]]` built per row only to be taken apart again. mapValues' function gets an `[l, r]` the
+ * runtime builds; a `map` reads whole `[k, [l, r]]` rows (it is not fused).
  *
  * Only how a task computes its rows changes: dependencies, stages, explain, metrics and the join's decision are
  * the join's and the consumer's own, as unfused. A join (or an intermediate mapValues) that is persisted or
@@ -14,27 +15,11 @@ import type { TaskContext } from "../scheduler/task.js";
 import { StorageLevel } from "../storage/level.js";
 import { checkpointState } from "./checkpoint-state.js";
 
-/**
- * The property (a global symbol, as `rddopt.closure`) holding a function's twin taking a joined row's parts as
- * arguments: `(l, r) => body` for a mapValues function `([l, r]) => body`, `(k, l, r) => body` for a map function
- * `([k, [l, r]]) => body`. The rddopt transformer writes it; the twin must compute exactly what the function
- * computes from a fresh `[l, r]` (`[k, [l, r]]`). A plain property, so it can be shipped with its function.
- */
-export const JOINED_ARGS: unique symbol = Symbol.for("rddopt.joinedArgs") as never;
-
-/** The twin the transformer attached to `fn` with `arity` parameters (2 for mapValues, 3 for map), if any. */
-export function joinedArgsOf(fn: Function, arity: 2 | 3): Function | undefined {
-  const twin = (fn as unknown as Record<symbol, unknown>)[JOINED_ARGS];
-  return typeof twin === "function" && twin.length === arity ? twin : undefined;
-}
-
 /** A pair taken apart. */
 export type PairSink = (key: unknown, value: unknown) => void;
 
 /** How a per-row operation may read a join's rows taken apart (each part optional). */
 export interface JoinFusion<U> {
-  /** Its own output from a join's (key, left, right): map with a twin. */
-  joined?: (emit: Emit<U>) => JoinedSink;
   /** A mapValues: its output rows taken apart, (key, new value), from a join's (key, left, right). */
   joinedPairs?: (sink: PairSink) => JoinedSink;
   /** values/keys: its output from a parent row taken apart, (key, value). */
@@ -79,7 +64,6 @@ export function fusedJoin<U>(
 ): { join: JoinedSource; sink: JoinedSink } | undefined {
   const join = asJoin(parent);
   if (join) {
-    if (fusion.joined) return { join, sink: fusion.joined(emit) };
     if (fusion.joinedPairs) return { join, sink: fusion.joinedPairs((key, value) => emit([key, value] as U)) };
     if (fusion.pairs) {
       const pairs = fusion.pairs(emit);

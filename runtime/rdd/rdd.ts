@@ -26,7 +26,7 @@ import { checkpointFileOf, isCheckpointed, markForCheckpoint } from "./checkpoin
 import { writingTo } from "../lineage/scope.js";
 import { saveAsCsv, saveAsJsonLines, saveAsParquet, type CsvWriteOptions, type ParquetWriteOptions, type WriteOptions } from "../io/writers.js";
 import { saveAsBucketed, type BucketOptions } from "../io/bucket-write.js";
-import { joinedArgsOf, type JoinFusion, type PairSink } from "./join-fusion.js";
+import type { PairSink } from "./join-fusion.js";
 import type { JoinedSink } from "../join/hash-join.js";
 
 export type Emit<T> = (row: T) => void;
@@ -111,32 +111,8 @@ export function guard<A, B, R>(op: string, f: (a: A, b: B) => R): (a: A, b: B) =
   };
 }
 
-/** guard() of a function of a joined row's parts (a transformer's twin, see join-fusion.ts). */
-function guard3<R>(op: string, f: (k: unknown, l: unknown, r: unknown) => R): (k: unknown, l: unknown, r: unknown) => R {
-  return (k, l, r) => {
-    try {
-      return f(k, l, r);
-    } catch (e) {
-      throw e instanceof UserCodeError ? e : new UserCodeError(op, e);
-    }
-  };
-}
-
-/** map's output from a join's rows taken apart, through the twin `g` of its function. */
-function joinedMap<U>(g: (k: unknown, l: unknown, r: unknown) => U): (emit: Emit<U>) => JoinedSink {
-  return (emit) => (k, l, r) => emit(g(k, l, r));
-}
-
-/**
- * mapValues' rows taken apart from a join's: `f([l, r])`, or its twin `(l, r) => ...` when the transformer
- * wrote one, with no `[l, r]`.
- */
+/** mapValues' rows taken apart from a join's: `f([l, r])`, with the `[l, r]` built here, fresh per row. */
 function joinedMapValues(f: (value: unknown) => unknown): (sink: PairSink) => JoinedSink {
-  const twin = joinedArgsOf(f, 2) as ((l: unknown, r: unknown) => unknown) | undefined;
-  if (twin) {
-    const g2 = guard("mapValues", twin);
-    return (sink) => (k, l, r) => sink(k, g2(l, r));
-  }
   const g = guard("mapValues", f);
   return (sink) => (k, l, r) => sink(k, g([l, r]));
 }
@@ -267,10 +243,7 @@ export abstract class RDD<T> {
 
   map<U>(f: (row: T) => U): RDD<U> {
     const g = guard("map", f);
-    // A twin (k, l, r) => ... of `([k, [l, r]]) => ...` (the transformer's) reads a join's rows taken apart.
-    const twin = joinedArgsOf(f, 3) as ((k: unknown, l: unknown, r: unknown) => U) | undefined;
-    const fusion: JoinFusion<U> | undefined = twin && { joined: joinedMap(guard3("map", twin)) };
-    return new kinds.PipelinedRDD<T, U>(this, "map", (emit) => (row) => emit(g(row)), false, f, fusion);
+    return new kinds.PipelinedRDD<T, U>(this, "map", (emit) => (row) => emit(g(row)), false, f);
   }
 
   flatMap<U>(f: (row: T) => Iterable<U>): RDD<U> {

@@ -48,10 +48,10 @@ describe.each(FIXTURES)("%s", (fixture) => {
   });
 });
 
-test("joined.ts: the consumers of its joins got their joined-row twins (and the same rows, above)", () => {
+test("joined.ts: the consumers of its joins are written as they were, no joined-row twin (the same rows, above)", () => {
   const js = fs.readFileSync(path.join(workspace.dir, "full", "joined.js"), "utf8");
-  expect(js.match(/Symbol\.for\("rddopt\.joinedArgs"\)/g)?.length).toBe(5);
-  expect(fs.readFileSync(path.join(workspace.dir, "plain", "joined.js"), "utf8")).not.toContain("rddopt.joinedArgs");
+  expect(js).toContain("rddopt.closure"); // the full build did annotate the file
+  expect(js).not.toContain("rddopt.joinedArgs");
 });
 
 test("the seed program shuffles at least 60% fewer bytes with prune only", () => {

@@ -1,6 +1,6 @@
 /**
- * Consumers fused into a join (runtime/rdd/join-fusion.ts): mapValues, mapValues + values()/keys(), values(),
- * keys() and a map with a transformer twin read the join's rows taken apart. Each is checked, for every join type
+ * Consumers fused into a join (runtime/rdd/join-fusion.ts): mapValues, mapValues + values()/keys(), values() and
+ * keys() read the join's rows taken apart; a map reads whole rows (not fused). Each is checked, for every join type
  * and strategy, partition by partition and in order, against the same pipeline with the fusion broken (a
  * filter between the join and its consumer), and against plain-array references; and that fusion really ran
  * (JoinRDD.compute, the unfused path, is not called) or really did not (persisted, checkpointed).
@@ -9,7 +9,6 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HashPartitioner, type Context, type JoinOptions, type RDD } from "../../runtime/index.js";
 import { JoinRDD } from "../../runtime/join/join-rdd.js";
-import { JOINED_ARGS } from "../../runtime/rdd/join-fusion.js";
 import { stopContexts, testContext, tempDir } from "../helpers/context.js";
 import { expectSameMultiset, expectSamePairs } from "../helpers/multiset.js";
 import * as ref from "../helpers/reference.js";
@@ -36,12 +35,6 @@ function joinOf(left: RDD<P>, right: RDD<P>, type: JoinType, options: JoinOption
   }
 }
 
-/** The function with a twin as the transformer writes one (a plain, non-enumerable property). */
-function withTwin<F extends Function>(fn: F, twin: Function): F {
-  Object.defineProperty(fn, JOINED_ARGS, { value: twin, configurable: true });
-  return fn;
-}
-
 type Joined = RDD<[unknown, [unknown, unknown]]>;
 /** A value of odd parts, so that any mix-up of sides, keys or undefined shows. */
 const describeValue = (l: unknown, r: unknown): unknown => [l === undefined ? "no-left" : l, r === undefined ? "no-right" : r];
@@ -50,22 +43,11 @@ const mvFn = ([l, r]: [unknown, unknown]): unknown => describeValue(l, r);
 /** Each consumer: what it builds on a join, and the plain-array result of the join's rows. */
 const CONSUMERS: Record<string, { build: (j: Joined) => RDD<unknown>; expected: (rows: [unknown, [unknown, unknown]][]) => unknown[]; fuses: boolean }> = {
   mapValues: { build: (j) => j.mapValues(mvFn), expected: (rows) => rows.map(([k, v]) => [k, mvFn(v)]), fuses: true },
-  "mapValues with twin": {
-    build: (j) => j.mapValues(withTwin(mvFn, (l: unknown, r: unknown) => describeValue(l, r))),
-    expected: (rows) => rows.map(([k, v]) => [k, mvFn(v)]),
-    fuses: true,
-  },
   "mapValues + values": { build: (j) => j.mapValues(mvFn).values(), expected: (rows) => rows.map(([, v]) => mvFn(v)), fuses: true },
   "mapValues + keys": { build: (j) => j.mapValues(mvFn).keys(), expected: (rows) => rows.map(([k]) => k), fuses: true },
   values: { build: (j) => j.values(), expected: (rows) => rows.map(([, v]) => v), fuses: true },
   keys: { build: (j) => j.keys(), expected: (rows) => rows.map(([k]) => k), fuses: true },
-  "map with twin": {
-    build: (j) =>
-      j.map(withTwin(([k, [l, r]]: [unknown, [unknown, unknown]]) => [k, describeValue(l, r)], (k: unknown, l: unknown, r: unknown) => [k, describeValue(l, r)])),
-    expected: (rows) => rows.map(([k, [l, r]]) => [k, describeValue(l, r)]),
-    fuses: true,
-  },
-  "map without twin (not fused)": { build: (j) => j.map(([k, [l, r]]) => [k, describeValue(l, r)]), expected: (rows) => rows.map(([k, [l, r]]) => [k, describeValue(l, r)]), fuses: false },
+  "map (not fused)": { build: (j) => j.map(([k, [l, r]]) => [k, describeValue(l, r)]), expected: (rows) => rows.map(([k, [l, r]]) => [k, describeValue(l, r)]), fuses: false },
 };
 
 /** The same consumer with fusion broken: a filter between the join and it reads whole rows. */
@@ -214,30 +196,46 @@ describe("fused join consumers: what must not fuse, and errors", () => {
       const plainMv = await message(() => unfused(join()).mapValues(boom).values().collect());
       expect(fusedMv).toMatch(/JobFailedError.*mapValues.*boom/);
       expect(fusedMv).toBe(plainMv);
-      const twinMap = await message(() => join().map(withTwin(boom, (_k: unknown, _l: unknown, _r: unknown) => boom())).collect());
+      const joinMap = await message(() => join().map(boom).collect());
       const plainMap = await message(() => unfused(join()).map(boom).collect());
-      expect(twinMap).toMatch(/JobFailedError.*map.*boom/);
-      expect(twinMap).toBe(plainMap);
+      expect(joinMap).toMatch(/JobFailedError.*map.*boom/);
+      expect(joinMap).toBe(plainMap);
     }
   });
 
-  it("a twin of the wrong arity is ignored (the function itself runs)", async () => {
+  it("a fused mapValues' function gets a fresh [l, r] per joined row: its own to keep or change", async () => {
     const ctx = testContext({ defaultParallelism: 2 });
-    const twin = vi.fn((l: unknown) => ["twin", l]);
-    const out = await joinOf(ctx.parallelize(small, 2), ctx.parallelize(big, 2), "inner", { strategy: "broadcast" }).mapValues(withTwin(mvFn, twin)).values().collect();
-    expect(twin).not.toHaveBeenCalled();
-    expectSameMultiset(out, (ref.join(small, big, "inner") as [unknown, [unknown, unknown]][]).map(([, v]) => mvFn(v)));
+    for (const strategy of ["shuffle", "broadcast"] as const) {
+      // The function keeps its argument and changes it: each row's must be its own plain array.
+      const scribble = (v: [unknown, unknown]): [unknown, unknown] => {
+        const kept = [v[0], v[1]] as [unknown, unknown];
+        v[0] = "scribbled";
+        v.push("extra");
+        return kept;
+      };
+      const args: unknown[] = [];
+      const out = await joinOf(ctx.parallelize(big, 2), ctx.parallelize(small, 2), "inner", { strategy })
+        .mapValues((v: [unknown, unknown]) => (args.push(v), scribble(v)))
+        .collect();
+      expect(new Set(args).size).toBe(args.length);
+      expect(args.every((a) => Array.isArray(a) && Object.getPrototypeOf(a) === Array.prototype)).toBe(true);
+      expectSamePairs(out as P[], ref.join(big, small, "inner") as P[]);
+    }
   });
 
-  it("the twin runs instead of the function when present", async () => {
+  it("a function carrying the former twin property (Symbol.for(\"rddopt.joinedArgs\"), older builds) runs itself", async () => {
     const ctx = testContext({ defaultParallelism: 2 });
     const f = vi.fn(mvFn);
-    const twin = vi.fn((l: unknown, r: unknown) => describeValue(l, r));
-    await joinOf(ctx.parallelize(small, 2), ctx.parallelize(big, 2), "inner", { strategy: "shuffle" }).mapValues(withTwin(f, twin)).count();
-    expect(f).not.toHaveBeenCalled();
-    expect(twin).toHaveBeenCalled();
-    await unfused(joinOf(ctx.parallelize(small, 2), ctx.parallelize(big, 2), "inner", {})).mapValues(withTwin(f, twin)).count();
-    expect(f).toHaveBeenCalled(); // not reading a join: the function itself
+    const g = vi.fn(([k, [l, r]]: [unknown, [unknown, unknown]]) => [k, describeValue(l, r)]);
+    const twin = vi.fn(() => "twin");
+    for (const fn of [f, g]) Object.defineProperty(fn, Symbol.for("rddopt.joinedArgs"), { value: twin, configurable: true });
+    const rows = ref.join(small, big, "inner") as [unknown, [unknown, unknown]][];
+    const join = () => joinOf(ctx.parallelize(small, 2), ctx.parallelize(big, 2), "inner", { strategy: "shuffle" });
+    expectSameMultiset(await join().mapValues(f).values().collect(), rows.map(([, v]) => mvFn(v)));
+    expectSameMultiset(await join().map(g).collect(), rows.map(([k, [l, r]]) => [k, describeValue(l, r)]));
+    expect(twin).not.toHaveBeenCalled();
+    expect(f).toHaveBeenCalledTimes(rows.length);
+    expect(g).toHaveBeenCalledTimes(rows.length);
   });
 });
 

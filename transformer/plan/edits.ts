@@ -6,7 +6,6 @@ import type * as ts from "typescript";
 import { Unsupported } from "../context.js";
 import type { Shape } from "./shape.js";
 import type { ClosureSpec } from "./capture.js";
-import type { JoinedForm } from "./joined-args.js";
 
 export type Edit =
   /** A literal index read of a pruned tuple: now reads `position`. */
@@ -29,12 +28,7 @@ export type Edit =
    */
   | { kind: "readerOptions"; columns?: readonly string[]; partitions?: readonly PartitionCondition[]; site: string; placement: "only" | "after" }
   /** A function argument of an RDD method: wrapped in the closure annotation workers rebuild it from (plan/capture.ts). */
-  | { kind: "capture"; closure: ClosureSpec }
-  /**
-   * A mapValues/map arrow function on a join: given its twin taking the joined row's parts (plan/joined-args.ts);
-   * `holeName` names a hole's parameter, `typed` types the twin's parameters `any` (a TypeScript file).
-   */
-  | { kind: "joinedArgs"; form: JoinedForm; holeName: string; typed: boolean };
+  | { kind: "capture"; closure: ClosureSpec };
 
 /** Files whose partition column `column` holds none of `values` cannot hold a row the filter keeps. */
 export interface PartitionCondition {
@@ -54,10 +48,8 @@ export function layerOf(edit: Edit): number {
     case "project":
     case "pruneLiteral":
       return 2;
-    case "joinedArgs":
-      return 3; // built from the function itself, so before the closure annotation wraps it
     case "capture":
-      return 4;
+      return 3;
   }
 }
 

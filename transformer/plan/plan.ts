@@ -21,7 +21,6 @@ import { broadcastEdit } from "./broadcast.js";
 import { IdentityAnalysis } from "../analyse/identity.js";
 import { findReaderCalls, sourceOptionsEdit } from "./sources.js";
 import { planCaptures } from "./capture.js";
-import { planJoinedArgs } from "./joined-args.js";
 import { estimateProjection } from "./estimate.js";
 
 export interface PlanOptions {
@@ -37,10 +36,7 @@ export interface PlanOptions {
 
 export interface FilePlan {
   edits: Edits;
-  /**
-   * Annotations the runtime reads and the user never needs to see: closure capture (plan/capture.ts) and
-   * joined-row twins (plan/joined-args.ts), kept apart so the report's diff shows the optimizations alone.
-   */
+  /** Closure annotations (plan/capture.ts), kept apart so the report's diff shows the optimizations alone. */
   captures: Edits;
   optimizations: Optimization[];
   warnings: TransformerWarning[];
@@ -175,25 +171,8 @@ export function planFile(fc: FileContext, options: PlanOptions, siteOf: (node: t
       warn(rdd, "broadcast", error);
     }
   }
-  if (options.capture) {
-    addCaptures(fc, plan, calls, options, record);
-    addJoinedArgs(fc, plan, calls); // a function annotation too: `capture: false` leaves every function as written
-  }
+  if (options.capture) addCaptures(fc, plan, calls, options, record);
   return plan;
-}
-
-/** Joined-row twins; an internal error leaves them all out (the runtime then calls the functions themselves). */
-function addJoinedArgs(fc: FileContext, plan: FilePlan, calls: RddCall[]): void {
-  try {
-    const twins = planJoinedArgs(fc, calls, plan.edits);
-    if (twins.size === 0) return;
-    const annotations = new Edits();
-    annotations.merge(plan.captures);
-    annotations.merge(twins);
-    plan.captures = annotations;
-  } catch (error) {
-    plan.warnings.push({ code: DIAGNOSTIC_CODES.internalError, file: fc.sourceFile.fileName, start: 0, length: 0, message: `rddopt: joined-row twins left out for this file: ${errorText(error)}` });
-  }
 }
 
 /** Closure annotations; an internal error leaves them all out (no annotation: the runtime runs functions in process). */

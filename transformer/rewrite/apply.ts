@@ -8,7 +8,6 @@ import type { Edit, Edits } from "../plan/edits.js";
 import { projectionSpec, pruneLiteral } from "./projection.js";
 import { readerOptionProperties } from "./reader-options.js";
 import { closureAnnotation } from "./closure.js";
-import { joinedArgsAnnotation } from "./joined-args.js";
 
 export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile: ts.SourceFile, edits: Edits): ts.SourceFile {
   if (edits.size === 0) return sourceFile;
@@ -49,8 +48,6 @@ function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
       return readerOptions(ts, visited as ts.CallExpression, edit);
     case "capture":
       return closureAnnotation(ts, visited as ts.Expression, edit.closure);
-    case "joinedArgs":
-      return joinedArgsAnnotation(ts, visited as ts.ArrowFunction, edit);
   }
 }
 

@@ -21,7 +21,6 @@ import type { Shape } from "../plan/shape.js";
 import { projectionSpec } from "./projection.js";
 import { readerOptionProperties } from "./reader-options.js";
 import { closureDescriptor, closureKey } from "./closure.js";
-import { joinedArgsKey, twinParameterNames, type JoinedArgsEdit } from "./joined-args.js";
 import type { ClosureSpec } from "../plan/capture.js";
 
 export interface TextEditOptions {
@@ -123,8 +122,6 @@ class TextEditor {
         return this.readerOptions(node as ts.CallExpression, edit);
       case "capture":
         return this.capture(node as ts.Expression, edit.closure);
-      case "joinedArgs":
-        return this.joinedArgs(node as ts.ArrowFunction, edit);
     }
   }
 
@@ -148,17 +145,6 @@ class TextEditor {
     const print = (node: ts.Node): string => this.printer.printNode(ts.EmitHint.Expression, node, this.sourceFile);
     this.before(this.start(fn), "Object.defineProperty(");
     this.after(fn.end, `, ${print(closureKey(ts))}, ${print(closureDescriptor(ts, spec))})`);
-  }
-
-  /** `Object.defineProperty(<fn as written>, Symbol.for("rddopt.joinedArgs"), { value: (l, r) => <body as edited> })` (rewrite/joined-args.ts). */
-  private joinedArgs(fn: ts.ArrowFunction, edit: JoinedArgsEdit): void {
-    const { ts } = this;
-    const parameters = twinParameterNames(ts, fn, edit).map((name) => (edit.typed ? `${name}: any` : name));
-    // Children are edited first (post-order): the body's text holds its own edits, as the factory path's body does.
-    const body = this.magic.slice(this.start(fn.body), fn.body.end);
-    const key = this.printer.printNode(ts.EmitHint.Expression, joinedArgsKey(ts), this.sourceFile);
-    this.before(this.start(fn), "Object.defineProperty(");
-    this.after(fn.end, `, ${key}, { value: (${parameters.join(", ")}) => ${body}, configurable: true })`);
   }
 
   private index(argument: ts.Expression, position: number): void {

@@ -18,7 +18,7 @@ export function pruned(a: RDD<[
         boolean
     ], Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ bonus }) }, configurable: true })).projectValues([0])
         .join(b)
-        .mapValues(Object.defineProperty(Object.defineProperty(([left, right]) => left[0] * right + bonus, Symbol.for("rddopt.joinedArgs"), { value: (left: any, right: any) => left[0] * right + bonus, configurable: true }), Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ bonus }) }, configurable: true }));
+        .mapValues(Object.defineProperty(([left, right]) => left[0] * right + bonus, Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ bonus }) }, configurable: true }));
 }
 export function fused(a: RDD<[
     string,

@@ -1,7 +1,10 @@
 import type { RDD } from "rddopt";
 const scale = 3;
-/** Twins: mapValues and map right on a join, with a pruned left side (the twin's body reads the renumbered index). */
-export function twins(a: RDD<[
+/**
+ * mapValues and map right on a join, with a pruned left side (the body reads the renumbered index): each function
+ * gets its closure annotation only, nothing else (no joined-row twin: the runtime builds the `[l, r]` it reads).
+ */
+export function onJoins(a: RDD<[
     string,
     [
         number,
@@ -14,14 +17,14 @@ export function twins(a: RDD<[
 ]>): unknown {
     const joined = a.join(b);
     return [
-        a.projectValues([2]).join(b).mapValues(Object.defineProperty(Object.defineProperty(([l, r]) => l[0] * r + scale, Symbol.for("rddopt.joinedArgs"), { value: (l: any, r: any) => l[0] * r + scale, configurable: true }), Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ scale }) }, configurable: true })),
-        a.projectValues([]).leftOuterJoin(b).mapValues(Object.defineProperty(Object.defineProperty(([, r]) => r ?? 0, Symbol.for("rddopt.joinedArgs"), { value: (__rddopt_hole: any, r: any) => r ?? 0, configurable: true }), Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })).values(),
-        a.projectValues([0]).rightOuterJoin(b).map(Object.defineProperty(Object.defineProperty(([k, [l, r]]) => `${k}:${l?.[0] ?? 0}:${r}`, Symbol.for("rddopt.joinedArgs"), { value: (k: any, l: any, r: any) => `${k}:${l?.[0] ?? 0}:${r}`, configurable: true }), Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.projectValues([2]).join(b).mapValues(Object.defineProperty(([l, r]) => l[0] * r + scale, Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ scale }) }, configurable: true })),
+        a.projectValues([]).leftOuterJoin(b).mapValues(Object.defineProperty(([, r]) => r ?? 0, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })).values(),
+        a.projectValues([0]).rightOuterJoin(b).map(Object.defineProperty(([k, [l, r]]) => `${k}:${l?.[0] ?? 0}:${r}`, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
         a.fullOuterJoin(b).map(Object.defineProperty(([, [l]]) => l, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
         joined.mapValues(Object.defineProperty(([l, r]) => [l, r], Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
     ];
 }
-/** No twin: not the one pattern, not an arrow, not on a join. */
+/** Other patterns, a `function`, an async arrow, one not on a join: closure annotations only, as above. */
 export function left(a: RDD<[
     string,
     [

@@ -2,8 +2,11 @@ import type { RDD } from "rddopt";
 
 const scale = 3;
 
-/** Twins: mapValues and map right on a join, with a pruned left side (the twin's body reads the renumbered index). */
-export function twins(a: RDD<[string, [number, string, number]]>, b: RDD<[string, number]>): unknown {
+/**
+ * mapValues and map right on a join, with a pruned left side (the body reads the renumbered index): each function
+ * gets its closure annotation only, nothing else (no joined-row twin: the runtime builds the `[l, r]` it reads).
+ */
+export function onJoins(a: RDD<[string, [number, string, number]]>, b: RDD<[string, number]>): unknown {
   const joined = a.join(b);
   return [
     a.join(b).mapValues(([l, r]) => l[2] * r + scale),
@@ -14,7 +17,7 @@ export function twins(a: RDD<[string, [number, string, number]]>, b: RDD<[string
   ];
 }
 
-/** No twin: not the one pattern, not an arrow, not on a join. */
+/** Other patterns, a `function`, an async arrow, one not on a join: closure annotations only, as above. */
 export function left(a: RDD<[string, [number, number]]>, b: RDD<[string, number]>): unknown {
   return [
     a.join(b).mapValues(([l, r = 1]) => l[0] + r),
