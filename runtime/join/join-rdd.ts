@@ -18,7 +18,6 @@ import { serializableChecker, shuffleCopier, type Codec, type FusedPick } from "
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
-import type { Context } from "../context.js";
 import { InvalidArgumentError, requirePositiveInt } from "../errors.js";
 import { kinds } from "../rdd/registry.js";
 import { registerJoinedSource } from "../rdd/join-fusion.js";

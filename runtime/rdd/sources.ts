@@ -1,6 +1,4 @@
 /** RDDs that read data from outside the lineage: an in-memory collection, a number range, text files. */
-import fs from "node:fs";
-import path from "node:path";
 import { RDD, type Emit } from "./rdd.js";
 import type { Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";

@@ -5,7 +5,6 @@
  * output more than one job may compute stays as written (analyse/jobs.ts: a broadcast would recompute its
  * streamed side where a shuffle reuses its stored output).
  */
-import type * as ts from "typescript";
 import { innerExpression, type FileContext } from "../context.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { operatorOf } from "../operators.js";

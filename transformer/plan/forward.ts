@@ -259,7 +259,6 @@ export class Forward {
   }
 
   private element(access: ts.ElementAccessExpression, shape: Shape): void {
-    const { ts } = this.fc;
     if (shape.kind === "array") return this.value(access, shape.element);
     const key = literalKey(this.fc, access.argumentExpression);
     if (key === undefined) throw new Unsupported("dynamic index on a pruned value");

@@ -315,7 +315,6 @@ function sameShapes(a: Map<Candidate, Shape>, b: Map<Candidate, Shape>): boolean
 
 /** Adds the projection of one input: fused into the map/mapValues right before it when simple, else inserted. */
 function addProjection(fc: FileContext, edits: Edits, candidate: Candidate, shape: Shape, arriving: Shape): "fused" | "inserted" {
-  const { ts } = fc;
   // a literal holding parts that arrive pruned would need their arriving shapes: project after it instead
   const fusable = arriving.kind === "keep" ? fusableLiterals(fc, candidate.expression, shape) : undefined;
   if (fusable) {
