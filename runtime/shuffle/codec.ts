@@ -150,6 +150,15 @@ function isExactArray(a: unknown[], n: number): boolean {
   return keys.length === n && (n === 0 || keys[n - 1] === String(n - 1));
 }
 
+/**
+ * `a[i]`, for the walkers that read every kind of array at one site (rows and the values in them). Optimised
+ * code at such a site transitions the arrays it reads to the most general elements kind it has seen, so a
+ * program's arrays of doubles became arrays of boxed numbers (every double a heap object) once `inferShape`
+ * had met a row array there; the writer's loads then spread it to every row (bench/repro/double-elements.mjs).
+ * Reflect.get reads the same (getters included) without that transition.
+ */
+const elementOf = (a: readonly unknown[], i: number): unknown => Reflect.get(a, i);
+
 function inferShape(v: unknown, depth = 0): Shape | undefined {
   if (depth > MAX_DEPTH) return undefined;
   switch (typeof v) {
@@ -167,7 +176,7 @@ function inferShape(v: unknown, depth = 0): Shape | undefined {
         if (v.length > MAX_TUPLE || !isExactArray(v, v.length)) return undefined; // holes, extra properties or another prototype
         const items: Shape[] = [];
         for (let i = 0; i < v.length; i++) {
-          const s = inferShape(v[i], depth + 1);
+          const s = inferShape(elementOf(v, i), depth + 1);
           if (!s) return undefined;
           items.push(s);
         }
@@ -1133,7 +1142,7 @@ function isPlainData(v: unknown, depth: number): boolean {
   if (depth > 8) return false;
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype) return false;
-    for (let i = 0; i < v.length; i++) if (!isPlainData(v[i], depth + 1)) return false;
+    for (let i = 0; i < v.length; i++) if (!isPlainData(elementOf(v, i), depth + 1)) return false;
     return true; // (extra properties holding functions are left to the shuffle that never happens here)
   }
   if (Object.getPrototypeOf(v) !== Object.prototype) return false;
