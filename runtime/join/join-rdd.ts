@@ -12,7 +12,7 @@ import { RDD, isPair, type Emit, type JoinOptions } from "../rdd/rdd.js";
 import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
 import { encodeMapOutputBlock } from "../shuffle/exchange.js";
-import { PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
+import { PrematerializedRDD, ProjectedRDD, projectRow } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
 import { serializableChecker, shuffleCopier, type Codec, type FusedPick } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
@@ -243,7 +243,7 @@ export function streamSink(plan: StreamPlan, emit: JoinedSink): Emit<unknown> {
 /** A projection as serializableChecker reads rows through it. */
 function checkedAs(projection: ValueProjection): { pick: FusedPick | undefined; view: (row: unknown) => unknown } {
   const project = compileProjection(projection);
-  return { pick: flatPick(projection), view: (row) => (isPair(row) ? [row[0], project(row[1])] : row) };
+  return { pick: flatPick(projection), view: (row) => projectRow(row, project) };
 }
 
 /** What ship.ts needs to describe a decided join's stage for workers. */

@@ -78,7 +78,8 @@ export class ProjectedRDD<K, V, U> extends PipelinedRDD<[K, V], [K, U]> {
   }
 }
 
-function projectRow(row: unknown, project: (value: unknown) => unknown): unknown {
+/** A row as projectValues emits it: a pair's value projected, any other row unchanged. */
+export function projectRow(row: unknown, project: (value: unknown) => unknown): unknown {
   return isPair(row) ? [row[0], project(row[1])] : row;
 }
 

@@ -156,6 +156,29 @@ function userStep<R>(op: string, f: () => R): R {
  * zero is never shared. A class instance keeps its prototype, which
  * structuredClone alone drops (`new Stats()` would lose its methods).
  */
+/**
+ * One task's fold (or aggregate) of its partition, from `zero` (in process and in a worker alike). The running
+ * value sits in an object's field, not a closure's variable: V8 boxes every number stored in a closure's
+ * variable anew, while a number field is updated in place (no allocation per row).
+ */
+export function foldPartition<T, U>(rdd: RDD<T>, split: number, tc: TaskContext, zero: U, f: (acc: U, row: T) => U): U {
+  const acc = { v: zero };
+  rdd.iterator(split, tc, (row) => {
+    acc.v = f(acc.v, row);
+  });
+  return acc.v;
+}
+
+/** One task's reduce of its partition (undefined when it is empty): one holder per task, updated in place (see foldPartition). */
+export function reducePartition<T>(rdd: RDD<T>, split: number, tc: TaskContext, f: (a: T, b: T) => T): { v: T } | undefined {
+  let acc: { v: T } | undefined;
+  rdd.iterator(split, tc, (row) => {
+    if (acc) acc.v = f(acc.v, row);
+    else acc = { v: row };
+  });
+  return acc;
+}
+
 export function cloneZero<U>(zero: U): U {
   const copy = structuredClone(zero);
   if (typeof zero === "object" && zero !== null && !Array.isArray(zero)) {
@@ -523,14 +546,7 @@ export abstract class RDD<T> {
 
   async reduce(f: (a: T, b: T) => T): Promise<T> {
     const g = guard("reduce", f);
-    const parts = await this.ctx.runJob(this, "reduce", (split, tc) => {
-      let acc: { v: T } | undefined; // one holder per task, updated in place (see fold)
-      this.iterator(split, tc, (row) => {
-        if (acc) acc.v = g(acc.v, row);
-        else acc = { v: row };
-      });
-      return acc;
-    }, undefined, { kind: "reduce", fn: f });
+    const parts = await this.ctx.runJob(this, "reduce", (split, tc) => reducePartition(this, split, tc, g), undefined, { kind: "reduce", fn: f });
     const result = mergeOnDriver("reduce", () => {
       let merged: { v: T } | undefined;
       for (const p of parts) if (p) merged = merged ? { v: g(merged.v, p.v) } : p;
@@ -542,28 +558,14 @@ export abstract class RDD<T> {
 
   async fold(zero: T, f: (a: T, b: T) => T): Promise<T> {
     const g = guard("fold", f);
-    const parts = await this.ctx.runJob(this, "fold", (split, tc) => {
-      // The running value in an object's field, not a closure's variable: V8 boxes every number stored in a
-      // closure's variable anew, while a number field is updated in place (no allocation per row).
-      const acc = { v: cloneZero(zero) };
-      this.iterator(split, tc, (row) => {
-        acc.v = g(acc.v, row);
-      });
-      return acc.v;
-    }, undefined, { kind: "fold", fn: f, zero: { value: zero } });
+    const parts = await this.ctx.runJob(this, "fold", (split, tc) => foldPartition(this, split, tc, cloneZero(zero), g), undefined, { kind: "fold", fn: f, zero: { value: zero } });
     return mergeOnDriver("fold", () => parts.reduce((a, b) => g(a, b), cloneZero(zero)));
   }
 
   async aggregate<U>(zero: U, seqOp: (acc: U, row: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
     const seq = guard("aggregate", seqOp);
     const comb = guard("aggregate", combOp);
-    const parts = await this.ctx.runJob(this, "aggregate", (split, tc) => {
-      const acc = { v: cloneZero(zero) }; // updated in place (see fold)
-      this.iterator(split, tc, (row) => {
-        acc.v = seq(acc.v, row);
-      });
-      return acc.v;
-    }, undefined, { kind: "aggregate", fn: seqOp, zero: { value: zero } });
+    const parts = await this.ctx.runJob(this, "aggregate", (split, tc) => foldPartition(this, split, tc, cloneZero(zero), seq), undefined, { kind: "aggregate", fn: seqOp, zero: { value: zero } });
     return mergeOnDriver("aggregate", () => parts.reduce((a, b) => comb(a, b), cloneZero(zero)));
   }
 

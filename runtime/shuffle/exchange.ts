@@ -74,8 +74,7 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
     // Values a tuple projection just built are fresh arrays: the codec need not check them for holes or extra properties.
     // (Not after an object projection: it hands array values on whole, unchecked.)
     const fresh = fused ? Array.isArray(fused.pick) : !(agg && dep.mapSideCombine) && producesFreshValueArrays(dep.rdd);
-    const hints = fresh ? { freshValueArrays: true } : undefined;
-    blocks = codec.encodePartitioned ? codec.encodePartitioned(rows, partitionIds, n, hints) : encodeEachPartition(codec, rows, partitionIds, n);
+    blocks = encodeBlocks(codec, rows, partitionIds, n, fresh ? FRESH : undefined);
   }
   let bytes = 0;
   for (const block of blocks) bytes += block.byteLength;
@@ -106,7 +105,7 @@ function mayStopCombining(dep: ShuffleDependency): boolean {
  */
 function encodeRawRows(dep: ShuffleDependency, rows: unknown[], ids: number[]): Uint8Array[] | undefined {
   try {
-    return encodeBlocks(dep.codec, rows, ids, dep.partitioner.numPartitions, producesFreshValueArrays(dep.rdd) ? { freshValueArrays: true } : undefined);
+    return encodeBlocks(dep.codec, rows, ids, dep.partitioner.numPartitions, freshHints(dep.rdd));
   } catch {
     return undefined;
   }
@@ -122,7 +121,7 @@ function splitBlocks(dep: ShuffleDependency, combinedRows: unknown[], combinedId
   return first.map((block, r) => (later[r]!.byteLength === 0 ? block : joinSegments(block, later[r]!)));
 }
 
-function encodeBlocks(codec: Codec, rows: unknown[], ids: number[], n: number, hints?: EncodeHints): Uint8Array[] {
+function encodeBlocks(codec: Codec, rows: readonly unknown[], ids: ArrayLike<number>, n: number, hints?: EncodeHints): Uint8Array[] {
   return codec.encodePartitioned ? codec.encodePartitioned(rows, ids, n, hints) : encodeEachPartition(codec, rows, ids, n);
 }
 
@@ -138,15 +137,20 @@ function fusedPick(rdd: RDD<unknown>): { source: RDD<unknown>; pick: FusedPick; 
 }
 
 /**
- * One block of `rdd`'s rows (computed for partition `split`) encoded as a shuffle's map task encodes them: the
- * engine's [key, value] arrays are not values (whoever decodes them takes them apart), and a tuple projection's
- * values are fresh arrays, so neither is checked for holes or extra properties. What a broadcast join's build
- * side is measured and built from (join-rdd.ts).
+ * `rdd`'s rows as one block, encoded as a shuffle's map task encodes them: the engine's [key, value] arrays are
+ * not values (whoever decodes them takes them apart), and fresh values (freshHints) are not checked for holes or
+ * extra properties either. What a broadcast join's build side is measured and built from (join-rdd.ts).
  */
 export function encodeMapOutputBlock(codec: Codec, rows: readonly unknown[], rdd: RDD<unknown>): Uint8Array {
-  if (!codec.encodePartitioned || rows.length === 0) return codec.encode(rows);
-  const hints = producesFreshValueArrays(rdd) ? { freshValueArrays: true } : undefined;
-  return codec.encodePartitioned(rows, new Uint8Array(rows.length), 1, hints)[0]!;
+  if (rows.length === 0) return codec.encode(rows);
+  return encodeBlocks(codec, rows, new Uint8Array(rows.length), 1, freshHints(rdd))[0]!;
+}
+
+const FRESH: EncodeHints = { freshValueArrays: true };
+
+/** The encode hints of `rdd`'s rows: fresh value arrays when producesFreshValueArrays says so. */
+function freshHints(rdd: RDD<unknown>): EncodeHints | undefined {
+  return producesFreshValueArrays(rdd) ? FRESH : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Piscina } from "piscina";
 import "../index.js"; // registers every RDD kind
 import { Context } from "../context.js";
-import { cloneZero, guard, type RDD } from "../rdd/rdd.js";
+import { cloneZero, foldPartition, guard, reducePartition, type RDD } from "../rdd/rdd.js";
 import { RangeRDD } from "../rdd/sources.js";
 import { readSplitLines } from "../io/line-source.js";
 import { ShuffleDependency, type Aggregator } from "../rdd/dependency.js";
@@ -152,18 +152,13 @@ function compute(rdd: RDD<unknown>, split: number, tc: TaskContext, output: Wire
       return { bytes: codec.encode(rows), metrics };
     }
     case "reduce": {
-      const g = guard("reduce", fns[output.fn]! as (a: unknown, b: unknown) => unknown);
-      let acc: { v: unknown } | undefined;
-      rdd.iterator(split, tc, (row) => {
-        acc = acc ? { v: g(acc.v, row) } : { v: row };
-      });
+      const acc = reducePartition(rdd, split, tc, guard("reduce", fns[output.fn]! as (a: unknown, b: unknown) => unknown));
       return acc ? { bytes: codec.encode([acc.v]), metrics } : { metrics };
     }
     case "fold":
     case "aggregate": {
       const g = guard(output.kind, fns[output.fn]! as (a: unknown, b: unknown) => unknown);
-      let acc = cloneZero(codec.decode(output.zero)[0]);
-      rdd.iterator(split, tc, (row) => (acc = g(acc, row)));
+      const acc = foldPartition(rdd, split, tc, cloneZero(codec.decode(output.zero)[0]), g);
       return { bytes: codec.encode([acc]), metrics };
     }
     case "shuffle": {
