@@ -224,16 +224,67 @@ export function returnsFreshArray(fn: Function): boolean {
 
 function isFreshArrayFunction(fn: AstNode): boolean {
   if (fn.async || fn.generator) return false;
+  const result = returnedExpression(fn);
+  // a null element is a hole (`[1, , 2]`); a spread element makes dense elements
+  return result?.type === "ArrayExpression" && (result.elements as unknown[]).every((e) => e !== null);
+}
+
+const fieldwiseSums = new WeakMap<Function, number | undefined>();
+
+/**
+ * How `fn` adds its two arguments, read from its source (once per function): 0 for `(a, b) => a + b`, n for
+ * `(a, b) => [a[0] + b[0], ..., a[n-1] + b[n-1]]` (each sum either way round: number addition commutes),
+ * undefined for anything else. On numbers (or arrays of n numbers) every call then returns exactly the sums of
+ * their fields, in a new array for n > 0, and reads nothing but those elements: what lets a reduceByKey keep its
+ * running sums in typed arrays (combine.ts SumMerger). Other arguments (strings, bigints) it is not used for.
+ */
+export function fieldwiseSum(fn: Function): number | undefined {
+  if (fieldwiseSums.has(fn)) return fieldwiseSums.get(fn);
+  const source = functionSource(fn);
+  const fields = source.ok ? sumFields(source.node) : undefined;
+  fieldwiseSums.set(fn, fields);
+  return fields;
+}
+
+function sumFields(fn: AstNode): number | undefined {
+  const params = fn.params as AstNode[];
+  if (fn.async || fn.generator || params.length !== 2 || params.some((p) => p.type !== "Identifier")) return undefined;
+  const [a, b] = params.map((p) => p.name as string) as [string, string];
+  if (a === b) return undefined;
+  const result = returnedExpression(fn);
+  const isName = (node: AstNode, name: string) => node.type === "Identifier" && node.name === name;
+  const isSum = (node: AstNode, left: (n: AstNode, name: string) => boolean) =>
+    node.type === "BinaryExpression" &&
+    node.operator === "+" &&
+    ((left(node.left as AstNode, a) && left(node.right as AstNode, b)) || (left(node.left as AstNode, b) && left(node.right as AstNode, a)));
+  if (!result) return undefined;
+  if (isSum(result, isName)) return 0;
+  if (result.type !== "ArrayExpression") return undefined;
+  const elements = result.elements as (AstNode | null)[];
+  const ok = elements.every((e, i) => {
+    const isElement = (node: AstNode, name: string) =>
+      node.type === "MemberExpression" &&
+      node.computed === true &&
+      !node.optional &&
+      isName(node.object as AstNode, name) &&
+      (node.property as AstNode).type === "Literal" &&
+      (node.property as AstNode).value === i;
+    return e !== null && isSum(e, isElement);
+  });
+  return ok && elements.length > 0 ? elements.length : undefined;
+}
+
+/** What a function returns when its body is one expression, or one `return` of an expression. */
+function returnedExpression(fn: AstNode): AstNode | undefined {
   let result = fn.body as AstNode;
   if (result.type === "BlockStatement") {
     const statements = result.body as AstNode[];
     const only = statements.length === 1 ? statements[0]! : undefined;
-    if (!only || only.type !== "ReturnStatement" || !only.argument) return false;
+    if (!only || only.type !== "ReturnStatement" || !only.argument) return undefined;
     result = only.argument as AstNode;
   }
   while (result.type === "ParenthesizedExpression") result = result.expression as AstNode;
-  // a null element is a hole (`[1, , 2]`); a spread element makes dense elements
-  return result.type === "ArrayExpression" && (result.elements as unknown[]).every((e) => e !== null);
+  return result;
 }
 
 /** The function's source as acorn sees it: an arrow function or a `function` expression or declaration. */

@@ -5,8 +5,9 @@ import type { TaskContext } from "../scheduler/task.js";
 import { RangePartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import { KeyMap, compareKeys, type Key } from "../shuffle/keys.js";
 import { readCombinedShuffle, readShuffle, readShufflePairs } from "../shuffle/exchange.js";
-import { KeyedCombiner, MapOutputMerger } from "../shuffle/combine.js";
-import type { Codec } from "../shuffle/codec.js";
+import { KeyedCombiner, MapOutputMerger, SumMerger, type ShuffleMerger } from "../shuffle/combine.js";
+import { tagsItsBlocks, type Codec } from "../shuffle/codec.js";
+import { fieldwiseSum } from "../closure.js";
 import { kinds } from "./registry.js";
 
 type Pair = [unknown, unknown];
@@ -144,7 +145,7 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
     if (agg) {
       // Map outputs hold combiners when the map side combined (finished here where a map task stopped), else plain values.
       if (this.options.mapSideCombine) {
-        const merger = new MapOutputMerger<V, C>(agg);
+        const merger = mergerOf(agg, dep);
         readCombinedShuffle(dep, split, tc, merger);
         merger.forEach((key, value) => emit([key as K, value]));
         return;
@@ -284,3 +285,12 @@ export class SubtractedRDD<K, V, W> extends RDD<[K, V]> {
 kinds.ShuffledRDD = ShuffledRDD;
 kinds.CoGroupedRDD = CoGroupedRDD;
 kinds.SubtractedRDD = SubtractedRDD;
+
+/**
+ * The reduce side's merger: a SumMerger for a reduceByKey whose function adds field-wise, over blocks a
+ * built-in codec decodes (plain numbers and arrays, no getters or proxies to read twice); else MapOutputMerger.
+ */
+function mergerOf<V, C>(agg: Aggregator<V, C>, dep: ShuffleDependency): ShuffleMerger<V, C> {
+  const fields = agg.recipe?.op === "reduceByKey" && tagsItsBlocks(dep.codec) ? fieldwiseSum(agg.recipe.fns[0]!) : undefined;
+  return fields === undefined ? new MapOutputMerger<V, C>(agg) : new SumMerger<V, C>(agg, fields);
+}

@@ -84,39 +84,51 @@ const TAG_COLUMNAR = 0x43; // 'C'
 const TAG_MSGPACK = 0x4d; // 'M'
 const TAG_V8 = 0x56; // 'V'
 const TAG_V8_PROTO = 0x50; // 'P': v8 with null prototypes restored (see encodeV8)
-const TAG_SEGMENTS = 0x53; // 'S': a map output in two parts (see joinSegments); never a row batch of its own
+const TAG_SEGMENTS = 0x53; // 'S': a map output in several parts (see joinSegments); never a row batch of its own
 
 /** Whether every block `codec` writes starts with one of the tags above, so a block tagged TAG_SEGMENTS is told apart. */
 export function tagsItsBlocks(codec: Codec): boolean {
   return codec instanceof AdaptiveCodec || codec instanceof MsgpackCodec || codec instanceof V8Codec;
 }
 
-/** Bytes before the first part of a segmented block: the tag, then the two parts' lengths (uint32 at 4 and 8). */
-const SEGMENTS_HEADER = 16;
+/** Bytes before the first part of a segmented block: the tag, the part count (uint32 at 4), each part's length (uint32 from 8). */
+const segmentsHeader = (parts: number) => align8(8 + 4 * parts);
 
 /**
- * One block of two blocks of the same codec (only for a codec that {@link tagsItsBlocks}): the first part at
- * byte 16, the second at the next multiple of 8, so the typed views of a columnar part stay aligned.
+ * One block of several blocks of the same codec (only for a codec that {@link tagsItsBlocks}), each part at a
+ * multiple of 8, so the typed views of a columnar part stay aligned.
  */
-export function joinSegments(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const at = align8(SEGMENTS_HEADER + first.byteLength);
-  const out = new Uint8Array(at + second.byteLength);
+export function joinSegments(parts: readonly Uint8Array[]): Uint8Array {
+  let size = segmentsHeader(parts.length);
+  for (const part of parts) size = align8(size) + part.byteLength;
+  const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   out[0] = TAG_SEGMENTS;
-  view.setUint32(4, first.byteLength, true);
-  view.setUint32(8, second.byteLength, true);
-  out.set(first, SEGMENTS_HEADER);
-  out.set(second, at);
+  view.setUint32(4, parts.length, true);
+  let at = segmentsHeader(parts.length);
+  parts.forEach((part, i) => {
+    at = align8(at);
+    view.setUint32(8 + 4 * i, part.byteLength, true);
+    out.set(part, at);
+    at += part.byteLength;
+  });
   return out;
 }
 
-/** The two parts of a block joinSegments wrote (views, no copy), or undefined for any other block. */
-export function splitSegments(block: Uint8Array): [Uint8Array, Uint8Array] | undefined {
+/** The parts of a block joinSegments wrote (views, no copy), or undefined for any other block. */
+export function splitSegments(block: Uint8Array): Uint8Array[] | undefined {
   if (block[0] !== TAG_SEGMENTS) return undefined;
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-  const firstLength = view.getUint32(4, true);
-  const at = align8(SEGMENTS_HEADER + firstLength);
-  return [block.subarray(SEGMENTS_HEADER, SEGMENTS_HEADER + firstLength), block.subarray(at, at + view.getUint32(8, true))];
+  const count = view.getUint32(4, true);
+  const parts: Uint8Array[] = [];
+  let at = segmentsHeader(count);
+  for (let i = 0; i < count; i++) {
+    at = align8(at);
+    const length = view.getUint32(8 + 4 * i, true);
+    parts.push(block.subarray(at, at + length));
+    at += length;
+  }
+  return parts;
 }
 
 // ---------------------------------------------------------------- shapes
@@ -858,6 +870,28 @@ function columnarBlock(bytes: Uint8Array): ColumnarBlock {
   const tags: Uint8Array[] = [];
   for (let j = 0; j < counts.tags; j++, at += align8(n)) tags.push(bytes.subarray(at, at + n));
   return { shape: header.shape, n, nums, strs, bools, tags };
+}
+
+/** A columnar block of pairs of numbers, as typed views of its columns: key column, then one column per value field. */
+export interface NumericColumns {
+  n: number;
+  keys: ArrayLike<number>;
+  /** `fields` columns, or one for a number value. */
+  values: ArrayLike<number>[];
+}
+
+/**
+ * The columns of a block of [number, number] rows (`fields` 0) or [number, [number, ... (`fields` of them)]]
+ * rows, read in place (no row or value is built), or undefined for any other block. Decoding the block gives
+ * the same numbers: an int32 column holds no -0 (the writer keeps those in a float64 column).
+ */
+export function numericColumns(block: Uint8Array, fields: number): NumericColumns | undefined {
+  if (block[0] !== TAG_COLUMNAR) return undefined;
+  const { shape, n, nums } = columnarBlock(block);
+  if (shape.k !== "tuple" || shape.items.length !== 2 || shape.items[0]!.k !== "num") return undefined;
+  const value = shape.items[1]!;
+  const numeric = fields === 0 ? value.k === "num" : value.k === "tuple" && value.items.length === fields && value.items.every((s) => s.k === "num");
+  return numeric ? { n, keys: nums[0]!, values: nums.slice(1) } : undefined;
 }
 
 function countFlagColumns(shape: Shape, counts: { bools: number; tags: number }): void {

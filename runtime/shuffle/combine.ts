@@ -9,11 +9,12 @@
  * then tuple keys in first-seen order), so rows come out exactly as they did with a KeyMap.
  */
 import { KeyIndex } from "./keys.js";
+import { numericColumns, type NumericColumns } from "./codec.js";
 
 export class KeyedCombiner<V, C> {
-  protected readonly index = new KeyIndex();
-  protected readonly keys: unknown[] = [];
-  protected readonly combined: C[] = [];
+  protected index = new KeyIndex();
+  protected keys: unknown[] = [];
+  protected combined: C[] = [];
   protected hasTupleKeys = false;
 
   constructor(
@@ -57,6 +58,29 @@ export interface CombineFunctions<V, C> {
   mergeCombiners(a: C, b: C): C;
 }
 
+/** What the reduce side of a shuffle combined on the map side reads its map outputs into (see MapOutputMerger). */
+export interface ShuffleMerger<V, C> {
+  add(key: unknown, combined: C): void;
+  beginSplitBlock(): void;
+  addPrefix(key: unknown, combined: C): void;
+  addRaw(key: unknown, value: V): void;
+  endSplitBlock(): void;
+  forEach(f: (key: unknown, combined: C) => void): void;
+}
+
+/** A MapOutputMerger's state between calls (SumMerger hands its own over as one). */
+interface MergerState<C> {
+  index: KeyIndex;
+  keys: unknown[];
+  combined: C[];
+  hasTupleKeys: boolean;
+  knownIds: number;
+  pending: C[];
+  pendingIn: Int32Array;
+  splitBlocks: number;
+  touched: number[];
+}
+
 /**
  * The reduce side of a shuffle combined on the map side. A map output block holds one combiner per key
  * ({@link add}), or, when its map task stopped combining (see writeShuffle), a split block: the combiners of
@@ -67,7 +91,7 @@ export interface CombineFunctions<V, C> {
  * combiner's order. So every user function gets the same arguments in the same order, as many times, as when the
  * map task combines everything; the keys kept and the output order are the same too.
  */
-export class MapOutputMerger<V, C> extends KeyedCombiner<C, C> {
+export class MapOutputMerger<V, C> extends KeyedCombiner<C, C> implements ShuffleMerger<V, C> {
   /** Keys met before the current split block: their block combiner is in `pending` until endSplitBlock. */
   private knownIds = 0;
   private pending: C[] = [];
@@ -78,6 +102,12 @@ export class MapOutputMerger<V, C> extends KeyedCombiner<C, C> {
 
   constructor(private readonly fns: CombineFunctions<V, C>) {
     super((c) => c, fns.mergeCombiners);
+  }
+
+  /** Goes on from `state` (read between two calls of another merger of the same map outputs). */
+  resume(state: MergerState<C>): this {
+    Object.assign(this, state);
+    return this;
   }
 
   beginSplitBlock(): void {
@@ -141,3 +171,229 @@ export class MapOutputMerger<V, C> extends KeyedCombiner<C, C> {
     return id;
   }
 }
+
+/**
+ * A MapOutputMerger for a reduceByKey whose function adds its arguments field-wise (closure.ts fieldwiseSum,
+ * `fields` 0 for a number, n for arrays of n numbers): each key's running sums sit in Float64Arrays, one per
+ * field, instead of an array per key rebuilt by every call. Only for values a built-in codec decoded (plain
+ * numbers and arrays). It makes the additions MapOutputMerger makes with the user's function, per key in the
+ * same order, so it gets the same doubles; keys and output order are the same too. At the first value that is
+ * not a number (or an array of n numbers) it hands its state to a MapOutputMerger, which goes on from there
+ * with the user's function.
+ */
+export class SumMerger<V, C> implements ShuffleMerger<V, C> {
+  private readonly index = new KeyIndex();
+  private readonly keys: unknown[] = [];
+  private hasTupleKeys = false;
+  private readonly width: number;
+  private capacity = 1024;
+  private sums: number[][];
+  private pending: number[][];
+  private knownIds = 0;
+  private pendingIn: number[] = zeros(1024);
+  private splitBlocks = 0;
+  private readonly touched: number[] = [];
+  /** Set once a value did not fit: every call goes to it. */
+  private rows: MapOutputMerger<V, C> | undefined;
+  /** Whether the last intern() stored a new key. */
+  private isNew = false;
+
+  constructor(
+    private readonly fns: CombineFunctions<V, C>,
+    private readonly fields: number,
+  ) {
+    this.width = Math.max(1, fields);
+    this.sums = columns(this.width, this.capacity);
+    this.pending = columns(this.width, this.capacity);
+  }
+
+  add(key: unknown, combined: C): void {
+    if (this.rows || !this.fits(combined)) return this.handOver().add(key, combined);
+    const id = this.intern(key);
+    if (this.isNew) this.store(this.sums, id, combined);
+    else this.addInto(this.sums, id, combined);
+  }
+
+  beginSplitBlock(): void {
+    if (this.rows) return this.rows.beginSplitBlock();
+    this.knownIds = this.keys.length;
+    this.splitBlocks++;
+    this.touched.length = 0;
+  }
+
+  addPrefix(key: unknown, combined: C): void {
+    if (this.rows || !this.fits(combined)) return this.handOver().addPrefix(key, combined);
+    const id = this.intern(key);
+    if (id >= this.knownIds) this.store(this.sums, id, combined);
+    else this.setPending(id, combined);
+  }
+
+  addRaw(key: unknown, value: V): void {
+    if (this.rows || !this.fits(value)) return this.handOver().addRaw(key, value);
+    const id = this.intern(key);
+    if (id >= this.knownIds) {
+      if (this.isNew) this.store(this.sums, id, value);
+      else this.addInto(this.sums, id, value);
+    } else if (this.pendingIn[id] === this.splitBlocks) {
+      this.addInto(this.pending, id, value);
+    } else {
+      this.setPending(id, value);
+    }
+  }
+
+  /** The block's columns when this merger can read them in place (numericColumns), instead of decoded values. */
+  columnsOf(block: Uint8Array): NumericColumns | undefined {
+    return this.rows ? undefined : numericColumns(block, this.fields);
+  }
+
+  /** add() of each row of a combined block's columns. */
+  addColumns({ n, keys, values }: NumericColumns): void {
+    for (let i = 0; i < n; i++) {
+      const id = this.intern(keys[i]);
+      if (this.isNew) this.storeAt(this.sums, id, values, i);
+      else this.addAt(this.sums, id, values, i);
+    }
+  }
+
+  /** addPrefix() of each row of a split block's first part. */
+  addPrefixColumns({ n, keys, values }: NumericColumns): void {
+    for (let i = 0; i < n; i++) {
+      const id = this.intern(keys[i]);
+      if (id >= this.knownIds) this.storeAt(this.sums, id, values, i);
+      else this.setPendingAt(id, values, i);
+    }
+  }
+
+  /** addRaw() of each row of a split block's later part. */
+  addRawColumns({ n, keys, values }: NumericColumns): void {
+    for (let i = 0; i < n; i++) {
+      const id = this.intern(keys[i]);
+      if (id >= this.knownIds) {
+        if (this.isNew) this.storeAt(this.sums, id, values, i);
+        else this.addAt(this.sums, id, values, i);
+      } else if (this.pendingIn[id] === this.splitBlocks) {
+        this.addAt(this.pending, id, values, i);
+      } else {
+        this.setPendingAt(id, values, i);
+      }
+    }
+  }
+
+  endSplitBlock(): void {
+    if (this.rows) return this.rows.endSplitBlock();
+    const { touched, sums, pending } = this;
+    for (let f = 0; f < this.width; f++) {
+      const s = sums[f]!;
+      const p = pending[f]!;
+      for (let i = 0; i < touched.length; i++) s[touched[i]!] += p[touched[i]!]!;
+    }
+    touched.length = 0;
+    this.knownIds = this.keys.length;
+  }
+
+  forEach(f: (key: unknown, combined: C) => void): void {
+    if (this.rows) return this.rows.forEach(f);
+    const { keys } = this;
+    if (!this.hasTupleKeys) {
+      for (let id = 0; id < keys.length; id++) f(keys[id], this.valueOf(this.sums, id));
+      return;
+    }
+    for (let id = 0; id < keys.length; id++) if (!isTupleKey(keys[id])) f(keys[id], this.valueOf(this.sums, id));
+    for (let id = 0; id < keys.length; id++) if (isTupleKey(keys[id])) f(keys[id], this.valueOf(this.sums, id));
+  }
+
+  private intern(key: unknown): number {
+    const id = this.index.intern(key); // rejects keys that cannot be hashed, as KeyMap does
+    this.isNew = id === this.keys.length;
+    if (this.isNew) {
+      if (isTupleKey(key)) this.hasTupleKeys = true;
+      this.keys.push(key);
+      if (id === this.capacity) this.grow(2 * this.capacity);
+    }
+    return id;
+  }
+
+  private fits(value: unknown): boolean {
+    const n = this.fields;
+    if (n === 0) return typeof value === "number";
+    if (!Array.isArray(value) || value.length !== n) return false;
+    for (let i = 0; i < n; i++) if (typeof value[i] !== "number") return false;
+    return true;
+  }
+
+  private store(cols: number[][], id: number, value: unknown): void {
+    if (this.fields === 0) cols[0]![id] = value as number;
+    else for (let f = 0; f < this.fields; f++) cols[f]![id] = (value as number[])[f]!;
+  }
+
+  private addInto(cols: number[][], id: number, value: unknown): void {
+    if (this.fields === 0) cols[0]![id] += value as number;
+    else for (let f = 0; f < this.fields; f++) cols[f]![id] += (value as number[])[f]!;
+  }
+
+  private storeAt(cols: number[][], id: number, values: NumericColumns["values"], i: number): void {
+    for (let f = 0; f < values.length; f++) cols[f]![id] = values[f]![i]!;
+  }
+
+  private addAt(cols: number[][], id: number, values: NumericColumns["values"], i: number): void {
+    for (let f = 0; f < values.length; f++) cols[f]![id] += values[f]![i]!;
+  }
+
+  private setPendingAt(id: number, values: NumericColumns["values"], i: number): void {
+    this.storeAt(this.pending, id, values, i);
+    this.pendingIn[id] = this.splitBlocks;
+    this.touched.push(id);
+  }
+
+  private setPending(id: number, value: unknown): void {
+    this.store(this.pending, id, value);
+    this.pendingIn[id] = this.splitBlocks;
+    this.touched.push(id);
+  }
+
+  /** A key's sums as the user's function returns them: a number, or a new array of the fields. */
+  private valueOf(cols: number[][], id: number): C {
+    if (this.fields === 0) return cols[0]![id] as C;
+    const out: number[] = [];
+    for (let f = 0; f < this.fields; f++) out.push(cols[f]![id]!);
+    return out as C;
+  }
+
+  private grow(capacity: number): void {
+    for (const column of [...this.sums, ...this.pending, this.pendingIn]) {
+      const from = column.length;
+      column.length = capacity;
+      column.fill(0, from);
+    }
+    this.capacity = capacity;
+  }
+
+  /** The MapOutputMerger that goes on from here, with every sum as the user's function would have returned it. */
+  private handOver(): MapOutputMerger<V, C> {
+    if (this.rows) return this.rows;
+    const n = this.keys.length;
+    const combined: C[] = [];
+    for (let id = 0; id < n; id++) combined.push(this.valueOf(this.sums, id));
+    const pending: C[] = new Array<C>(n).fill(undefined as C);
+    for (const id of this.touched) pending[id] = this.valueOf(this.pending, id);
+    this.rows = new MapOutputMerger<V, C>(this.fns).resume({
+      index: this.index,
+      keys: this.keys,
+      combined,
+      hasTupleKeys: this.hasTupleKeys,
+      knownIds: this.knownIds,
+      pending,
+      pendingIn: Int32Array.from(this.pendingIn),
+      splitBlocks: this.splitBlocks,
+      touched: this.touched,
+    });
+    return this.rows;
+  }
+}
+
+// Plain arrays of doubles, not Float64Arrays: a reduce task's tables would be tens of MiB of ArrayBuffers per job,
+// and V8 starts a full collection whenever external memory grows by 64 MiB.
+const columns = (n: number, capacity: number) => Array.from({ length: n }, () => zeros(capacity));
+
+/** An array of `n` zeros (filled natively: these tables can hold millions of keys). */
+const zeros = (n: number): number[] => new Array<number>(n).fill(0);

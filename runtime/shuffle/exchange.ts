@@ -11,7 +11,7 @@ import { PipelinedRDD, PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js
 import { returnsFreshArray } from "../closure.js";
 import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
-import { KeyedCombiner, type MapOutputMerger } from "./combine.js";
+import { KeyedCombiner, SumMerger, type ShuffleMerger } from "./combine.js";
 import { encodeEachPartition, joinSegments, splitSegments, tagsItsBlocks, type Codec, type EncodeHints, type FusedPick } from "./codec.js";
 import { HashPartitioner } from "./partitioner.js";
 import { flatPick } from "../rdd/projection.js";
@@ -40,28 +40,24 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
     const combined = new KeyedCombiner<unknown, unknown>(agg.createCombiner, agg.mergeValue);
     const probeRows = mayStopCombining(dep) ? adaptiveCombine.probeRows : -1;
     let probed = 0;
-    let raw: { rows: unknown[]; partitionIds: number[] } | undefined;
+    let raw: RawRows | undefined;
     dep.rdd.iterator(split, tc, (row) => {
       if (!isPair(row)) throw notAPair("a shuffle", row);
-      if (raw) {
-        raw.partitionIds.push(partitioner.getPartition(row[0]));
-        raw.rows.push(row);
-        return;
-      }
+      if (raw) return raw.add(row, partitioner.getPartition(row[0]));
       combined.add(row[0], row[1]);
       if (++probed === probeRows && combined.size > probeRows * adaptiveCombine.rawAboveDistinctShare) {
-        raw = { rows: [], partitionIds: [] }; // almost every key is new: combining here would save the reduce side nothing
+        raw = new RawRows(dep); // almost every key is new: combining here would save the reduce side nothing
       }
     });
-    const later = raw && encodeRawRows(dep, raw.rows, raw.partitionIds);
-    if (raw && !later) for (const row of raw.rows as [unknown, unknown][]) combined.add(row[0], row[1]); // combined as before
+    const later = raw?.finish();
+    if (raw && !later) raw.combineInto(combined); // combined as before
     combined.forEach((key, value) => {
       rows.push([key, value]);
       partitionIds.push(partitioner.getPartition(key));
     });
     if (raw && later) {
       blocks = splitBlocks(dep, rows, partitionIds, later);
-      tc.metrics.shuffleRecordsWritten += raw.rows.length;
+      tc.metrics.shuffleRecordsWritten += raw.count;
     }
   } else {
     dep.rdd.iterator(split, tc, (row) => {
@@ -85,9 +81,10 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
 
 /**
  * When a map task stops combining (see docs/performance.md, "Adaptive map-side combine"): after `probeRows`
- * rows, if its distinct keys are more than `rawAboveDistinctShare` of them. Tests lower both (in this thread only).
+ * rows, if its distinct keys are more than `rawAboveDistinctShare` of them; it then encodes its later rows
+ * every `chunkRows` rows (RawRows). Tests lower them (in this thread only).
  */
-export const adaptiveCombine = { probeRows: 50_000, rawAboveDistinctShare: 0.95 };
+export const adaptiveCombine = { probeRows: 50_000, rawAboveDistinctShare: 0.95, chunkRows: 16_384 };
 
 /**
  * Whether a map task may stop combining: the reduce side must tell a split block from a combined one (a codec
@@ -99,26 +96,72 @@ function mayStopCombining(dep: ShuffleDependency): boolean {
 }
 
 /**
- * The raw rows of a map task that stopped combining, one block per reduce partition; undefined when the codec
- * cannot carry one of their values (a class instance, say, that the combiner would have turned into a number):
- * then the task combines them after all, and the shuffle fails or not exactly as it did without stopping.
+ * The raw rows of a map task that stopped combining, encoded every `adaptiveCombine.chunkRows` rows, so the
+ * rows die young instead of living (and being copied by every scavenge) until the task ends. When the codec
+ * cannot carry one of their values (a class instance, say, that the combiner would have turned into a number),
+ * the task combines them after all ({@link combineInto}), and the shuffle fails or not exactly as it did without
+ * stopping.
  */
-function encodeRawRows(dep: ShuffleDependency, rows: unknown[], ids: number[]): Uint8Array[] | undefined {
-  try {
-    return encodeBlocks(dep.codec, rows, ids, dep.partitioner.numPartitions, freshHints(dep.rdd));
-  } catch {
-    return undefined;
+class RawRows {
+  count = 0;
+  private rows: unknown[] = [];
+  private ids: number[] = [];
+  /** Per chunk encoded, its block per reduce partition. */
+  private readonly chunks: Uint8Array[][] = [];
+  /** A chunk the codec could not carry: the rows from it on are kept, and the task combines everything. */
+  private unencodable = false;
+  private readonly hints: EncodeHints | undefined;
+
+  constructor(private readonly dep: ShuffleDependency) {
+    this.hints = freshHints(dep.rdd);
+  }
+
+  add(row: readonly [unknown, unknown], partition: number): void {
+    this.rows.push(row);
+    this.ids.push(partition);
+    this.count++;
+    if (this.rows.length >= adaptiveCombine.chunkRows && !this.unencodable) this.flush();
+  }
+
+  /** Per reduce partition, its chunks' blocks (non-empty ones, in row order), or undefined: the task must combine. */
+  finish(): Uint8Array[][] | undefined {
+    if (!this.unencodable && this.rows.length > 0) this.flush();
+    if (this.unencodable) return undefined;
+    const n = this.dep.partitioner.numPartitions;
+    return Array.from({ length: n }, (_, r) => this.chunks.map((blocks) => blocks[r]!).filter((b) => b.byteLength > 0));
+  }
+
+  /**
+   * Adds every raw row to `combined`, in row order per reduce partition (all a key's rows go to one partition,
+   * so each key's values reach it in the order the rows came): the encoded chunks decoded, then the rows kept.
+   */
+  combineInto(combined: KeyedCombiner<unknown, unknown>): void {
+    const add = (key: unknown, value: unknown) => combined.add(key, value);
+    const n = this.dep.partitioner.numPartitions;
+    for (let r = 0; r < n; r++) for (const blocks of this.chunks) decodePairsOf(this.dep.codec, blocks[r]!, add);
+    for (const row of this.rows as [unknown, unknown][]) combined.add(row[0], row[1]);
+  }
+
+  private flush(): void {
+    try {
+      this.chunks.push(encodeBlocks(this.dep.codec, this.rows, this.ids, this.dep.partitioner.numPartitions, this.hints));
+    } catch {
+      this.unencodable = true;
+      return;
+    }
+    this.rows = [];
+    this.ids = [];
   }
 }
 
 /**
  * The blocks of a map task that stopped combining: per reduce partition, the combiners of its first rows and its
- * later rows raw (`later`), in one block (joinSegments); a partition with no later rows gets its combined block as
- * it is. MapOutputMerger on the reduce side finishes the combining exactly as this task would have.
+ * later rows raw (`later`, in chunks), in one block (joinSegments); a partition with no later rows gets its
+ * combined block as it is. MapOutputMerger on the reduce side finishes the combining exactly as this task would have.
  */
-function splitBlocks(dep: ShuffleDependency, combinedRows: unknown[], combinedIds: number[], later: Uint8Array[]): Uint8Array[] {
+function splitBlocks(dep: ShuffleDependency, combinedRows: unknown[], combinedIds: number[], later: Uint8Array[][]): Uint8Array[] {
   const first = encodeBlocks(dep.codec, combinedRows, combinedIds, dep.partitioner.numPartitions);
-  return first.map((block, r) => (later[r]!.byteLength === 0 ? block : joinSegments(block, later[r]!)));
+  return first.map((block, r) => (later[r]!.length === 0 ? block : joinSegments([block, ...later[r]!])));
 }
 
 function encodeBlocks(codec: Codec, rows: readonly unknown[], ids: ArrayLike<number>, n: number, hints?: EncodeHints): Uint8Array[] {
@@ -205,7 +248,7 @@ export function readShufflePairs(dep: ShuffleDependency, split: number, tc: Task
  * Reads the map outputs of a shuffle combined on the map side into `merger`: a combined block row by row,
  * a split block (see splitBlocks) between beginSplitBlock and endSplitBlock.
  */
-export function readCombinedShuffle<V, C>(dep: ShuffleDependency, split: number, tc: TaskContext, merger: MapOutputMerger<V, C>): void {
+export function readCombinedShuffle<V, C>(dep: ShuffleDependency, split: number, tc: TaskContext, merger: ShuffleMerger<V, C>): void {
   const maps = dep.rdd.numPartitions;
   const store = tc.ctx.shuffleStore;
   const addCombined = (key: unknown, value: unknown) => merger.add(key, value as C);
@@ -216,13 +259,23 @@ export function readCombinedShuffle<V, C>(dep: ShuffleDependency, split: number,
     if (!block || block.byteLength === 0) continue;
     tc.metrics.shuffleBytesRead += block.byteLength;
     const parts = tagsItsBlocks(dep.codec) ? splitSegments(block) : undefined;
+    // A SumMerger reads the sums' columns in place (no value array per row); any block it cannot is decoded.
+    const sums = merger instanceof SumMerger ? merger : undefined;
     if (!parts) {
-      decodePairsOf(dep.codec, block, addCombined);
+      const columns = sums?.columnsOf(block);
+      if (columns) sums!.addColumns(columns);
+      else decodePairsOf(dep.codec, block, addCombined);
       continue;
     }
     merger.beginSplitBlock();
-    decodePairsOf(dep.codec, parts[0], addPrefix);
-    decodePairsOf(dep.codec, parts[1], addRaw);
+    const prefix = sums?.columnsOf(parts[0]!);
+    if (prefix) sums!.addPrefixColumns(prefix);
+    else decodePairsOf(dep.codec, parts[0]!, addPrefix);
+    for (let i = 1; i < parts.length; i++) {
+      const columns = sums?.columnsOf(parts[i]!);
+      if (columns) sums!.addRawColumns(columns);
+      else decodePairsOf(dep.codec, parts[i]!, addRaw);
+    }
     merger.endSplitBlock();
   }
 }

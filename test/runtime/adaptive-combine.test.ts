@@ -19,10 +19,10 @@ afterEach(stopContexts);
 const defaults = { ...adaptiveCombine };
 afterEach(() => Object.assign(adaptiveCombine, defaults));
 
-/** Every map task stops combining after `rows` rows (`never`: no task stops). */
-function probe(rows: number | "never"): void {
+/** Every map task stops combining after `rows` rows (`never`: no task stops), then encodes its rows `chunk` at a time. */
+function probe(rows: number | "never", chunk = 2): void {
   if (rows === "never") Object.assign(adaptiveCombine, { probeRows: -1 });
-  else Object.assign(adaptiveCombine, { probeRows: rows, rawAboveDistinctShare: -1 });
+  else Object.assign(adaptiveCombine, { probeRows: rows, rawAboveDistinctShare: -1, chunkRows: chunk });
 }
 
 const keyArb = fc.oneof(
@@ -85,10 +85,10 @@ describe("adaptive map-side combine", () => {
   for (const [name, op] of Object.entries(ops)) {
     test(`property: ${name} gives the same rows and calls whether or not the map tasks stop combining`, async () => {
       await fc.assert(
-        fc.asyncProperty(rowsArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), async (rows, slices, after) => {
+        fc.asyncProperty(rowsArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 90 }), async (rows, slices, after, chunk) => {
           probe("never");
           const combined = await run(op, rows, slices);
-          probe(after);
+          probe(after, chunk);
           const split = await run(op, rows, slices);
           expectSameRows(split.out, combined.out);
           expect([...split.log].sort()).toStrictEqual([...combined.log].sort());
@@ -170,6 +170,38 @@ describe("adaptive map-side combine", () => {
     expect(withoutStage(again)).toBe(withoutStage(failure));
   });
 
+  test("a value the codec cannot carry in a later chunk: the chunks written before are combined too, as combining everything", async () => {
+    class Sale {
+      constructor(readonly amount: number) {}
+    }
+    // Plain numbers first (written raw, in chunks of 2), then class instances the codec rejects.
+    const rows = Array.from({ length: 40 }, (_, i): [number, number | Sale] => [i % 17, i < 30 ? i : new Sale(i)]);
+    const amount = (v: number | Sale) => (typeof v === "number" ? v : v.amount);
+    const job = async (ctx: Context) => {
+      const log: string[] = [];
+      const out = await ctx
+        .parallelize(rows, 2)
+        .aggregateByKey(
+          [-1],
+          (acc: number[], v: number | Sale) => (log.push(`s${acc}|${amount(v)}`), [...acc, amount(v)]),
+          (a: number[], b: number[]) => (log.push(`c${a}|${b}`), [...a, 0, ...b]),
+        )
+        .collect();
+      return { out, log };
+    };
+    probe("never");
+    const combined = await job(testContext({ workers: 0 }));
+    for (const chunk of [1, 2, 3, 7]) {
+      probe(2, chunk);
+      const ctx = testContext({ workers: 0 });
+      const split = await job(ctx);
+      expectSameRows(split.out, combined.out);
+      expect([...split.log].sort()).toStrictEqual([...combined.log].sort());
+      // The first task (rows 0-19, numbers) writes 2 combined and 18 raw; the second (rows 20-39) combines its 17 keys.
+      expect(ctx.lastJob!.shuffleRecordsWritten).toBe(20 + 17);
+    }
+  });
+
   test("a custom partitioner keeps the task combining: -0 and 0 stay one key even where it places them apart", async () => {
     probe(1);
     class SignPartitioner implements Partitioner {
@@ -227,14 +259,13 @@ describe("adaptive map-side combine", () => {
 });
 
 describe("split blocks", () => {
-  test("joinSegments / splitSegments give back both parts, the second aligned to 8 bytes", () => {
-    for (const [a, b] of [[0, 5], [3, 0], [13, 21], [16, 8]] as const) {
-      const first = Uint8Array.from({ length: a }, (_, i) => i + 1);
-      const second = Uint8Array.from({ length: b }, (_, i) => 200 - i);
-      const [x, y] = splitSegments(joinSegments(first, second))!;
-      expect([...x]).toStrictEqual([...first]);
-      expect([...y]).toStrictEqual([...second]);
-      expect(y.byteOffset % 8).toBe(0);
+  test("joinSegments / splitSegments give back every part, each aligned to 8 bytes", () => {
+    const bytes = (length: number, from: number) => Uint8Array.from({ length }, (_, i) => (from + i) & 255);
+    for (const lengths of [[0, 5], [3, 0], [13, 21], [16, 8], [7], [1, 2, 3, 4, 5], [0, 0, 0], [9, 17, 0, 33, 8, 1, 2]]) {
+      const parts = lengths.map((length, i) => bytes(length, 40 * i + 1));
+      const back = splitSegments(joinSegments(parts))!;
+      expect(back.map((p) => [...p])).toStrictEqual(parts.map((p) => [...p]));
+      for (const p of back) expect(p.byteOffset % 8).toBe(0);
     }
     // A block of any codec that tags its blocks is not taken for a split block.
     for (const codec of [defaultCodec, new MsgpackCodec(), new V8Codec()]) expect(splitSegments(codec.encode([[1, 2]]))).toBeUndefined();
