@@ -4,11 +4,14 @@
 //
 //   node --expose-gc bench/hotpath/run.mjs --a /path/to/old/dist --b dist [--rows 2000000] [--rounds 5] [--cases a,b]
 //
+// Each case runs in a fresh process (of the same node flags); --case <exact name> runs one in this one.
+//
 // With only --b, the cases run on one build and the hand-written baselines are the comparison: "hand" (JS rows
 // and a Map) and, where given, "typed" (the same loop over a typed-array hash table, TypedIndex below).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { generate, mulberry32 } from "../runtime/data.mjs";
+import { collectGarbage } from "../lib/settle.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -21,7 +24,6 @@ builds.push({ name: args.a ? "B" : "rddopt", dir: args.b ?? "dist" });
 for (const b of builds) b.rt = await import(pathToFileURL(path.resolve(b.dir, "runtime/index.js")).href);
 
 const P = 8;
-const gc = globalThis.gc ?? (() => {});
 
 function tuples(n, m, c) {
   return generate({ n, m, c });
@@ -348,7 +350,7 @@ function typedJoin(left, right) {
 }
 
 async function timed(f) {
-  gc();
+  await collectGarbage();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await f();
@@ -363,10 +365,21 @@ const median = (xs) => {
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 const only = args.cases ? args.cases.split(",") : undefined;
-const fs = await import("node:os");
-console.log(`rows=${rows} rounds=${rounds} load=${fs.loadavg().map((x) => x.toFixed(2)).join("/")} node=${process.version}`);
-for (const [name, c] of Object.entries(cases)) {
-  if (only && !only.some((o) => name.includes(o))) continue;
+const selected = Object.keys(cases).filter((name) => (args.case ? name === args.case : !only || only.some((o) => name.includes(o))));
+const os = await import("node:os");
+if (!args.case) {
+  console.log(`rows=${rows} rounds=${rounds} load=${os.loadavg().map((x) => x.toFixed(2)).join("/")} node=${process.version}`);
+  // Each case in a fresh process: one case's heap (its data, the old generation it grew) skews the next one's GC.
+  const { spawnSync } = await import("node:child_process");
+  const passed = process.argv.slice(2).filter((a, i, all) => a !== "--cases" && all[i - 1] !== "--cases");
+  for (const name of selected) {
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...passed, "--case", name], { stdio: "inherit" });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+  process.exit(0);
+}
+for (const name of selected) {
+  const c = cases[name];
   const data = c.data();
   const variants = c.variants
     ? builds.flatMap((b) => Object.entries(c.variants).map(([v, run]) => ({ name: builds.length > 1 ? `${b.name}:${v}` : v, f: () => run(b.rt, data) })))

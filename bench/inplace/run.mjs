@@ -6,6 +6,7 @@
 //   node --expose-gc bench/inplace/run.mjs [--dist dist] [--rows 1000000] [--rounds 7]
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { collectGarbage } from "../lib/settle.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -29,7 +30,7 @@ async function run(make, inPlace) {
   const small = ctx.parallelize(Array.from({ length: KEYS }, (_, k) => [k, k * 2]), 2);
   const options = inPlace ? { strategy: "auto", inPlace: true } : { strategy: "auto" };
   const joined = big.join(small, options).mapValues(([, r]) => r + 1);
-  gc();
+  await collectGarbage();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await joined.values().fold(0, (a, b) => a + b);

@@ -85,8 +85,8 @@ function sectionMethod(config) {
   the transformer changed a program.
 - Each (variant, cell) runs in a fresh \`node\` process: data generation (seeded, untimed), then
   ${config.warmups} warm-up and ${config.runs} timed runs of the whole job (from \`parallelize\` to the final
-  sum), each in a fresh \`Context\` (default options: 8 partitions; worker threads where they pay, as a user gets by default), \`gc()\` between
-  runs (untimed). Reported: median (min–max) wall-clock ms of the timed runs, the CPU time of the same
+  sum), each in a fresh \`Context\` (default options: 8 partitions; worker threads where they pay, as a user gets by default), \`gc()\` and a 50 ms pause for V8's
+  sweeper threads between runs (untimed; \`bench/lib/settle.mjs\` says why). Reported: median (min–max) wall-clock ms of the timed runs, the CPU time of the same
   runs (\`process.cpuUsage\`, user + system of all the process's threads, so GC helper threads count) and
   the shuffle bytes the job wrote (\`ctx.totals.shuffleBytesWritten\`, encoded bytes of the columnar codec).
   Time targets are judged on wall time, as the seed; CPU time is shown beside it because on a shared

@@ -5,6 +5,7 @@
 import { pathToFileURL } from "node:url";
 import { PerformanceObserver } from "node:perf_hooks";
 import { buildData } from "./data.mjs";
+import { collectGarbage } from "./settle.mjs";
 
 const spec = JSON.parse(process.argv[2]);
 const { Context } = await import(pathToFileURL(spec.runtime).href);
@@ -17,7 +18,7 @@ const gcObserver = new PerformanceObserver((list) => {
 gcObserver.observe({ entryTypes: ["gc"] });
 
 async function runOnce(job, data) {
-  gc();
+  await collectGarbage();
   const ctx = new Context({ progress: false, ...spec.context });
   const gcBefore = gcMs;
   const cpu0 = process.cpuUsage();

@@ -2,9 +2,9 @@
 // then warm-up + timed runs; engines with a `load` step time it separately. Prints one RESULT line.
 import { gridData } from "../lib/data.mjs";
 import { ENGINES } from "./engines.mjs";
+import { collectGarbage } from "../lib/settle.mjs";
 
 const spec = JSON.parse(process.argv[2]);
-const gc = globalThis.gc ?? (() => {});
 
 async function main() {
   const engine = ENGINES[spec.engine];
@@ -14,7 +14,7 @@ async function main() {
   const loads = [];
   let wrong;
   for (let i = 0; i < spec.warmups + spec.runs; i++) {
-    gc();
+    await collectGarbage();
     let loadMs = 0;
     if (engine.load) {
       const l0 = performance.now();

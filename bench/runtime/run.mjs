@@ -179,7 +179,7 @@ function report() {
   lines.push(
     `- Each (variant, case) runs in ${ROUNDS} fresh \`node\` processes, in rounds whose variant order alternates (A B C, then C B A) so that drifting load from other users of the machine is spread evenly over the variants compared. ` +
       `In each process: data generation and setup untimed, then 1 warm-up and ${Math.ceil(RUNS / ROUNDS)} timed runs (${Math.ceil(SLOW_RUNS / ROUNDS)} when the warm-up took over 2 s), ` +
-      `so ${Math.ceil(RUNS / ROUNDS) * ROUNDS} timed runs per (variant, case), ${Math.ceil(SLOW_RUNS / ROUNDS) * ROUNDS} for slow ones (the \`runs\` column says which); \`gc()\` between runs (untimed), GC inside a run is charged to it. ` +
+      `so ${Math.ceil(RUNS / ROUNDS) * ROUNDS} timed runs per (variant, case), ${Math.ceil(SLOW_RUNS / ROUNDS) * ROUNDS} for slow ones (the \`runs\` column says which); \`gc()\` and a 50 ms pause for the sweeper threads between runs (untimed, bench/lib/settle.mjs), GC inside a run is charged to it. ` +
       "Reported: median, min–max of the timed runs (wall clock); CPU ms = median process CPU time (user + system, all threads, so GC helper threads count) of a run, less sensitive than wall time to other load on the machine; peak RSS = `process.resourceUsage().maxRSS` of that process (includes the generated rows, ~0.5-1.5 GB); shuffle MB = `ctx.lastJob.shuffleBytesWritten` (naive: packed bytes of both sides).",
   );
   lines.push("", "Variants:", "");

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { generate, referenceSum } from "./data.mjs";
 import { variants } from "./variants.mjs";
+import { collectGarbage } from "../lib/settle.mjs";
 
 const [variantName, n, m, c, runsArg, slowRunsArg] = process.argv.slice(2);
 const distDir = process.env.RDDOPT_DIST ?? new URL("../../dist", import.meta.url).pathname;
@@ -31,7 +32,7 @@ const warm = await timed();
 const runs = warm.ms > 2000 ? Number(slowRunsArg) : Number(runsArg);
 const results = [];
 for (let i = 0; i < runs; i++) {
-  gc();
+  await collectGarbage();
   results.push(await timed());
 }
 const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
