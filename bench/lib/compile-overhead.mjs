@@ -1,15 +1,17 @@
 // Experiment 4: compile overhead of the plugin. Three compilers on the same project, each run as the
 // user runs it (a fresh `node` process, wall time of the whole command): `tsc`, `tspc` without the
-// plugin (ts-patch's own cost) and `tspc` with the rddopt plugin. 1 warm-up + N timed runs each,
-// interleaved so machine drift hits all three alike. Projects: samples/ and a generated project.
+// plugin (ts-patch's own cost), `tspc` with the rddopt plugin, and plain `tsc` of a TypeScript that
+// `ts-patch install` patched on disk (the other documented set-up: no patching in memory per run) with the
+// plugin. 1 warm-up + N timed runs each, interleaved so machine drift hits all alike. Projects: samples/
+// and a generated project.
 import fs from "node:fs";
 import path from "node:path";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { summarize } from "./stats.mjs";
 import { field } from "./data.mjs";
 
-const COMPILERS = ["tsc", "tspc", "tspc+plugin"];
+const COMPILERS = ["tsc", "tspc", "tspc+plugin", "tsc installed+plugin"];
 const PLUGIN = { transform: "rddopt/transformer", prune: true, broadcast: true };
 
 export const compileTaskCount = (config) => 2 * COMPILERS.length * (config.compileRuns + 1);
@@ -109,7 +111,20 @@ function timeCommand(args, cwd, cpuFile) {
   });
 }
 
-async function measureProject({ name, configs, cwd, root, runs, progress }) {
+/**
+ * A copy of the repository's TypeScript, patched on disk by `ts-patch install` (as `npx ts-patch install` does
+ * in a user's project), under `out`; its `bin/tsc`. Made once per run.
+ */
+function installedTsc(root, out) {
+  const dir = path.join(out, "ts-patch-installed", "node_modules", "typescript");
+  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  fs.cpSync(path.join(root, "node_modules", "typescript"), dir, { recursive: true });
+  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "ts-patch", "bin", "ts-patch.js"), "install", "-s", "-d", dir], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`ts-patch install failed: ${result.stderr || result.stdout}`);
+  return path.join(dir, "bin", "tsc");
+}
+
+async function measureProject({ name, configs, cwd, root, patchedTsc, runs, progress }) {
   const bin = {
     tsc: path.join(root, "node_modules", "typescript", "bin", "tsc"),
     tspc: path.join(root, "node_modules", "ts-patch", "bin", "tspc.js"),
@@ -118,6 +133,7 @@ async function measureProject({ name, configs, cwd, root, runs, progress }) {
     tsc: [bin.tsc, "-p", configs.plain],
     tspc: [bin.tspc, "-p", configs.plain],
     "tspc+plugin": [bin.tspc, "-p", configs.plugin],
+    "tsc installed+plugin": [patchedTsc, "-p", configs.plugin],
   };
   const times = Object.fromEntries(COMPILERS.map((c) => [c, []]));
   const cpu = Object.fromEntries(COMPILERS.map((c) => [c, []]));
@@ -146,13 +162,14 @@ export async function runCompileOverhead({ config, ws, progress }) {
   const samplesDir = path.join(root, "samples");
   const sampleFiles = fs.existsSync(samplesDir) ? fs.readdirSync(samplesDir).filter((f) => f.endsWith(".ts")) : [];
   const projects = [];
+  const patchedTsc = installedTsc(root, out);
   if (sampleFiles.length) {
     // Copied into the scratch package (as a user's project would hold them), compiled from there.
     const dir = path.join(out, "samples");
     fs.mkdirSync(path.join(dir, "src"), { recursive: true });
     for (const f of sampleFiles) fs.copyFileSync(path.join(samplesDir, f), path.join(dir, "src", f));
     const configs = writeConfigs(dir, ["src/*.ts"], path.join(dir, "dist"), path.join(dir, "src"));
-    const measured = await measureProject({ name: "samples", configs, cwd: dir, root, runs: config.compileRuns, progress });
+    const measured = await measureProject({ name: "samples", configs, cwd: dir, root, patchedTsc, runs: config.compileRuns, progress });
     projects.push({ ...measured, files: sampleFiles.length });
   } else {
     for (let i = 0; i < COMPILERS.length * (config.compileRuns + 1); i++) progress.tick();
@@ -160,12 +177,14 @@ export async function runCompileOverhead({ config, ws, progress }) {
   const generated = path.join(out, `generated-${config.compileFiles}`);
   const configs = writeGeneratedProject(generated, config.compileFiles);
   projects.push({
-    ...(await measureProject({ name: `generated, ${config.compileFiles} files`, configs, cwd: generated, root, runs: config.compileRuns, progress })),
+    ...(await measureProject({ name: `generated, ${config.compileFiles} files`, configs, cwd: generated, root, patchedTsc, runs: config.compileRuns, progress })),
     files: config.compileFiles,
   });
   return projects.map((p) => ({
     ...p,
     overhead: p.summary["tspc+plugin"].median / p.summary.tsc.median - 1,
     cpuOverhead: p.cpu["tspc+plugin"].median / p.cpu.tsc.median - 1,
+    installedOverhead: p.summary["tsc installed+plugin"].median / p.summary.tsc.median - 1,
+    installedCpuOverhead: p.cpu["tsc installed+plugin"].median / p.cpu.tsc.median - 1,
   }));
 }
