@@ -148,6 +148,7 @@ export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
         const merger = mergerOf(agg, dep);
         readCombinedShuffle(dep, split, tc, merger);
         merger.forEach((key, value) => emit([key as K, value]));
+        if (merger instanceof SumMerger) merger.release();
         return;
       }
       const combined = new KeyedCombiner<V, C>(agg.createCombiner, agg.mergeValue);

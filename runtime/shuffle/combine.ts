@@ -10,6 +10,7 @@
  */
 import { KeyIndex } from "./keys.js";
 import { numericColumns, type NumericColumns } from "./codec.js";
+import { borrow, giveBack } from "./table-pool.js";
 
 export class KeyedCombiner<V, C> {
   protected index = new KeyIndex();
@@ -187,16 +188,17 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
   private hasTupleKeys = false;
   private readonly width: number;
   private capacity = 1024;
-  private sums: number[][];
-  private pending: number[][];
+  private sums: Float64Array[];
+  private pending: Float64Array[];
   private knownIds = 0;
-  private pendingIn: number[] = zeros(1024);
+  private pendingIn = borrow(Int32Array, 1024, true);
   private splitBlocks = 0;
   private readonly touched: number[] = [];
   /** Set once a value did not fit: every call goes to it. */
   private rows: MapOutputMerger<V, C> | undefined;
   /** Whether the last intern() stored a new key. */
   private isNew = false;
+  private released = false;
 
   constructor(
     private readonly fns: CombineFunctions<V, C>,
@@ -321,21 +323,21 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
     return true;
   }
 
-  private store(cols: number[][], id: number, value: unknown): void {
+  private store(cols: Float64Array[], id: number, value: unknown): void {
     if (this.fields === 0) cols[0]![id] = value as number;
     else for (let f = 0; f < this.fields; f++) cols[f]![id] = (value as number[])[f]!;
   }
 
-  private addInto(cols: number[][], id: number, value: unknown): void {
+  private addInto(cols: Float64Array[], id: number, value: unknown): void {
     if (this.fields === 0) cols[0]![id] += value as number;
     else for (let f = 0; f < this.fields; f++) cols[f]![id] += (value as number[])[f]!;
   }
 
-  private storeAt(cols: number[][], id: number, values: NumericColumns["values"], i: number): void {
+  private storeAt(cols: Float64Array[], id: number, values: NumericColumns["values"], i: number): void {
     for (let f = 0; f < values.length; f++) cols[f]![id] = values[f]![i]!;
   }
 
-  private addAt(cols: number[][], id: number, values: NumericColumns["values"], i: number): void {
+  private addAt(cols: Float64Array[], id: number, values: NumericColumns["values"], i: number): void {
     for (let f = 0; f < values.length; f++) cols[f]![id] += values[f]![i]!;
   }
 
@@ -352,7 +354,7 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
   }
 
   /** A key's sums as the user's function returns them: a number, or a new array of the fields. */
-  private valueOf(cols: number[][], id: number): C {
+  private valueOf(cols: Float64Array[], id: number): C {
     if (this.fields === 0) return cols[0]![id] as C;
     const out: number[] = [];
     for (let f = 0; f < this.fields; f++) out.push(cols[f]![id]!);
@@ -360,12 +362,23 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
   }
 
   private grow(capacity: number): void {
-    for (const column of [...this.sums, ...this.pending, this.pendingIn]) {
-      const from = column.length;
-      column.length = capacity;
-      column.fill(0, from);
-    }
-    this.capacity = capacity;
+    const grown = <T extends Float64Array | Int32Array>(old: T, zeroed: boolean): T => {
+      const bigger = borrow(old instanceof Float64Array ? Float64Array : Int32Array, capacity, zeroed) as T;
+      bigger.set(old);
+      giveBack(old);
+      return bigger;
+    };
+    this.sums = this.sums.map((c) => grown(c, false));
+    this.pending = this.pending.map((c) => grown(c, false));
+    this.pendingIn = grown(this.pendingIn, true);
+    this.capacity = this.pendingIn.length;
+  }
+
+  /** Gives the tables back to the pool (table-pool.ts): call once, after the last forEach. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const column of [...this.sums, ...this.pending, this.pendingIn]) giveBack(column);
   }
 
   /** The MapOutputMerger that goes on from here, with every sum as the user's function would have returned it. */
@@ -387,13 +400,10 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
       splitBlocks: this.splitBlocks,
       touched: this.touched,
     });
+    this.release(); // its state is the MapOutputMerger's now
     return this.rows;
   }
 }
 
-// Plain arrays of doubles, not Float64Arrays: a reduce task's tables would be tens of MiB of ArrayBuffers per job,
-// and V8 starts a full collection whenever external memory grows by 64 MiB.
-const columns = (n: number, capacity: number) => Array.from({ length: n }, () => zeros(capacity));
-
-/** An array of `n` zeros (filled natively: these tables can hold millions of keys). */
-const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+/** Columns of doubles whose contents are written before they are read (borrowed unzeroed). */
+const columns = (n: number, capacity: number) => Array.from({ length: n }, () => borrow(Float64Array, capacity));

@@ -11,6 +11,7 @@ import { fieldwiseSum } from "../../runtime/closure.js";
 import { MapOutputMerger, SumMerger, type ShuffleMerger } from "../../runtime/shuffle/combine.js";
 import { defaultCodec } from "../../runtime/shuffle/codec.js";
 import { adaptiveCombine } from "../../runtime/shuffle/exchange.js";
+import { MAX_POOLED_BYTES, borrow, giveBack } from "../../runtime/shuffle/table-pool.js";
 import type { Context } from "../../runtime/index.js";
 import { stopContexts, testContext } from "../helpers/context.js";
 
@@ -170,6 +171,28 @@ describe("SumMerger", () => {
     expect(() => feed(new SumMerger(fns, 0), blocks, true)).toThrow(TypeError); // 0.3 + 1n, as above
     const strings: Block[] = [{ combined: [[1, 0.1], [2, 0.2]] }, { prefix: [[1, 0.3]], raw: [[[2, "x"], [1, 2]]] }];
     expect(feed(new SumMerger(fns, 0), strings, true)).toStrictEqual([[1, 0.1 + (0.3 + 2)], [2, "0.2x"]]);
+  });
+});
+
+describe("table pool", () => {
+  test("borrows a power of two at least as long, reuses what was given back, zeroes on request, keeps at most its cap", () => {
+    const a = borrow(Float64Array, 3000);
+    expect(a.length).toBe(4096);
+    a.fill(7);
+    giveBack(a);
+    const b = borrow(Float64Array, 2049);
+    expect(b === a, "the same memory again").toBe(true); // contents as left
+    expect(b[0]).toBe(7);
+    giveBack(b);
+    const c = borrow(Float64Array, 4096, true);
+    expect(c === a).toBe(true);
+    expect(c.every((x) => x === 0)).toBe(true);
+    const i = borrow(Int32Array, 10);
+    expect(i instanceof Int32Array).toBe(true);
+    expect(i.length).toBe(1024);
+    const huge = borrow(Float64Array, MAX_POOLED_BYTES / 8 + 1);
+    giveBack(huge); // over the cap: dropped
+    expect(borrow(Float64Array, MAX_POOLED_BYTES / 8 + 1) === huge).toBe(false);
   });
 });
 
