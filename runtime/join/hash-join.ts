@@ -1,6 +1,7 @@
 /** Joining rows of one partition: a hash table on one side, the other side streamed through it. */
 import { KeyIndex } from "../shuffle/keys.js";
 import { isPair, notAPair, type Emit } from "../rdd/rdd.js";
+import { keepShapeOf } from "../shapes.js";
 
 export type JoinType = "inner" | "leftOuter" | "rightOuter" | "fullOuter";
 export type Pair = [unknown, unknown];
@@ -199,3 +200,5 @@ export function joinPartition(type: JoinType, readLeft: PairReader, readRight: P
   readLeft(probePairs(table, true, leftOuter, rightOuter, sink));
   if (rightOuter) emitUnmatched(table, true, sink);
 }
+
+keepShapeOf(new HashTable()); // its hidden class outlives every job (shapes.ts)

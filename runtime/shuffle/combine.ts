@@ -11,6 +11,7 @@
 import { KeyIndex } from "./keys.js";
 import { numericColumns, type NumericColumns } from "./codec.js";
 import { borrow, giveBack } from "./table-pool.js";
+import { keepShapeOf } from "../shapes.js";
 
 export class KeyedCombiner<V, C> {
   protected index = new KeyIndex();
@@ -407,3 +408,9 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
 
 /** Columns of doubles whose contents are written before they are read (borrowed unzeroed). */
 const columns = (n: number, capacity: number) => Array.from({ length: n }, () => borrow(Float64Array, capacity));
+
+// Their hidden classes outlive every job (shapes.ts).
+const specimenFunctions: CombineFunctions<unknown, unknown> = { createCombiner: (v) => v, mergeValue: (c) => c, mergeCombiners: (a) => a };
+keepShapeOf(new KeyedCombiner(specimenFunctions.createCombiner, specimenFunctions.mergeValue));
+keepShapeOf(new MapOutputMerger(specimenFunctions));
+keepShapeOf(new SumMerger(specimenFunctions, 1));

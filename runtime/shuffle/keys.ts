@@ -16,6 +16,7 @@
  * (a RegExpMatchArray's `index`, say) take no part in comparing it.
  */
 import { RddError } from "../errors.js";
+import { keepShapeOf } from "../shapes.js";
 
 export type Key = unknown;
 
@@ -303,3 +304,7 @@ function rank(k: Key): number {
   }
   throw unhashable(k);
 }
+
+// Their hidden classes outlive every job (shapes.ts).
+keepShapeOf(new KeyIndex());
+keepShapeOf(new KeyMap());
