@@ -253,10 +253,11 @@ function sumFields(fn: AstNode): number | undefined {
   if (a === b) return undefined;
   const result = returnedExpression(fn);
   const isName = (node: AstNode, name: string) => node.type === "Identifier" && node.name === name;
-  const isSum = (node: AstNode, left: (n: AstNode, name: string) => boolean) =>
+  // `node` is `x + y` where x and y are `operand` of a and of b, either way round
+  const isSum = (node: AstNode, operand: (n: AstNode, name: string) => boolean) =>
     node.type === "BinaryExpression" &&
     node.operator === "+" &&
-    ((left(node.left as AstNode, a) && left(node.right as AstNode, b)) || (left(node.left as AstNode, b) && left(node.right as AstNode, a)));
+    ((operand(node.left as AstNode, a) && operand(node.right as AstNode, b)) || (operand(node.left as AstNode, b) && operand(node.right as AstNode, a)));
   if (!result) return undefined;
   if (isSum(result, isName)) return 0;
   if (result.type !== "ArrayExpression") return undefined;

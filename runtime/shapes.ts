@@ -4,7 +4,7 @@
  * between two jobs, the job's key tables, hash tables and partitioners are all garbage. The next job's objects
  * then get new maps, and every optimised function that handled the old ones is thrown away ("weak objects" in
  * `node --trace-deopt`) and compiled again while the job runs. Measured on the pruning grid's 100k-row cells
- * with a collection between jobs: about 50 functions discarded per job, 461 over 40 jobs, 65 with the
+ * with a collection between jobs: about 50 functions discarded per job, 461 over 40 jobs, 62 with the
  * specimens; tuples C=5,U=5 (pruned) 60 -> 40 ms. A specimen keeps each map alive; it costs a few hundred bytes.
  */
 const specimens: object[] = [];

@@ -152,11 +152,6 @@ function userStep<R>(op: string, f: () => R): R {
 }
 
 /**
- * A fresh copy of a zero value, one per partition (or key), so that a mutable
- * zero is never shared. A class instance keeps its prototype, which
- * structuredClone alone drops (`new Stats()` would lose its methods).
- */
-/**
  * One task's fold (or aggregate) of its partition, from `zero` (in process and in a worker alike). The running
  * value sits in an object's field, not a closure's variable: V8 boxes every number stored in a closure's
  * variable anew, while a number field is updated in place (no allocation per row).
@@ -179,6 +174,11 @@ export function reducePartition<T>(rdd: RDD<T>, split: number, tc: TaskContext, 
   return acc;
 }
 
+/**
+ * A fresh copy of a zero value, one per partition (or key), so that a mutable
+ * zero is never shared. A class instance keeps its prototype, which
+ * structuredClone alone drops (`new Stats()` would lose its methods).
+ */
 export function cloneZero<U>(zero: U): U {
   const copy = structuredClone(zero);
   if (typeof zero === "object" && zero !== null && !Array.isArray(zero)) {

@@ -188,17 +188,17 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
   private readonly keys: unknown[] = [];
   private hasTupleKeys = false;
   private readonly width: number;
-  private capacity = 1024;
   private sums: Float64Array[];
   private pending: Float64Array[];
   private knownIds = 0;
+  /** pendingIn[id] === splitBlocks: `pending[id]` belongs to the current split block. Its length is the tables' capacity. */
   private pendingIn = borrow(Int32Array, 1024, true);
   private splitBlocks = 0;
   private readonly touched: number[] = [];
+  /** A decoded value's fields, as a one-row column each: the value path takes the same row step as the column path. */
+  private readonly one: Float64Array[];
   /** Set once a value did not fit: every call goes to it. */
   private rows: MapOutputMerger<V, C> | undefined;
-  /** Whether the last intern() stored a new key. */
-  private isNew = false;
   private released = false;
 
   constructor(
@@ -206,15 +206,14 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
     private readonly fields: number,
   ) {
     this.width = Math.max(1, fields);
-    this.sums = columns(this.width, this.capacity);
-    this.pending = columns(this.width, this.capacity);
+    this.sums = columns(this.width, this.pendingIn.length);
+    this.pending = columns(this.width, this.pendingIn.length);
+    this.one = Array.from({ length: this.width }, () => new Float64Array(1));
   }
 
   add(key: unknown, combined: C): void {
-    if (this.rows || !this.fits(combined)) return this.handOver().add(key, combined);
-    const id = this.intern(key);
-    if (this.isNew) this.store(this.sums, id, combined);
-    else this.addInto(this.sums, id, combined);
+    if (this.rows || !this.load(combined)) return this.handOver().add(key, combined);
+    this.take(COMBINED, key, this.one, 0);
   }
 
   beginSplitBlock(): void {
@@ -225,23 +224,13 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
   }
 
   addPrefix(key: unknown, combined: C): void {
-    if (this.rows || !this.fits(combined)) return this.handOver().addPrefix(key, combined);
-    const id = this.intern(key);
-    if (id >= this.knownIds) this.store(this.sums, id, combined);
-    else this.setPending(id, combined);
+    if (this.rows || !this.load(combined)) return this.handOver().addPrefix(key, combined);
+    this.take(PREFIX, key, this.one, 0);
   }
 
   addRaw(key: unknown, value: V): void {
-    if (this.rows || !this.fits(value)) return this.handOver().addRaw(key, value);
-    const id = this.intern(key);
-    if (id >= this.knownIds) {
-      if (this.isNew) this.store(this.sums, id, value);
-      else this.addInto(this.sums, id, value);
-    } else if (this.pendingIn[id] === this.splitBlocks) {
-      this.addInto(this.pending, id, value);
-    } else {
-      this.setPending(id, value);
-    }
+    if (this.rows || !this.load(value)) return this.handOver().addRaw(key, value);
+    this.take(RAW, key, this.one, 0);
   }
 
   /** The block's columns when this merger can read them in place (numericColumns), instead of decoded values. */
@@ -249,37 +238,9 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
     return this.rows ? undefined : numericColumns(block, this.fields);
   }
 
-  /** add() of each row of a combined block's columns. */
-  addColumns({ n, keys, values }: NumericColumns): void {
-    for (let i = 0; i < n; i++) {
-      const id = this.intern(keys[i]);
-      if (this.isNew) this.storeAt(this.sums, id, values, i);
-      else this.addAt(this.sums, id, values, i);
-    }
-  }
-
-  /** addPrefix() of each row of a split block's first part. */
-  addPrefixColumns({ n, keys, values }: NumericColumns): void {
-    for (let i = 0; i < n; i++) {
-      const id = this.intern(keys[i]);
-      if (id >= this.knownIds) this.storeAt(this.sums, id, values, i);
-      else this.setPendingAt(id, values, i);
-    }
-  }
-
-  /** addRaw() of each row of a split block's later part. */
-  addRawColumns({ n, keys, values }: NumericColumns): void {
-    for (let i = 0; i < n; i++) {
-      const id = this.intern(keys[i]);
-      if (id >= this.knownIds) {
-        if (this.isNew) this.storeAt(this.sums, id, values, i);
-        else this.addAt(this.sums, id, values, i);
-      } else if (this.pendingIn[id] === this.splitBlocks) {
-        this.addAt(this.pending, id, values, i);
-      } else {
-        this.setPendingAt(id, values, i);
-      }
-    }
+  /** add(), addPrefix() or addRaw() (`role`) of each row of a block's columns. */
+  addColumns(role: RowRole, { n, keys, values }: NumericColumns): void {
+    for (let i = 0; i < n; i++) this.take(role, keys[i], values, i);
   }
 
   endSplitBlock(): void {
@@ -305,53 +266,53 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
     for (let id = 0; id < keys.length; id++) if (isTupleKey(keys[id])) f(keys[id], this.valueOf(this.sums, id));
   }
 
-  private intern(key: unknown): number {
+  /**
+   * One row (its value in `values[f][i]`), as MapOutputMerger takes it: a combined block's row starts or adds to
+   * the key's sums; a split block's prefix row, and a raw row of a key first met in this block, start or add to
+   * them too, while a key met before the block gathers the block's part in `pending` until endSplitBlock.
+   */
+  private take(role: RowRole, key: unknown, values: ArrayLike<number>[], i: number): void {
     const id = this.index.intern(key); // rejects keys that cannot be hashed, as KeyMap does
-    this.isNew = id === this.keys.length;
-    if (this.isNew) {
-      if (isTupleKey(key)) this.hasTupleKeys = true;
-      this.keys.push(key);
-      if (id === this.capacity) this.grow(2 * this.capacity);
+    const isNew = id === this.keys.length;
+    if (isNew) this.newKey(key);
+    if (role === COMBINED || id >= this.knownIds) {
+      if (isNew || role === PREFIX) this.storeAt(this.sums, id, values, i);
+      else this.addAt(this.sums, id, values, i);
+    } else if (role === RAW && this.pendingIn[id] === this.splitBlocks) {
+      this.addAt(this.pending, id, values, i);
+    } else {
+      this.storeAt(this.pending, id, values, i);
+      this.pendingIn[id] = this.splitBlocks;
+      this.touched.push(id);
     }
-    return id;
   }
 
-  private fits(value: unknown): boolean {
+  private newKey(key: unknown): void {
+    if (isTupleKey(key)) this.hasTupleKeys = true;
+    this.keys.push(key);
+    if (this.keys.length > this.pendingIn.length) this.grow(2 * this.pendingIn.length);
+  }
+
+  /** Whether `value` is a number (or an array of `fields` numbers); if so, its fields are in `one`. */
+  private load(value: unknown): boolean {
     const n = this.fields;
-    if (n === 0) return typeof value === "number";
+    if (n === 0) {
+      if (typeof value !== "number") return false;
+      this.one[0]![0] = value;
+      return true;
+    }
     if (!Array.isArray(value) || value.length !== n) return false;
-    for (let i = 0; i < n; i++) if (typeof value[i] !== "number") return false;
+    for (let f = 0; f < n; f++) if (typeof value[f] !== "number") return false;
+    for (let f = 0; f < n; f++) this.one[f]![0] = value[f] as number;
     return true;
   }
 
-  private store(cols: Float64Array[], id: number, value: unknown): void {
-    if (this.fields === 0) cols[0]![id] = value as number;
-    else for (let f = 0; f < this.fields; f++) cols[f]![id] = (value as number[])[f]!;
-  }
-
-  private addInto(cols: Float64Array[], id: number, value: unknown): void {
-    if (this.fields === 0) cols[0]![id] += value as number;
-    else for (let f = 0; f < this.fields; f++) cols[f]![id] += (value as number[])[f]!;
-  }
-
-  private storeAt(cols: Float64Array[], id: number, values: NumericColumns["values"], i: number): void {
+  private storeAt(cols: Float64Array[], id: number, values: ArrayLike<number>[], i: number): void {
     for (let f = 0; f < values.length; f++) cols[f]![id] = values[f]![i]!;
   }
 
-  private addAt(cols: Float64Array[], id: number, values: NumericColumns["values"], i: number): void {
+  private addAt(cols: Float64Array[], id: number, values: ArrayLike<number>[], i: number): void {
     for (let f = 0; f < values.length; f++) cols[f]![id] += values[f]![i]!;
-  }
-
-  private setPendingAt(id: number, values: NumericColumns["values"], i: number): void {
-    this.storeAt(this.pending, id, values, i);
-    this.pendingIn[id] = this.splitBlocks;
-    this.touched.push(id);
-  }
-
-  private setPending(id: number, value: unknown): void {
-    this.store(this.pending, id, value);
-    this.pendingIn[id] = this.splitBlocks;
-    this.touched.push(id);
   }
 
   /** A key's sums as the user's function returns them: a number, or a new array of the fields. */
@@ -372,7 +333,6 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
     this.sums = this.sums.map((c) => grown(c, false));
     this.pending = this.pending.map((c) => grown(c, false));
     this.pendingIn = grown(this.pendingIn, true);
-    this.capacity = this.pendingIn.length;
   }
 
   /** Gives the tables back to the pool (table-pool.ts): call once, after the last forEach. */
@@ -405,6 +365,12 @@ export class SumMerger<V, C> implements ShuffleMerger<V, C> {
     return this.rows;
   }
 }
+
+/** Which of a merger's calls a row of a block's columns stands for (SumMerger.addColumns). */
+export const COMBINED = 0;
+export const PREFIX = 1;
+export const RAW = 2;
+export type RowRole = typeof COMBINED | typeof PREFIX | typeof RAW;
 
 /** Columns of doubles whose contents are written before they are read (borrowed unzeroed). */
 const columns = (n: number, capacity: number) => Array.from({ length: n }, () => borrow(Float64Array, capacity));

@@ -11,7 +11,7 @@ import { PipelinedRDD, PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js
 import { returnsFreshArray } from "../closure.js";
 import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
-import { KeyedCombiner, SumMerger, type ShuffleMerger } from "./combine.js";
+import { COMBINED, KeyedCombiner, PREFIX, RAW, SumMerger, type RowRole, type ShuffleMerger } from "./combine.js";
 import { encodeEachPartition, joinSegments, splitSegments, tagsItsBlocks, type Codec, type EncodeHints, type FusedPick } from "./codec.js";
 import { HashPartitioner } from "./partitioner.js";
 import { flatPick } from "../rdd/projection.js";
@@ -254,28 +254,25 @@ export function readCombinedShuffle<V, C>(dep: ShuffleDependency, split: number,
   const addCombined = (key: unknown, value: unknown) => merger.add(key, value as C);
   const addPrefix = (key: unknown, value: unknown) => merger.addPrefix(key, value as C);
   const addRaw = (key: unknown, value: unknown) => merger.addRaw(key, value as V);
+  // A SumMerger reads the sums' columns in place (no value array per row); any part it cannot is decoded.
+  const sums = merger instanceof SumMerger ? merger : undefined;
+  const read = (part: Uint8Array, role: RowRole, byValue: (key: unknown, value: unknown) => void) => {
+    const columns = sums?.columnsOf(part);
+    if (columns) sums!.addColumns(role, columns);
+    else decodePairsOf(dep.codec, part, byValue);
+  };
   for (let m = 0; m < maps; m++) {
     const block = store.getBlock(dep.shuffleId, m, split);
     if (!block || block.byteLength === 0) continue;
     tc.metrics.shuffleBytesRead += block.byteLength;
     const parts = tagsItsBlocks(dep.codec) ? splitSegments(block) : undefined;
-    // A SumMerger reads the sums' columns in place (no value array per row); any block it cannot is decoded.
-    const sums = merger instanceof SumMerger ? merger : undefined;
     if (!parts) {
-      const columns = sums?.columnsOf(block);
-      if (columns) sums!.addColumns(columns);
-      else decodePairsOf(dep.codec, block, addCombined);
+      read(block, COMBINED, addCombined);
       continue;
     }
     merger.beginSplitBlock();
-    const prefix = sums?.columnsOf(parts[0]!);
-    if (prefix) sums!.addPrefixColumns(prefix);
-    else decodePairsOf(dep.codec, parts[0]!, addPrefix);
-    for (let i = 1; i < parts.length; i++) {
-      const columns = sums?.columnsOf(parts[i]!);
-      if (columns) sums!.addRawColumns(columns);
-      else decodePairsOf(dep.codec, parts[i]!, addRaw);
-    }
+    read(parts[0]!, PREFIX, addPrefix);
+    for (let i = 1; i < parts.length; i++) read(parts[i]!, RAW, addRaw);
     merger.endSplitBlock();
   }
 }

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { fieldwiseSum } from "../../runtime/closure.js";
-import { MapOutputMerger, SumMerger, type ShuffleMerger } from "../../runtime/shuffle/combine.js";
+import { COMBINED, MapOutputMerger, PREFIX, RAW, SumMerger, type ShuffleMerger } from "../../runtime/shuffle/combine.js";
 import { defaultCodec } from "../../runtime/shuffle/codec.js";
 import { adaptiveCombine } from "../../runtime/shuffle/exchange.js";
 import { MAX_POOLED_BYTES, borrow, giveBack } from "../../runtime/shuffle/table-pool.js";
@@ -101,12 +101,12 @@ function feed(merger: ShuffleMerger<unknown, unknown>, blocks: Block[], columns:
   };
   for (const b of blocks) {
     if ("combined" in b) {
-      part(b.combined, (k, v) => merger.add(k, v), viaColumns((s, c) => s.addColumns(c)));
+      part(b.combined, (k, v) => merger.add(k, v), viaColumns((s, c) => s.addColumns(COMBINED, c)));
       continue;
     }
     merger.beginSplitBlock();
-    part(b.prefix, (k, v) => merger.addPrefix(k, v), viaColumns((s, c) => s.addPrefixColumns(c)));
-    for (const raw of b.raw) part(raw, (k, v) => merger.addRaw(k, v), viaColumns((s, c) => s.addRawColumns(c)));
+    part(b.prefix, (k, v) => merger.addPrefix(k, v), viaColumns((s, c) => s.addColumns(PREFIX, c)));
+    for (const raw of b.raw) part(raw, (k, v) => merger.addRaw(k, v), viaColumns((s, c) => s.addColumns(RAW, c)));
     merger.endSplitBlock();
   }
   const out: [unknown, unknown][] = [];
