@@ -8,13 +8,13 @@
  * "auto" and "broadcast" pick by size (see decide()); every decision goes
  * into the job's metrics with its reason.
  */
-import { RDD, isPair, type Emit, type JoinOptions } from "../rdd/rdd.js";
+import { RDD, isPair, keepRddShape, type Emit, type JoinOptions } from "../rdd/rdd.js";
 import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
 import { encodeMapOutputBlock } from "../shuffle/exchange.js";
 import { PrematerializedRDD, ProjectedRDD, projectRow } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
-import { serializableChecker, shuffleCopier, type Codec, type FusedPick } from "../shuffle/codec.js";
+import { columnarRowCount, readColumnarPairs, serializableChecker, shuffleCopier, tagsItsBlocks, type Codec, type FusedPick } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
@@ -181,15 +181,18 @@ function shippedTable(blocks: readonly Uint8Array[], buildMs: number): ShippedTa
 
 /** The hash table of a broadcast side from its encoded blocks, rows in block order (in process and in a worker alike). */
 export function tableFromBlocks(codec: Codec, blocks: readonly Uint8Array[]): HashTable {
-  const decoded: Pair[][] = [];
+  // A built-in codec's columnar blocks of pairs are read straight into the table (no row arrays); any other
+  // block is decoded, and each row checked to be a pair as it is added.
+  const columnar = tagsItsBlocks(codec);
   let rowCount = 0;
-  for (const block of blocks) {
-    const values = codec.decode(block) as Pair[];
-    decoded.push(values);
-    rowCount += values.length;
-  }
+  if (columnar) for (const block of blocks) rowCount += columnarRowCount(block) ?? 0;
   const table = new HashTable(rowCount);
-  for (const rows of decoded) for (const row of rows) table.add(row);
+  const addPair = (key: unknown, value: unknown) => table.addPair(key, value);
+  for (const block of blocks) {
+    if (columnar && readColumnarPairs(block, addPair)) continue;
+    const rows = codec.decode(block);
+    for (let i = 0; i < rows.length; i++) table.add(rows[i]);
+  }
   return table;
 }
 
@@ -214,30 +217,24 @@ export interface StreamPlan {
 }
 
 /**
- * The sink a streamed row goes to. Streamed rows are never serialized here. Under "auto" they are checked as a
- * shuffle's codec would check them, so a row a shuffle rejects fails the job under a broadcast too (see decide);
- * and, with `copy`, the consumers get what a shuffle would hand them: fresh copies of the keys and values they
- * see (a value only when its row is emitted, after the fused projection). An explicit "broadcast" streams rows
- * as they are (as Spark does).
+ * Streams partition `split` of `stream` through the plan's table to `sink`. Streamed rows are never serialized
+ * here. Under "auto" they are checked as a shuffle's codec would check them, so a row a shuffle rejects fails the
+ * job under a broadcast too (see decide); and, with `copy`, the consumers get what a shuffle would hand them:
+ * fresh copies of the keys and values they see (a value only when its row is emitted, after the fused
+ * projection). An explicit "broadcast" streams rows as they are (as Spark does).
  */
-export function streamSink(plan: StreamPlan, emit: JoinedSink): Emit<unknown> {
+export function streamPartition(plan: StreamPlan, stream: RDD<unknown>, split: number, tc: TaskContext, sink: JoinedSink): void {
+  const check = plan.checkStream ? serializableChecker(plan.checkProjection && checkedAs(plan.checkProjection)) : undefined;
   const { copy, project: fusedProject } = plan;
   const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
-  const sink = probe(plan.table, plan.buildIsRight, plan.keepStream, false, emit, project);
-  if (!plan.checkStream) return sink;
-  const check = serializableChecker(plan.checkProjection && checkedAs(plan.checkProjection));
-  if (!copy) {
-    return (row) => {
-      check(row);
-      sink(row);
-    };
-  }
-  return (row) => {
-    check(row);
+  if (!copy) return stream.iterator(split, tc, probe(plan.table, plan.buildIsRight, plan.keepStream, false, sink, project, check));
+  const probeRow = probe(plan.table, plan.buildIsRight, plan.keepStream, false, sink, project);
+  stream.iterator(split, tc, (row) => {
+    check?.(row);
     // an object key reaches the output too (the stream row's own key): copied as its value is
     const key = isPair(row) ? row[0] : undefined;
-    sink(typeof key === "object" && key !== null ? [copy(key), (row as Pair)[1]] : row);
-  };
+    probeRow(typeof key === "object" && key !== null ? [copy(key), (row as Pair)[1]] : row);
+  });
 }
 
 /** A projection as serializableChecker reads rows through it. */
@@ -383,8 +380,7 @@ export class JoinRDD<K> extends RDD<Joined> {
     const plan = this.plan!;
     if (plan.kind === "broadcast") {
       const { iterated, streamPlan } = this.streamOf(plan);
-      iterated.iterator(split, tc, streamSink(streamPlan, sink));
-      return;
+      return streamPartition(streamPlan, iterated as RDD<unknown>, split, tc, sink);
     }
     joinPartition(
       this.type,
@@ -777,3 +773,4 @@ export class JoinRDD<K> extends RDD<Joined> {
 
 kinds.JoinRDD = JoinRDD as unknown as typeof kinds.JoinRDD;
 registerJoinedSource(JoinRDD);
+keepRddShape((p) => new JoinRDD(p, p, "inner", {}));

@@ -1,5 +1,5 @@
 /** Narrow RDD kinds: each output partition reads a few parent partitions, in the same stage. */
-import { RDD, emitAll, isPair, range, type Emit } from "./rdd.js";
+import { RDD, emitAll, isPair, keepRddShape, range, type Emit } from "./rdd.js";
 import { NarrowDependency, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { Partitioner } from "../shuffle/partitioner.js";
@@ -247,3 +247,7 @@ kinds.ProjectedRDD = ProjectedRDD;
 kinds.MapPartitionsRDD = MapPartitionsRDD;
 kinds.UnionRDD = UnionRDD;
 kinds.CoalescedRDD = CoalescedRDD;
+keepRddShape((p) => new PipelinedRDD(p, "map", (emit) => emit, false));
+keepRddShape((p) => new ProjectedRDD(p, [0], (v) => v));
+keepRddShape((p) => new MapPartitionsRDD(p, "mapPartitions", (rows) => rows, false));
+keepRddShape((p) => new UnionRDD(p.ctx, [p]));

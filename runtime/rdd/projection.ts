@@ -19,8 +19,17 @@ export type ValueProjection =
   | { readonly [property: string]: true | ValueProjection };
 
 const compiled = new WeakMap<object, (value: unknown) => unknown>();
+/**
+ * Compiled functions by their source, for the life of the thread. The transformer writes a projection as a
+ * literal in the job's code, so every run of the job passes a new object; compiling each anew would give every
+ * job a new function (parsed, compiled and optimised again), and optimised code that inlined the old one is
+ * thrown away at the next full collection ("weak objects"). Bounded: a program that makes projections at run
+ * time cannot grow it without limit.
+ */
+const bySource = new Map<string, (value: unknown) => unknown>();
+const maxCachedSources = 512;
 
-/** The function applying `projection` to one value (compiled once per projection object). */
+/** The function applying `projection` to one value (compiled once per distinct projection). */
 export function compileProjection(projection: ValueProjection): (value: unknown) => unknown {
   const known = compiled.get(projection);
   if (known) return known;
@@ -54,10 +63,15 @@ export function compileProjection(projection: ValueProjection): (value: unknown)
   const body = gen(projection, "v", 0);
   for (let i = 1; i <= depth; i++) temps.push(`t${i}`);
   const source = `${temps.length ? `let ${temps.join(", ")};\n` : ""}return ${body};`;
-  const make = new Function("isPlainObject", `return function projectValue(v) {\n${source}\n};`) as (
-    isPlainObject: (o: object) => boolean,
-  ) => (value: unknown) => unknown;
-  const fn = make(isPlainObject);
+  let fn = bySource.get(source);
+  if (fn === undefined) {
+    const make = new Function("isPlainObject", `return function projectValue(v) {\n${source}\n};`) as (
+      isPlainObject: (o: object) => boolean,
+    ) => (value: unknown) => unknown;
+    fn = make(isPlainObject);
+    if (bySource.size >= maxCachedSources) bySource.clear();
+    bySource.set(source, fn);
+  }
   compiled.set(projection, fn);
   return fn;
 }

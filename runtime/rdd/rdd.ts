@@ -21,6 +21,7 @@ import { kinds } from "./registry.js";
 import { explain } from "../explain.js";
 import { compileProjection, type ValueProjection } from "./projection.js";
 import { StatCounter } from "../stat-counter.js";
+import { keepShapeOf } from "../shapes.js";
 import { BoundedHeap } from "./bounded-heap.js";
 import { checkpointFileOf, isCheckpointed, markForCheckpoint } from "./checkpoint-state.js";
 import { writingTo } from "../lineage/scope.js";
@@ -52,6 +53,21 @@ export interface JoinOptions {
 export type PartitionSpec = number | Partitioner | undefined;
 
 let nextRddId = 0;
+
+/**
+ * Keeps one instance of an RDD kind alive for the life of the thread (see shapes.ts: a job's RDDs are garbage
+ * once it ends, and a full collection would free their hidden classes and discard the optimised `compute` of
+ * every kind the job used). `make` builds it over `placeholder` parents, which only lend their Context; the
+ * specimen takes no RDD id, so ids (which explain() prints) are the same with or without it.
+ */
+export function keepRddShape(make: (placeholder: RDD<never>) => RDD<unknown>): void {
+  const id = nextRddId;
+  try {
+    keepShapeOf(make({ ctx: {} } as RDD<never>));
+  } finally {
+    nextRddId = id;
+  }
+}
 
 /**
  * repartition's placement: rows are keyed by their target partition already

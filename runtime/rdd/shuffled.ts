@@ -1,8 +1,8 @@
 /** RDD kinds that read through a shuffle: by-key aggregation, repartitioning, sorting, cogroup, subtract. */
-import { RDD, type Emit, range, isPair, notAPair } from "./rdd.js";
+import { RDD, keepRddShape, type Emit, range, isPair, notAPair } from "./rdd.js";
 import { NarrowDependency, ShuffleDependency, type Aggregator, type Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
-import { RangePartitioner, type Partitioner } from "../shuffle/partitioner.js";
+import { HashPartitioner, RangePartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import { KeyMap, compareKeys, type Key } from "../shuffle/keys.js";
 import { readCombinedShuffle, readShuffle, readShufflePairs } from "../shuffle/exchange.js";
 import { KeyedCombiner, MapOutputMerger, SumMerger, type ShuffleMerger } from "../shuffle/combine.js";
@@ -286,6 +286,8 @@ export class SubtractedRDD<K, V, W> extends RDD<[K, V]> {
 kinds.ShuffledRDD = ShuffledRDD;
 kinds.CoGroupedRDD = CoGroupedRDD;
 kinds.SubtractedRDD = SubtractedRDD;
+keepRddShape((p) => new ShuffledRDD(p, new HashPartitioner(1), { opName: "partitionBy" }));
+keepRddShape((p) => new CoGroupedRDD([p], new HashPartitioner(1)));
 
 /**
  * The reduce side's merger: a SumMerger for a reduceByKey whose function adds field-wise, over blocks a

@@ -1,5 +1,5 @@
 /** RDDs that read data from outside the lineage: an in-memory collection, a number range, text files. */
-import { RDD, type Emit } from "./rdd.js";
+import { RDD, keepRddShape, type Emit } from "./rdd.js";
 import type { Dependency } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { Context } from "../context.js";
@@ -90,3 +90,5 @@ export class RangeRDD extends RDD<number> {
 }
 
 kinds.ParallelCollectionRDD = ParallelCollectionRDD;
+keepRddShape((p) => new ParallelCollectionRDD(p.ctx, [], 1));
+keepRddShape((p) => new RangeRDD(p.ctx, 0, 1, 1, 1));

@@ -820,6 +820,21 @@ function decodeColumnar(bytes: Uint8Array): unknown[] {
   return compiled(block.shape).read(block.n, block.nums, block.strs, block.bools, block.tags);
 }
 
+/**
+ * For a block a built-in codec ({@link tagsItsBlocks}) wrote: calls f(key, value) for each of its rows when the
+ * block is columnar and its rows are all pairs, without building the row arrays, and returns true; else reads
+ * nothing and returns false (the caller decodes the rows and checks them itself).
+ */
+export function readColumnarPairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): boolean {
+  return bytes.byteLength > 0 && bytes[0] === TAG_COLUMNAR && decodeColumnarPairs(bytes, f);
+}
+
+/** The row count of a columnar block a built-in codec wrote, read from its header (undefined for any other block). */
+export function columnarRowCount(bytes: Uint8Array): number | undefined {
+  if (bytes.byteLength < 8 || bytes[0] !== TAG_COLUMNAR) return undefined;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+}
+
 /** decodePairs of a columnar block: false (nothing read) when its rows are not pairs. */
 function decodeColumnarPairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): boolean {
   const block = columnarBlock(bytes);

@@ -1,6 +1,6 @@
 /**
  * A worker's side of a shipped join (ship.ts describeJoin): the same joinPartition and probe the main thread
- * runs (hash-join.ts, join-rdd.ts streamSink), over the chains the worker rebuilt, and the broadcast tables
+ * runs (hash-join.ts, join-rdd.ts streamPartition), over the chains the worker rebuilt, and the broadcast tables
  * this worker has built, cached by id.
  */
 import { RDD, isPair, notAPair, type Emit } from "../rdd/rdd.js";
@@ -8,7 +8,7 @@ import { NarrowDependency, type Dependency, type ShuffleDependency } from "../rd
 import { readShufflePairs } from "../shuffle/exchange.js";
 import { joinPartition, type HashTable, type JoinType, type Joined, type JoinedSink, type PairReader } from "../join/hash-join.js";
 import { registerJoinedSource } from "../rdd/join-fusion.js";
-import { streamSink, tableFromBlocks, type StreamPlan } from "../join/join-rdd.js";
+import { streamPartition, tableFromBlocks, type StreamPlan } from "../join/join-rdd.js";
 import { compileProjection } from "../rdd/projection.js";
 import type { Codec } from "../shuffle/codec.js";
 import type { TaskContext } from "../scheduler/task.js";
@@ -95,7 +95,7 @@ export class ProbeRDD extends RDD<Joined> {
   }
 
   computeJoined(split: number, tc: TaskContext, sink: JoinedSink): void {
-    this.parent.iterator(split, tc, streamSink(this.plan, sink));
+    streamPartition(this.plan, this.parent, split, tc, sink);
   }
 }
 

@@ -56,7 +56,7 @@ export type WireOp =
   | { op: "map" | "filter" | "flatMap" | "keyBy" | "mapValues" | "flatMapValues"; fn: number }
   | { op: "keys" | "values" }
   | { op: "projectValues"; projection: ValueProjection }
-  /** A broadcast join streaming its parent through the table (join-rdd.ts streamSink; `projection`: the fused one, `checkProjection`: StreamPlan's). */
+  /** A broadcast join streaming its parent through the table (join-rdd.ts streamPartition; `projection`: the fused one, `checkProjection`: StreamPlan's). */
   | { op: "probe"; table: WireTable; buildIsRight: boolean; keepStream: boolean; checkStream: boolean; checkProjection?: ValueProjection; projection?: ValueProjection };
 
 /** What the task returns: an action's partition result, or a shuffle map output. Zero values are `codec.encode([zero])`. */

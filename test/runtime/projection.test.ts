@@ -15,6 +15,15 @@ describe("compileProjection", () => {
     expect(compileProjection([])([1, 2])).toEqual([]);
   });
 
+  test("a projection written anew (a literal in a job run again) reuses the function compiled for an equal one", () => {
+    const first = compileProjection([2, [0, { a: true }]]);
+    expect(compileProjection([2, [0, { a: true }]])).toBe(first);
+    expect(compileProjection([[0, { a: true }], 2])).not.toBe(first);
+    // the cache is by generated source, after validation: [null] is valid, [undefined] (the same JSON) is not
+    expect(compileProjection([null])([1])).toEqual([undefined]);
+    expect(() => compileProjection([undefined as unknown as null])).toThrow(InvalidArgumentError);
+  });
+
   test("nested tuples and objects", () => {
     const project = compileProjection([[1, { a: true, w: [2] }], 0]);
     expect(project(["k", { a: 1, b: 2, w: [5, 6, 7] }])).toEqual([{ a: 1, w: [7] }, "k"]);
