@@ -120,14 +120,22 @@ function grow(a: Int32Array): Int32Array {
   return b;
 }
 
+/** What a probe does to each streamed row besides looking it up (see probe). */
+export interface ProbeSteps {
+  /** A pruning projection of the stream side, fused here: applied to a stream value only when its row is emitted. */
+  project?: (value: unknown) => unknown;
+  /** Sees every row first (the streamed side's serializability check under "auto", see join-rdd.ts streamPartition). */
+  check?: (row: unknown) => void;
+  /** Copies an object key of a row that is emitted, once per row (keys handed on as a shuffle would: join-rdd.ts). */
+  copyKey?: (key: unknown) => unknown;
+}
+
 /**
  * Streams `stream` rows through a table built from the other side.
  * `buildIsRight` says which side the table holds, so output stays (key, left, right)
  * with the left row's key (the stream row's when the table holds the right side, the build row's otherwise).
  * `keepUnmatchedStream` emits stream rows with no match (the outer side), with their own keys.
- * `project` (a pruning projection of the stream side, fused here) is applied to a stream value only when the
- * row is emitted: unmatched rows of an inner join are never projected. `check`, when given, sees every row first
- * (the streamed side's serializability check under "auto", see join-rdd.ts streamPartition).
+ * Unmatched rows of an inner join are never projected, nor their keys copied.
  */
 export function probe(
   table: HashTable,
@@ -135,18 +143,18 @@ export function probe(
   keepUnmatchedStream: boolean,
   trackMatches: boolean,
   sink: JoinedSink,
-  project?: (value: unknown) => unknown,
-  check?: (row: unknown) => void,
+  { project, check, copyKey }: ProbeSteps = {},
 ): Emit<unknown> {
   // The body of probePairs, inline: the streamed side of a broadcast join runs here once per row, and a
-  // second closure call per row measurably costs. So does the check in a closure of its own around this one:
-  // the probe's own calls (the table's find) were then no longer inlined (auto big x small 36 -> 26 ms).
+  // second closure call per row measurably costs. So did the check (and copy) in a closure of its own around
+  // this one: the probe's own calls (the table's find) were then no longer inlined (auto big x small 36 -> 26 ms).
   return (row) => {
     if (check !== undefined) check(row);
     if (!isPair(row)) throw notAPair("join", row);
-    const key = row[0];
-    const id = table.find(key);
+    const streamKey = row[0];
+    const id = table.find(streamKey);
     if (id === -1 && !keepUnmatchedStream) return;
+    const key = copyKey !== undefined && typeof streamKey === "object" && streamKey !== null ? copyKey(streamKey) : streamKey;
     const value = project ? project(row[1]) : row[1];
     if (id !== -1) {
       if (trackMatches) table.markMatched(id);

@@ -8,7 +8,7 @@
  * "auto" and "broadcast" pick by size (see decide()); every decision goes
  * into the job's metrics with its reason.
  */
-import { RDD, isPair, keepRddShape, type Emit, type JoinOptions } from "../rdd/rdd.js";
+import { RDD, keepRddShape, type Emit, type JoinOptions } from "../rdd/rdd.js";
 import { NarrowDependency, type Dependency } from "../rdd/dependency.js";
 import { KeyedInput } from "../rdd/shuffled.js";
 import { encodeMapOutputBlock } from "../shuffle/exchange.js";
@@ -227,14 +227,8 @@ export function streamPartition(plan: StreamPlan, stream: RDD<unknown>, split: n
   const check = plan.checkStream ? serializableChecker(plan.checkProjection && checkedAs(plan.checkProjection)) : undefined;
   const { copy, project: fusedProject } = plan;
   const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
-  if (!copy) return stream.iterator(split, tc, probe(plan.table, plan.buildIsRight, plan.keepStream, false, sink, project, check));
-  const probeRow = probe(plan.table, plan.buildIsRight, plan.keepStream, false, sink, project);
-  stream.iterator(split, tc, (row) => {
-    check?.(row);
-    // an object key reaches the output too (the stream row's own key): copied as its value is
-    const key = isPair(row) ? row[0] : undefined;
-    probeRow(typeof key === "object" && key !== null ? [copy(key), (row as Pair)[1]] : row);
-  });
+  // an object key reaches the output too (the stream row's own key): copied as its value is
+  stream.iterator(split, tc, probe(plan.table, plan.buildIsRight, plan.keepStream, false, sink, { project, check, copyKey: copy }));
 }
 
 /** A projection as serializableChecker reads rows through it. */
