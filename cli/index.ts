@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `rddopt` command line. */
 import fs from "node:fs";
+import module from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
@@ -14,6 +15,7 @@ import { renderText } from "./render-text.js";
 import { loadTypeScript } from "./typescript.js";
 import { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } from "./rewrite.js";
 import { showRun } from "./ui.js";
+import { buildOnce, buildWatch, type BuildOverrides } from "./build.js";
 import { lineageJson, lineageReport, renderLineageText } from "./lineage.js";
 
 interface RewriteFlags {
@@ -130,6 +132,26 @@ async function report(files: string[], flags: ReportFlags, command: Command): Pr
   return flags.check && result.summary.changed > 0 ? 1 : 0;
 }
 
+interface BuildFlags {
+  project: string;
+  watch?: boolean;
+  prune: boolean;
+  broadcast: boolean;
+  typescript?: string;
+}
+
+async function build(flags: BuildFlags, command: Command): Promise<number> {
+  const configPath = resolveConfigPath(flags.project);
+  const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
+  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const overrides: BuildOverrides = {};
+  if (command.getOptionValueSource("prune") === "cli") overrides.prune = flags.prune;
+  if (command.getOptionValueSource("broadcast") === "cli") overrides.broadcast = flags.broadcast;
+  if (!flags.watch) return buildOnce(ts, configPath, overrides);
+  buildWatch(ts, configPath, overrides);
+  return 0;
+}
+
 interface LineageFlags {
   project: string;
   json?: boolean;
@@ -221,6 +243,35 @@ export function buildProgram(): Command {
       process.exitCode = await rewrite(flags, command);
     });
   program
+    .command("build")
+    .exitOverride((error) => {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
+      process.exit(2);
+    })
+    .description("compile the project as tsc -p does, with the rddopt transformer (no ts-patch needed)")
+    .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
+    .option("-w, --watch", "rebuild on every change, as tsc --watch")
+    .option("--no-prune", "build with field pruning off (default: the tsconfig plugin entry, else on)")
+    .option("--no-broadcast", "build with broadcast joins off (default: the tsconfig plugin entry, else on)")
+    .option("--typescript <dir>", "compile with the TypeScript in this directory instead of the project's")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The plugin options come from the tsconfig's rddopt plugin entry, when it has one; the flags above win.",
+        "",
+        "Examples:",
+        "  rddopt build                      ./tsconfig.json",
+        "  rddopt build -p app --watch",
+        "",
+        "Exit status (as tsc's): 0 built, 1 errors and nothing written, 2 errors with the output written;",
+        "2 also for a usage error or a missing tsconfig.",
+      ].join("\n"),
+    )
+    .action(async (flags: BuildFlags, command: Command) => {
+      process.exitCode = await build(flags, command);
+    });
+  program
     .command("ui")
     .exitOverride((error) => {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
@@ -269,6 +320,9 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Node 22.1+: V8's code cache for the modules loaded (TypeScript's 9 MB compiler above all) on disk, as
+  // TypeScript's own tsc does; every later run starts faster. Absent on Node 20: nothing happens.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

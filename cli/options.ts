@@ -14,6 +14,13 @@ function isRddoptPlugin(entry: PluginEntry): boolean {
   return typeof entry.transform === "string" && /(^|[\\/])rddopt([\\/]transformer)?$|rddopt\/transformer/.test(entry.transform);
 }
 
+/** The first rddopt plugin entry of compilerOptions.plugins, as written (empty without one). */
+export function pluginEntry(compilerOptions: object): Record<string, unknown> {
+  const declared = (compilerOptions as { plugins?: unknown }).plugins;
+  const plugins = Array.isArray(declared) ? (declared as PluginEntry[]) : [];
+  return { ...(plugins.find(isRddoptPlugin) ?? {}) };
+}
+
 /** prune/broadcast from the first rddopt plugin entry; both default to true. */
 export function pluginOptions(compilerOptions: object): Required<Pick<RddoptOptions, "prune" | "broadcast">> {
   const declared = (compilerOptions as { plugins?: unknown }).plugins;

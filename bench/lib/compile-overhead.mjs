@@ -2,8 +2,9 @@
 // user runs it (a fresh `node` process, wall time of the whole command): `tsc`, `tspc` without the
 // plugin (ts-patch's own cost), `tspc` with the rddopt plugin, and plain `tsc` of a TypeScript that
 // `ts-patch install` patched on disk (the other documented set-up: no patching in memory per run) with the
-// plugin. 1 warm-up + N timed runs each, interleaved so machine drift hits all alike. Projects: samples/
-// and a generated project.
+// plugin, and `rddopt build` (the CLI compiling with the TypeScript API and the transformer, no ts-patch).
+// 1 warm-up + N timed runs each, interleaved so machine drift hits all alike. Projects: samples/ and a
+// generated project.
 import fs from "node:fs";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
@@ -11,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { summarize } from "./stats.mjs";
 import { field } from "./data.mjs";
 
-const COMPILERS = ["tsc", "tspc", "tspc+plugin", "tsc installed+plugin"];
+const COMPILERS = ["tsc", "tspc", "tspc+plugin", "tsc installed+plugin", "rddopt build"];
 const PLUGIN = { transform: "rddopt/transformer", prune: true, broadcast: true };
 
 export const compileTaskCount = (config) => 2 * COMPILERS.length * (config.compileRuns + 1);
@@ -124,7 +125,7 @@ function installedTsc(root, out) {
   return path.join(dir, "bin", "tsc");
 }
 
-async function measureProject({ name, configs, cwd, root, patchedTsc, runs, progress }) {
+async function measureProject({ name, configs, cwd, root, patchedTsc, rddoptCli, runs, progress }) {
   const bin = {
     tsc: path.join(root, "node_modules", "typescript", "bin", "tsc"),
     tspc: path.join(root, "node_modules", "ts-patch", "bin", "tspc.js"),
@@ -134,6 +135,7 @@ async function measureProject({ name, configs, cwd, root, patchedTsc, runs, prog
     tspc: [bin.tspc, "-p", configs.plain],
     "tspc+plugin": [bin.tspc, "-p", configs.plugin],
     "tsc installed+plugin": [patchedTsc, "-p", configs.plugin],
+    "rddopt build": [rddoptCli, "build", "-p", configs.plugin],
   };
   const times = Object.fromEntries(COMPILERS.map((c) => [c, []]));
   const cpu = Object.fromEntries(COMPILERS.map((c) => [c, []]));
@@ -163,13 +165,14 @@ export async function runCompileOverhead({ config, ws, progress }) {
   const sampleFiles = fs.existsSync(samplesDir) ? fs.readdirSync(samplesDir).filter((f) => f.endsWith(".ts")) : [];
   const projects = [];
   const patchedTsc = installedTsc(root, out);
+  const rddoptCli = path.join(ws.out, "node_modules", "rddopt", "dist", "cli", "index.js"); // the snapshot's (see run.mjs)
   if (sampleFiles.length) {
     // Copied into the scratch package (as a user's project would hold them), compiled from there.
     const dir = path.join(out, "samples");
     fs.mkdirSync(path.join(dir, "src"), { recursive: true });
     for (const f of sampleFiles) fs.copyFileSync(path.join(samplesDir, f), path.join(dir, "src", f));
     const configs = writeConfigs(dir, ["src/*.ts"], path.join(dir, "dist"), path.join(dir, "src"));
-    const measured = await measureProject({ name: "samples", configs, cwd: dir, root, patchedTsc, runs: config.compileRuns, progress });
+    const measured = await measureProject({ name: "samples", configs, cwd: dir, root, patchedTsc, rddoptCli, runs: config.compileRuns, progress });
     projects.push({ ...measured, files: sampleFiles.length });
   } else {
     for (let i = 0; i < COMPILERS.length * (config.compileRuns + 1); i++) progress.tick();
@@ -177,7 +180,7 @@ export async function runCompileOverhead({ config, ws, progress }) {
   const generated = path.join(out, `generated-${config.compileFiles}`);
   const configs = writeGeneratedProject(generated, config.compileFiles);
   projects.push({
-    ...(await measureProject({ name: `generated, ${config.compileFiles} files`, configs, cwd: generated, root, patchedTsc, runs: config.compileRuns, progress })),
+    ...(await measureProject({ name: `generated, ${config.compileFiles} files`, configs, cwd: generated, root, patchedTsc, rddoptCli, runs: config.compileRuns, progress })),
     files: config.compileFiles,
   });
   return projects.map((p) => ({
@@ -186,5 +189,7 @@ export async function runCompileOverhead({ config, ws, progress }) {
     cpuOverhead: p.cpu["tspc+plugin"].median / p.cpu.tsc.median - 1,
     installedOverhead: p.summary["tsc installed+plugin"].median / p.summary.tsc.median - 1,
     installedCpuOverhead: p.cpu["tsc installed+plugin"].median / p.cpu.tsc.median - 1,
+    buildOverhead: p.summary["rddopt build"].median / p.summary.tsc.median - 1,
+    buildCpuOverhead: p.cpu["rddopt build"].median / p.cpu.tsc.median - 1,
   }));
 }

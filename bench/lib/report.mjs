@@ -289,7 +289,7 @@ function sectionCompile(projects) {
   const rows = [];
   for (const p of projects) {
     const t = p.summary;
-    for (const compiler of ["tsc", "tspc", "tspc+plugin", "tsc installed+plugin"]) {
+    for (const compiler of ["tsc", "tspc", "tspc+plugin", "tsc installed+plugin", "rddopt build"]) {
       const s = t[compiler];
       const c = p.cpu[compiler];
       const over = s.median / t.tsc.median - 1;
@@ -315,7 +315,8 @@ Wall time of the whole compiler command in a fresh process (\`node tsc -p\`, \`n
 JavaScript; "tspc" is ts-patch without any plugin (the cost of patching TypeScript in memory), "tspc+plugin"
 adds \`{ "transform": "rddopt/transformer", "prune": true, "broadcast": true }\`; "tsc installed+plugin" is plain
 \`tsc\` of a copy of the same TypeScript that \`ts-patch install\` patched on disk (README, Setup: the same plugin,
-without patching TypeScript in memory on every run). The generated project has
+without patching TypeScript in memory on every run); "rddopt build" is \`rddopt build -p\` (the CLI: the TypeScript API
+and the transformer, no ts-patch). The generated project has
 one helper and modules with one join pipeline each (tuples and records alternating), so every file is work for the plugin.
 CPU time is the compiler process's user + system time (all threads), read at its exit.
 

@@ -129,7 +129,7 @@ function compileOverhead(projects) {
   const worstCpu = largest(projects, (p) => p.cpuOverhead).c;
   const parts = projects.map((p) => {
     const s = p.summary;
-    return `${p.name}: wall ${signed(p.overhead)} (tsc ${seconds(s.tsc.median)} s, tspc+plugin ${seconds(s["tspc+plugin"].median)} s, max ${seconds(s["tspc+plugin"].max)} s), CPU ${signed(p.cpuOverhead)}; after \`ts-patch install\`, plain tsc+plugin ${signed(p.installedOverhead)} (${seconds(s["tsc installed+plugin"].median)} s)`;
+    return `${p.name}: wall ${signed(p.overhead)} (tsc ${seconds(s.tsc.median)} s, tspc+plugin ${seconds(s["tspc+plugin"].median)} s, max ${seconds(s["tspc+plugin"].max)} s), CPU ${signed(p.cpuOverhead)}; after \`ts-patch install\`, plain tsc+plugin ${signed(p.installedOverhead)} (${seconds(s["tsc installed+plugin"].median)} s); rddopt build ${signed(p.buildOverhead)} (${seconds(s["rddopt build"].median)} s)`;
   });
   const met = worst.overhead <= 0.1;
   const patch = worst.summary.tspc.median / worst.summary.tsc.median - 1;

@@ -1,8 +1,8 @@
 /**
- * rddopt installed from its packed tarball into a fresh project, used the four ways the README
- * documents: `tspc -p`, `tspc --watch`, `ts-node --compiler ts-patch/compiler` (type-checked and
- * transpileOnly) and `ts-patch install` + plain `tsc`. Each run of the user's program checks its
- * result against a plain-array computation. One install per file (beforeAll).
+ * rddopt installed from its packed tarball into a fresh project, used the ways the README documents:
+ * `tspc -p`, `tspc --watch`, `ts-node --compiler ts-patch/compiler` (type-checked and transpileOnly),
+ * `rddopt build` (once and `--watch`) and `ts-patch install` + plain `tsc`. Each run of the user's program
+ * checks its result against a plain-array computation. One install per file (beforeAll).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -131,6 +131,67 @@ describe("rddopt installed from its tarball", () => {
     expect(out.code, out.stderr).toBe(0);
     expect(markedLine(out.stdout, "RESULT")).toBe("ok 30000");
     if (transformerLanded) expect(out.stderr + out.stdout).toMatch(/rddopt.*(transpileOnly|transpile-only|type information|no types)/i);
+  });
+
+  it("rddopt build -p builds with the plugin as tspc does", async () => {
+    fs.rmSync(path.join(project.dir, "out"), { recursive: true, force: true });
+    const built = await project.bin(BINS.rddopt, ["build", "-p", "."]);
+    expect(built.code, built.stdout + built.stderr).toBe(0);
+    expect(built.stdout + built.stderr).toBe("");
+    const run = await runBuilt("out/app.js");
+    expect(run.result).toBe("ok 30000");
+    expectOptimized(run.metrics, "app.ts");
+    // --no-broadcast overrides the tsconfig's plugin entry: the join keeps no site id
+    const plain = await project.bin(BINS.rddopt, ["build", "-p", ".", "--no-broadcast", "--no-prune"]);
+    expect(plain.code, plain.stdout + plain.stderr).toBe(0);
+    const unoptimized = await runBuilt("out/app.js");
+    expect(unoptimized.result).toBe("ok 30000");
+    expect(unoptimized.metrics.joins[0]?.site).toBeUndefined();
+    if (transformerLanded) expect(run.metrics.shuffleBytesWritten).toBeLessThan(unoptimized.metrics.shuffleBytesWritten);
+  });
+
+  it("rddopt build reports type errors as tsc does, with tsc's exit status", async () => {
+    project.write("bad/tsconfig.json", JSON.stringify({ compilerOptions: { ...compilerOptions, rootDir: ".", outDir: "out" }, include: ["*.ts"] }, null, 2));
+    project.write("bad/bad.ts", 'export const n: number = "not a number";\n');
+    const built = await project.bin(BINS.rddopt, ["build", "-p", "bad"]);
+    expect(built.code).toBe(2); // errors, output written (no noEmitOnError)
+    expect(built.stdout).toMatch(/bad\.ts\(1,14\): error TS2322/);
+    expect(built.stdout).toContain("Found 1 error.");
+    const missing = await project.bin(BINS.rddopt, ["build", "-p", "nowhere"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no tsconfig found/);
+  });
+
+  it("rddopt build --watch rebuilds correctly after an edit changes which fields are used", async () => {
+    project.write("src/app.ts", fixture("app.ts"));
+    const watcher = spawn(process.execPath, [path.join(project.dir, "node_modules", BINS.rddopt), "build", "--watch", "-p", "."], { cwd: project.dir });
+    let output = "";
+    watcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    watcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const compiles = () => output.split("Watching for file changes").length - 1;
+    const waitForCompiles = async (n: number) => {
+      const deadline = Date.now() + 60_000;
+      while (compiles() < n) {
+        if (Date.now() > deadline || watcher.exitCode !== null) throw new Error(`rddopt build --watch did not finish compile ${n}:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await waitForCompiles(1);
+      expect(output).toContain("Found 0 errors");
+      expect((await runBuilt("out/app.js")).result).toBe("ok 30000");
+      const before = fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs;
+      project.write("src/app.ts", fixture("app.ts").replaceAll("l[0] + r[2]", "l[4] * 2 + r[3].length"));
+      await waitForCompiles(2);
+      expect(fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs).toBeGreaterThan(before);
+      const rebuilt = await runBuilt("out/app.js");
+      expect(rebuilt.result).toBe("ok 30000");
+      expectOptimized(rebuilt.metrics, "app.ts");
+    } finally {
+      watcher.kill("SIGTERM");
+      await new Promise((r) => (watcher.exitCode !== null ? r(null) : watcher.once("exit", r)));
+      project.write("src/app.ts", fixture("app.ts"));
+    }
   });
 
   // Last: it patches the project's typescript in place.

@@ -35,6 +35,7 @@ export const BINS = {
   tspc: "ts-patch/bin/tspc.js",
   tsPatch: "ts-patch/bin/ts-patch.js",
   tsNode: "ts-node/dist/bin.js",
+  rddopt: "rddopt/dist/cli/index.js",
 } as const;
 
 async function capture(file: string, args: string[], options: ExecFileOptions): Promise<Outcome> {

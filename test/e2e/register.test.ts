@@ -83,6 +83,8 @@ beforeAll(async () => {
   write(dir, "cjs/package.json", JSON.stringify({ type: "commonjs" }));
   write(dir, "cjs/tsconfig.json", JSON.stringify({ compilerOptions: { ...compilerOptions, outDir: "out" }, include: ["*.ts"] }, null, 2));
   write(dir, "cjs/app.ts", cjsApp());
+  // rddopt build's own output directory: it runs beside the plain tsc build of cjs/
+  write(dir, "cjs/tsconfig.rddopt.json", JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { outDir: "out-rddopt" } }, null, 2));
   write(dir, "cjs/helper.ts", "export function twice(x: number): number {\n  return 2 * x;\n}\n");
   write(dir, "broken/tsconfig.json", JSON.stringify({ compilerOptions, include: ["*.ts"] }, null, 2));
   write(dir, "broken/app.ts", fixture("app.ts") + 'const typo: number = "not a number";\n');
@@ -106,6 +108,7 @@ describe("rddopt from its tarball in a TypeScript 7 project", () => {
     runs.set("broken", queue(() => node(["--import", "rddopt/register", "broken/app.ts"], dir)));
     runs.set("rewrite", queue(() => node([rddoptBin(), "rewrite", "--out", ".rddopt"], dir)));
     runs.set("report", queue(() => node([rddoptBin(), "report", "--json"], dir)));
+    runs.set("build", queue(() => node([rddoptBin(), "build", "-p", "cjs/tsconfig.rddopt.json"], dir)));
     const built = await node([tsc(), "-p", "."], dir);
     expect(built.stdout + built.stderr).toBe("");
     const builtCjs = await node([tsc(), "-p", "cjs"], dir);
@@ -151,6 +154,15 @@ describe("rddopt from its tarball in a TypeScript 7 project", () => {
     const run = parseRun(await node([".rddopt/out/app.js"], dir));
     expect(run.result).toBe(plain.result);
     expect(run.metrics.joins[0]?.site).toBe("src/app.ts:17:4");
+  });
+
+  it("rddopt build compiles the project with the bundled TypeScript 6 and the plugin, and says so", async () => {
+    const build = await runs.get("build")!;
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    expect(build.stderr).toContain("TypeScript 7.0.2 (the native compiler) has no compiler API: rddopt analyses with its bundled TypeScript 6");
+    const run = parseRun(await node(["cjs/out-rddopt/app.js"], dir));
+    expect(run.result).toBe(plainCjs.result);
+    expect(run.metrics.joins[0]?.site).toBe("cjs/app.ts:25:6"); // relative to where it ran, as under tspc
   });
 
   it("rddopt report works, with the bundled TypeScript 6, and shows the user's own line numbers", async () => {
