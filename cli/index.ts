@@ -4,7 +4,7 @@ import fs from "node:fs";
 import module from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command } from "commander";
+import { Command, type CommanderError } from "commander";
 import { analyze } from "./analyze.js";
 import { CliError } from "./errors.js";
 import { captureOptions, lineageOption, pluginOptions } from "./options.js";
@@ -169,22 +169,21 @@ async function lineage(files: string[], flags: LineageFlags): Promise<number> {
   return 0;
 }
 
+/** Help and --version exit 0; usage errors (a mistyped flag, a missing argument) exit 2: status 1 means "--check found a change". */
+function usageExit(error: CommanderError): never {
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") process.exit(0);
+  process.exit(2);
+}
+
 export function buildProgram(): Command {
   const program = new Command("rddopt")
     .description("Compile-time optimizer for RDD pipelines: see what it changes in your code and why.")
     .version(packageVersion())
     .showHelpAfterError()
-    // usage errors (a mistyped flag, a missing argument) exit 2: status 1 means "--check found a change"
-    .exitOverride((error) => {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") process.exit(0);
-      process.exit(2);
-    });
+    .exitOverride(usageExit);
   program
     .command("report")
-    .exitOverride((error) => {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
-      process.exit(2);
-    })
+    .exitOverride(usageExit)
     .description("show, per file, the diff the transformer makes and every optimization taken or skipped")
     .argument("[files...]", "only these files (each must belong to the project)")
     .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
@@ -213,10 +212,7 @@ export function buildProgram(): Command {
     });
   program
     .command("rewrite")
-    .exitOverride((error) => {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
-      process.exit(2);
-    })
+    .exitOverride(usageExit)
     .description("write the project's optimized TypeScript sources (with source maps) to a directory, for any compiler to build")
     .requiredOption("--out <dir>", "the directory to write (created; replaced when an earlier rewrite wrote it)")
     .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
@@ -244,10 +240,7 @@ export function buildProgram(): Command {
     });
   program
     .command("build")
-    .exitOverride((error) => {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
-      process.exit(2);
-    })
+    .exitOverride(usageExit)
     .description("compile the project as tsc -p does, with the rddopt transformer (no ts-patch needed)")
     .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")
     .option("-w, --watch", "rebuild on every change, as tsc --watch")
@@ -273,10 +266,7 @@ export function buildProgram(): Command {
     });
   program
     .command("ui")
-    .exitOverride((error) => {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
-      process.exit(2);
-    })
+    .exitOverride(usageExit)
     .description("reopen a saved run (ctx.saveRun(file) or ctx.ui({ save: file })) in the live view's page")
     .argument("<run.json>", "the saved run")
     .option("--port <port>", "port on 127.0.0.1 (0: any free port; default 4040 or the next free one)")
@@ -289,10 +279,7 @@ export function buildProgram(): Command {
     });
   program
     .command("lineage")
-    .exitOverride((error) => {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") process.exit(0);
-      process.exit(2);
-    })
+    .exitOverride(usageExit)
     .description("show, per pipeline (each action), which source fields feed each output field, and how")
     .argument("[files...]", "only these files (each must belong to the project)")
     .option("-p, --project <tsconfig>", "tsconfig.json, or the directory holding it", "tsconfig.json")

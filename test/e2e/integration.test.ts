@@ -64,6 +64,44 @@ function expectOptimized(metrics: JobMetrics, file: string): void {
   expect(metrics.joins[0]?.site).toMatch(new RegExp(`${file.replace(".", "\\.")}:\\d+:\\d+$`));
 }
 
+/**
+ * Starts a watching compiler (`args` for node), waits for its first build, then edits src/app.ts so that other
+ * fields are read: a pruning plan cached from the first compile would drop them and break the result.
+ */
+async function expectWatchRebuilds(name: string, args: string[]): Promise<void> {
+  project.write("src/app.ts", fixture("app.ts"));
+  const watcher = spawn(process.execPath, args, { cwd: project.dir });
+  let output = "";
+  watcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  watcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const compiles = () => output.split("Watching for file changes").length - 1;
+  const waitForCompiles = async (n: number) => {
+    const deadline = Date.now() + 60_000;
+    while (compiles() < n) {
+      if (Date.now() > deadline || watcher.exitCode !== null) throw new Error(`${name} did not finish compile ${n}:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  try {
+    await waitForCompiles(1);
+    expect(output).toContain("Found 0 errors");
+    expect((await runBuilt("out/app.js")).result).toBe("ok 30000");
+    // Now the left's fifth and the right's fourth element are read instead of [0] and [2].
+    const before = fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs;
+    project.write("src/app.ts", fixture("app.ts").replaceAll("l[0] + r[2]", "l[4] * 2 + r[3].length"));
+    await waitForCompiles(2);
+    expect(fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs).toBeGreaterThan(before);
+    expect(output.match(/Found 0 errors/g)).toHaveLength(2);
+    const rebuilt = await runBuilt("out/app.js");
+    expect(rebuilt.result).toBe("ok 30000");
+    expectOptimized(rebuilt.metrics, "app.ts");
+  } finally {
+    watcher.kill("SIGTERM");
+    await new Promise((r) => (watcher.exitCode !== null ? r(null) : watcher.once("exit", r)));
+    project.write("src/app.ts", fixture("app.ts"));
+  }
+}
+
 describe("rddopt installed from its tarball", () => {
   it("tspc -p builds with the plugin; results equal the plain tsc build's, with fewer shuffled bytes", async () => {
     const plain = await project.bin(BINS.tsc, ["-p", ".", "--outDir", "out-plain"]);
@@ -81,39 +119,7 @@ describe("rddopt installed from its tarball", () => {
   });
 
   it("tspc --watch rebuilds correctly after an edit changes which fields are used", async () => {
-    project.write("src/app.ts", fixture("app.ts"));
-    const watcher = spawn(process.execPath, [path.join(project.dir, "node_modules", BINS.tspc), "--watch", "--preserveWatchOutput", "-p", "."], { cwd: project.dir });
-    let output = "";
-    watcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    watcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const compiles = () => output.split("Watching for file changes").length - 1;
-    const waitForCompiles = async (n: number) => {
-      const deadline = Date.now() + 60_000;
-      while (compiles() < n) {
-        if (Date.now() > deadline || watcher.exitCode !== null) throw new Error(`tspc --watch did not finish compile ${n}:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    try {
-      await waitForCompiles(1);
-      expect(output).toContain("Found 0 errors");
-      expect((await runBuilt("out/app.js")).result).toBe("ok 30000");
-
-      // Now the left's fifth and the right's fourth element are read instead of [0] and [2]:
-      // a pruning plan cached from the first compile would drop them and break the result.
-      const before = fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs;
-      project.write("src/app.ts", fixture("app.ts").replaceAll("l[0] + r[2]", "l[4] * 2 + r[3].length"));
-      await waitForCompiles(2);
-      expect(fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs).toBeGreaterThan(before);
-      expect(output.match(/Found 0 errors/g)).toHaveLength(2);
-      const rebuilt = await runBuilt("out/app.js");
-      expect(rebuilt.result).toBe("ok 30000");
-      expectOptimized(rebuilt.metrics, "app.ts");
-    } finally {
-      watcher.kill("SIGTERM");
-      await new Promise((r) => (watcher.exitCode !== null ? r(null) : watcher.once("exit", r)));
-      project.write("src/app.ts", fixture("app.ts"));
-    }
+    await expectWatchRebuilds("tspc --watch", [path.join(project.dir, "node_modules", BINS.tspc), "--watch", "--preserveWatchOutput", "-p", "."]);
   });
 
   it("ts-node --compiler ts-patch/compiler runs the program with the transformer", async () => {
@@ -163,35 +169,7 @@ describe("rddopt installed from its tarball", () => {
   });
 
   it("rddopt build --watch rebuilds correctly after an edit changes which fields are used", async () => {
-    project.write("src/app.ts", fixture("app.ts"));
-    const watcher = spawn(process.execPath, [path.join(project.dir, "node_modules", BINS.rddopt), "build", "--watch", "-p", "."], { cwd: project.dir });
-    let output = "";
-    watcher.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    watcher.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const compiles = () => output.split("Watching for file changes").length - 1;
-    const waitForCompiles = async (n: number) => {
-      const deadline = Date.now() + 60_000;
-      while (compiles() < n) {
-        if (Date.now() > deadline || watcher.exitCode !== null) throw new Error(`rddopt build --watch did not finish compile ${n}:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    try {
-      await waitForCompiles(1);
-      expect(output).toContain("Found 0 errors");
-      expect((await runBuilt("out/app.js")).result).toBe("ok 30000");
-      const before = fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs;
-      project.write("src/app.ts", fixture("app.ts").replaceAll("l[0] + r[2]", "l[4] * 2 + r[3].length"));
-      await waitForCompiles(2);
-      expect(fs.statSync(path.join(project.dir, "out", "app.js")).mtimeMs).toBeGreaterThan(before);
-      const rebuilt = await runBuilt("out/app.js");
-      expect(rebuilt.result).toBe("ok 30000");
-      expectOptimized(rebuilt.metrics, "app.ts");
-    } finally {
-      watcher.kill("SIGTERM");
-      await new Promise((r) => (watcher.exitCode !== null ? r(null) : watcher.once("exit", r)));
-      project.write("src/app.ts", fixture("app.ts"));
-    }
+    await expectWatchRebuilds("rddopt build --watch", [path.join(project.dir, "node_modules", BINS.rddopt), "build", "--watch", "-p", "."]);
   });
 
   // Last: it patches the project's typescript in place.
