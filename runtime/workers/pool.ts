@@ -251,6 +251,22 @@ export class WorkerRunner {
     if (taskMs < PROBE_MIN_MS) {
       return { results, ship: false, reason: `probe: ${probedText} took ${ms(taskMs)} in process, under ${PROBE_MIN_MS} ms: too little work to ship` };
     }
+    const rest = tasks.length - probes;
+    const here = taskMs * rest;
+    // Threads still to start load the runtime; each worker builds the stage's broadcast tables once.
+    const startMs = (threadsToStart > 0 ? THREAD_START_MS : 0) + stage.setupMs;
+    // Shipping cannot pay even with free messages: decided without encoding a sample to price them (which
+    // costs the main thread about as much as a small task)
+    const floor = startMs + (taskMs * rest) / lanes;
+    if (floor > here * REQUIRED_GAIN) {
+      return {
+        results,
+        ship: false,
+        reason:
+          `probe: ${probedText} took ${ms(taskMs)} in process; the other ${rest} tasks: about ${ms(here)} here, at least ${ms(floor)} on ${lanes} workers` +
+          `${threadsToStart > 0 ? ` (${threadsToStart} to start)` : ""}${stage.setupMs > 0 ? ` (each building its broadcast tables: ${ms(stage.setupMs)})` : ""}: in process`,
+      };
+    }
     let mainMs: number;
     try {
       // Encoding the next task's input, and (collect) decoding rows like the probe's, which costs about as much as encoding them.
@@ -259,10 +275,6 @@ export class WorkerRunner {
     } catch (e) {
       return { results, ship: false, reason: `probe: the input or output of a task cannot be encoded for a worker (${e instanceof Error ? e.message : String(e)})` };
     }
-    const rest = tasks.length - probes;
-    const here = taskMs * rest;
-    // Threads still to start load the runtime; each worker builds the stage's broadcast tables once.
-    const startMs = (threadsToStart > 0 ? THREAD_START_MS : 0) + stage.setupMs;
     const there = startMs + Math.max(mainMs * rest, ((taskMs + mainMs) * rest) / lanes);
     const detail =
       `probe: ${probedText} took ${ms(taskMs)} in process, shipping one would cost the main thread about ${ms(mainMs)}; ` +
