@@ -53,18 +53,24 @@ function parseConfig(tsi: TypeScript, configPath: string): ts.ParsedCommandLine 
   return parsed;
 }
 
-/** One build of the project; returns tsc's exit status. */
+/**
+ * One build of the project; returns tsc's exit status. With `incremental` or `composite`, as `tsc -p` does: the
+ * `.tsbuildinfo` is read, only files affected since are emitted, and it is written again.
+ */
 export function buildOnce(tsi: TypeScript, configPath: string, overrides: BuildOverrides): number {
   const parsed = parseConfig(tsi, configPath);
-  const program = tsi.createProgram({
+  const root = {
     rootNames: parsed.fileNames,
     options: parsed.options,
     projectReferences: parsed.projectReferences,
     configFileParsingDiagnostics: tsi.getConfigFileParsingDiagnostics(parsed),
-  });
+  };
+  const incremental = parsed.options.incremental === true || parsed.options.composite === true;
+  const builder = incremental ? tsi.createIncrementalProgram(root) : undefined;
+  const program = builder ? builder.getProgram() : tsi.createProgram(root);
   const diagnostics: ts.Diagnostic[] = [...tsi.getPreEmitDiagnostics(program)];
   const transformer = rddoptTransformer(program, configFor(parsed.options, overrides), { ts: tsi, addDiagnostic: (d) => void diagnostics.push(d) });
-  const emitted = program.emit(undefined, undefined, undefined, undefined, { before: [transformer] });
+  const emitted = (builder ?? program).emit(undefined, undefined, undefined, undefined, { before: [transformer] });
   diagnostics.push(...emitted.diagnostics);
   const sorted = tsi.sortAndDeduplicateDiagnostics(diagnostics);
   print(tsi, sorted, parsed.options);

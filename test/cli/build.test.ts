@@ -1,0 +1,92 @@
+/**
+ * `rddopt build` with the built bin (dist/cli/index.js) on the rewrite fixture project (copied to a temp
+ * directory, rddopt and @types/node linked in): the program it builds computes what the plain tsc build
+ * computes, with fewer shuffled bytes; `incremental` writes and reads a .tsbuildinfo as tsc does;
+ * `noEmitOnError` gives exit status 1 and writes nothing. The packed-tarball runs (watch, TypeScript 7) are
+ * in test/e2e.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = path.join(root, "dist", "cli", "index.js");
+const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-build-"));
+const project = path.join(scratch, "project");
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function node(args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: project, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 16 * 2 ** 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+const marked = (stdout: string, marker: string) => stdout.split("\n").find((l) => l.startsWith(`${marker} `))?.slice(marker.length + 1);
+
+function config(name: string, extra: Record<string, unknown>): string {
+  fs.writeFileSync(path.join(project, name), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: extra }, null, 2));
+  return name;
+}
+
+beforeAll(() => {
+  fs.cpSync(path.join(root, "test", "cli", "rewrite-fixture"), project, { recursive: true });
+  fs.mkdirSync(path.join(project, "node_modules", "@types"), { recursive: true });
+  fs.symlinkSync(root, path.join(project, "node_modules", "rddopt"), "junction");
+  fs.symlinkSync(path.join(root, "node_modules", "@types", "node"), path.join(project, "node_modules", "@types", "node"), "junction");
+});
+
+describe("rddopt build", () => {
+  it("builds the project with the plugin: the same result as tsc's build, fewer shuffled bytes", async () => {
+    const plain = await node([tsc, "-p", config("tsconfig.plain.json", { outDir: "plain" })]);
+    expect(plain.code, plain.stdout + plain.stderr).toBe(0);
+    const built = await node([bin, "build"]);
+    expect(built.code, built.stdout + built.stderr).toBe(0);
+    expect(built.stdout + built.stderr).toBe("");
+    const before = await node(["plain/main.js"]);
+    const after = await node(["build/main.js"]);
+    expect(marked(after.stdout, "RESULT")).toBeDefined();
+    expect(marked(after.stdout, "RESULT")).toBe(marked(before.stdout, "RESULT"));
+    const bytes = (o: Outcome) => (JSON.parse(marked(o.stdout, "METRICS")!) as { shuffleBytesWritten: number }).shuffleBytesWritten;
+    expect(bytes(after)).toBeLessThan(bytes(before));
+  });
+
+  it("incremental: writes a .tsbuildinfo, and a second build with nothing changed writes no output", async () => {
+    const name = config("tsconfig.incremental.json", { incremental: true, outDir: "inc", tsBuildInfoFile: "inc/.tsbuildinfo" });
+    expect((await node([bin, "build", "-p", name])).code).toBe(0);
+    expect(fs.existsSync(path.join(project, "inc", ".tsbuildinfo"))).toBe(true);
+    const main = path.join(project, "inc", "main.js");
+    expect(fs.readFileSync(main, "utf8")).toContain("projectValues");
+    fs.utimesSync(main, new Date(0), new Date(0));
+    expect((await node([bin, "build", "-p", name])).code).toBe(0);
+    expect(fs.statSync(main).mtimeMs).toBe(0);
+  });
+
+  it("noEmitOnError with a type error: exit status 1, the error printed, nothing written", async () => {
+    fs.writeFileSync(path.join(project, "src", "broken.ts"), 'export const n: number = "no";\n');
+    try {
+      const name = config("tsconfig.strict-emit.json", { noEmitOnError: true, outDir: "strict-emit" });
+      const built = await node([bin, "build", "-p", name]);
+      expect(built.code).toBe(1);
+      expect(built.stdout).toMatch(/src\/broken\.ts\(1,14\): error TS2322/);
+      expect(fs.existsSync(path.join(project, "strict-emit"))).toBe(false);
+    } finally {
+      fs.rmSync(path.join(project, "src", "broken.ts"));
+    }
+  });
+});
