@@ -12,7 +12,7 @@ import { loadProject, resolveConfigPath } from "./project.js";
 import { displayPath, fileReport, summarize, type Report } from "./report.js";
 import { renderHtml } from "./render-html.js";
 import { renderText } from "./render-text.js";
-import { loadTypeScript } from "./typescript.js";
+import { loadTypeScript, type LoadedTypeScript } from "./typescript.js";
 import { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } from "./rewrite.js";
 import { showRun } from "./ui.js";
 import { buildOnce, buildWatch, type BuildOverrides } from "./build.js";
@@ -64,11 +64,17 @@ function optionsFor(compilerOptions: object, flags: { prune: boolean; broadcast:
   };
 }
 
+/** The compiler for the project at `configPath` (see loadTypeScript), saying on stderr when it is rddopt's own. */
+async function compilerFor(configPath: string, typescript: string | undefined): Promise<LoadedTypeScript> {
+  const loaded = await loadTypeScript(path.dirname(configPath), typescript);
+  if (loaded.note) process.stderr.write(`rddopt: ${loaded.note}\n`);
+  return loaded;
+}
+
 async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
   const configPath = resolveConfigPath(flags.project);
   checkOutput(path.dirname(configPath), flags.out); // early, before the compiler loads; again below with the exact base
-  const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
-  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const { ts } = await compilerFor(configPath, flags.typescript);
   const project = loadProject(ts, configPath, []);
   const options = { ...optionsFor(project.program.getCompilerOptions(), flags, command), lineage: flags.lineage === true || lineageOption(project.program.getCompilerOptions()) };
   const out = path.resolve(flags.out);
@@ -112,8 +118,7 @@ async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
 
 async function report(files: string[], flags: ReportFlags, command: Command): Promise<number> {
   const configPath = resolveConfigPath(flags.project);
-  const { ts, from, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
-  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const { ts, from } = await compilerFor(configPath, flags.typescript);
   const project = loadProject(ts, configPath, files);
   const options = optionsFor(project.program.getCompilerOptions(), flags, command);
   const fileReports = analyze(ts, project.program, options, project.files).map((r) => fileReport(r));
@@ -142,8 +147,7 @@ interface BuildFlags {
 
 async function build(flags: BuildFlags, command: Command): Promise<number> {
   const configPath = resolveConfigPath(flags.project);
-  const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
-  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const { ts } = await compilerFor(configPath, flags.typescript);
   const overrides: BuildOverrides = {};
   if (command.getOptionValueSource("prune") === "cli") overrides.prune = flags.prune;
   if (command.getOptionValueSource("broadcast") === "cli") overrides.broadcast = flags.broadcast;
@@ -160,8 +164,7 @@ interface LineageFlags {
 
 async function lineage(files: string[], flags: LineageFlags): Promise<number> {
   const configPath = resolveConfigPath(flags.project);
-  const { ts, note } = await loadTypeScript(path.dirname(configPath), flags.typescript);
-  if (note) process.stderr.write(`rddopt: ${note}\n`);
+  const { ts } = await compilerFor(configPath, flags.typescript);
   const project = loadProject(ts, configPath, files);
   const result = lineageReport(ts, project.program, project.files);
   for (const { file, reason } of result.skipped ?? []) process.stderr.write(`rddopt: ${displayPath(file)} left out of the lineage: ${reason}\n`);

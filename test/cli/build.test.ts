@@ -5,51 +5,26 @@
  * `noEmitOnError` gives exit status 1 and writes nothing. The packed-tarball runs (watch, TypeScript 7) are
  * in test/e2e.
  */
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { markedLine as marked } from "../e2e/pack-project.js";
+import { bin, linkedProject, root, runNode, type Outcome } from "./cli-run.js";
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const bin = path.join(root, "dist", "cli", "index.js");
 const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-build-"));
 const project = path.join(scratch, "project");
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function node(args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd: project, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 16 * 2 ** 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
-
-const marked = (stdout: string, marker: string) => stdout.split("\n").find((l) => l.startsWith(`${marker} `))?.slice(marker.length + 1);
+const node = (args: string[]) => runNode(args, project);
 
 function config(name: string, extra: Record<string, unknown>): string {
   fs.writeFileSync(path.join(project, name), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: extra }, null, 2));
   return name;
 }
 
-beforeAll(() => {
-  fs.cpSync(path.join(root, "test", "cli", "rewrite-fixture"), project, { recursive: true });
-  fs.mkdirSync(path.join(project, "node_modules", "@types"), { recursive: true });
-  fs.symlinkSync(root, path.join(project, "node_modules", "rddopt"), "junction");
-  fs.symlinkSync(path.join(root, "node_modules", "@types", "node"), path.join(project, "node_modules", "@types", "node"), "junction");
-});
+beforeAll(() => linkedProject(path.join(root, "test", "cli", "rewrite-fixture"), project));
 
 describe("rddopt build", () => {
   it("builds the project with the plugin: the same result as tsc's build, fewer shuffled bytes", async () => {

@@ -1,25 +1,12 @@
 /** `rddopt lineage` end to end: the built bin (dist/cli/index.js) on the CLI fixture project, text and JSON. */
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { columnLineageErrors } from "../lineage/facet-shape.js";
+import { bin, root, runNode } from "./cli-run.js";
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const bin = path.join(root, "dist", "cli", "index.js");
 const fixture = path.join(root, "test", "cli", "fixture");
 
-async function rddopt(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: fixture, env: { ...process.env, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const rddopt = (args: string[]) => runNode([bin, ...args], fixture);
 
 // the two runs that build the program go side by side: each loads TypeScript and the runtime's types
 describe.concurrent("rddopt lineage", () => {

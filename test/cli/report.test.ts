@@ -3,18 +3,13 @@
  * help, its errors, JSON and --check. Cases that need the real transformer (a file that changes)
  * are skipped, with a message, while transformer/ does not export analyzeProgram yet.
  */
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Report } from "../../cli/report.js";
+import { bin, root, runNode } from "./cli-run.js";
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const bin = path.join(root, "dist", "cli", "index.js");
 const fixture = path.join(root, "test", "cli", "fixture");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-cli-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -22,21 +17,7 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const transformerModule = (await import(path.join(root, "dist", "transformer", "index.js"))) as Record<string, unknown>;
 const transformerLanded = typeof transformerModule.analyzeProgram === "function";
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function rddopt(args: string[], cwd = fixture): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const rddopt = (args: string[], cwd = fixture) => runNode([bin, ...args], cwd);
 
 describe("rddopt report", () => {
   it("has help that names the command and its options", async () => {

@@ -5,17 +5,13 @@
  * TypeScript 6 and compiles with TypeScript 7's tsc (the devDependency alias `typescript7`); the program
  * built from it computes what the original computes, with fewer shuffled bytes.
  */
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { markedLine as line } from "../e2e/pack-project.js";
+import { bin, linkedProject, root, runNode, type Outcome } from "./cli-run.js";
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const bin = path.join(root, "dist", "cli", "index.js");
 const fixture = path.join(root, "test", "cli", "rewrite-fixture");
 const tsc6 = path.join(root, "node_modules", "typescript", "bin", "tsc");
 const tsc7 = path.join(root, "node_modules", "typescript7", "bin", "tsc");
@@ -23,31 +19,10 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rddopt-rewrite-"));
 const project = path.join(scratch, "project");
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function node(args: string[], cwd = scratch): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 16 * 2 ** 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const node = (args: string[], cwd = scratch) => runNode(args, cwd);
 const rddopt = (args: string[], cwd = scratch) => node([bin, ...args], cwd);
 
-const line = (stdout: string, marker: string) => stdout.split("\n").find((l) => l.startsWith(`${marker} `))?.slice(marker.length + 1);
-
-beforeAll(() => {
-  fs.cpSync(fixture, project, { recursive: true });
-  fs.mkdirSync(path.join(project, "node_modules", "@types"), { recursive: true });
-  fs.symlinkSync(root, path.join(project, "node_modules", "rddopt"), "junction");
-  fs.symlinkSync(path.join(root, "node_modules", "@types", "node"), path.join(project, "node_modules", "@types", "node"), "junction");
-});
+beforeAll(() => linkedProject(fixture, project));
 
 describe("rddopt rewrite: usage", () => {
   it("is listed in the help, with its flags", async () => {
