@@ -1343,7 +1343,7 @@ export class AdaptiveCodec implements Codec {
   }
 
   decodePairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): void {
-    if (bytes[0] === TAG_COLUMNAR && decodeColumnarPairs(bytes, f)) return;
+    if (readColumnarPairs(bytes, f)) return;
     const rows = decodeAny(bytes) as [unknown, unknown][];
     for (let i = 0; i < rows.length; i++) f(rows[i]![0], rows[i]![1]);
   }

@@ -257,15 +257,13 @@ export class WorkerRunner {
     const startMs = (threadsToStart > 0 ? THREAD_START_MS : 0) + stage.setupMs;
     // Shipping cannot pay even with free messages: decided without encoding a sample to price them (which
     // costs the main thread about as much as a small task)
+    const onWorkers = (there: string) =>
+      `${there} on ${lanes} workers${threadsToStart > 0 ? ` (${threadsToStart} to start)` : ""}` +
+      (stage.setupMs > 0 ? ` (each building its broadcast tables: ${ms(stage.setupMs)})` : "");
     const floor = startMs + (taskMs * rest) / lanes;
     if (floor > here * REQUIRED_GAIN) {
-      return {
-        results,
-        ship: false,
-        reason:
-          `probe: ${probedText} took ${ms(taskMs)} in process; the other ${rest} tasks: about ${ms(here)} here, at least ${ms(floor)} on ${lanes} workers` +
-          `${threadsToStart > 0 ? ` (${threadsToStart} to start)` : ""}${stage.setupMs > 0 ? ` (each building its broadcast tables: ${ms(stage.setupMs)})` : ""}: in process`,
-      };
+      const reason = `probe: ${probedText} took ${ms(taskMs)} in process; the other ${rest} tasks: about ${ms(here)} here, ${onWorkers(`at least ${ms(floor)}`)}: in process`;
+      return { results, ship: false, reason };
     }
     let mainMs: number;
     try {
@@ -278,8 +276,7 @@ export class WorkerRunner {
     const there = startMs + Math.max(mainMs * rest, ((taskMs + mainMs) * rest) / lanes);
     const detail =
       `probe: ${probedText} took ${ms(taskMs)} in process, shipping one would cost the main thread about ${ms(mainMs)}; ` +
-      `the other ${rest} tasks: about ${ms(here)} here, ${ms(there)} on ${lanes} workers${threadsToStart > 0 ? ` (${threadsToStart} to start)` : ""}` +
-      (stage.setupMs > 0 ? ` (each building its broadcast tables: ${ms(stage.setupMs)})` : "");
+      `the other ${rest} tasks: about ${ms(here)} here, ${onWorkers(ms(there))}`;
     if (there > here * REQUIRED_GAIN) return { results, ship: false, reason: `${detail}: in process` };
     return { results, ship: true, reason: `${detail}: shipped` };
   }
