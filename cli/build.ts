@@ -7,6 +7,7 @@
  */
 import type * as ts from "typescript";
 import rddoptTransformer, { type PluginConfig } from "../transformer/index.js";
+import { saveCodeCaches } from "./code-cache.js";
 import { CliError } from "./errors.js";
 import { pluginEntry } from "./options.js";
 import type { TypeScript } from "./typescript.js";
@@ -98,6 +99,7 @@ export function buildWatch(tsi: TypeScript, configPath: string, overrides: Build
     builder.emit = (target, write, cancel, onlyDts, custom) =>
       emit(target, write, cancel, onlyDts, { ...custom, before: [transformer, ...(custom?.before ?? [])] });
     afterProgramCreate?.(builder);
+    saveCodeCaches(); // a watch ends with Ctrl-C, which skips the exit hook: the first build is the compile to keep
   };
   tsi.createWatchProgram(host);
 }

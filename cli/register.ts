@@ -17,6 +17,7 @@ import path from "node:path";
 import type * as ts from "typescript";
 import rddoptTransformer from "../transformer/index.js";
 import { captureOptions, lineageOption, pluginOptions } from "./options.js";
+import { saveCodeCaches } from "./code-cache.js";
 import { loadTypeScript, type TypeScript } from "./typescript.js";
 import type { CompiledFile, HookData } from "./register-hooks.js";
 
@@ -210,6 +211,7 @@ async function main(): Promise<void> {
   } else {
     try {
       compiled = await compileProject(configPath);
+      saveCodeCaches(); // now, not at the program's exit: the compile is done, and the program may never exit cleanly
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       warn(`error: ${message.replace(/^rddopt: /, "")}`);

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as ts from "typescript";
+import { codeCacheEnabled, requireWithCodeCache } from "./code-cache.js";
 import { CliError } from "./errors.js";
 
 export type TypeScript = typeof ts;
@@ -49,6 +50,8 @@ async function importTypeScript(file: string): Promise<Partial<TypeScript>> {
   // TypeScript's packages are CommonJS: `require` loads them directly, while `import()` first scans the
   // whole 9 MB file for its exports (cjs-module-lexer, ~1 s of CPU on every start of a bundler build)
   if (file.endsWith(".js") || file.endsWith(".cjs")) {
+    const cached = codeCacheEnabled() ? requireWithCodeCache(file) : undefined;
+    if (cached) return cached.exports as Partial<TypeScript>;
     try {
       return createRequire(import.meta.url)(file) as Partial<TypeScript>;
     } catch (error) {

@@ -41,6 +41,22 @@ describe("rddopt build", () => {
     expect(bytes(after)).toBeLessThan(bytes(before));
   });
 
+  it("keeps TypeScript's code cache (RDDOPT_CACHE_DIR): a build from the cache writes the same files", async () => {
+    const cacheDir = path.join(scratch, "code-cache");
+    const name = config("tsconfig.cached.json", { outDir: "cached" });
+    const env = { RDDOPT_CACHE_DIR: cacheDir };
+    const first = await runNode([bin, "build", "-p", name], project, env);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(fs.readdirSync(cacheDir).filter((f) => /^v8-typescript-.*\.bin$/.test(f))).toHaveLength(1);
+    const main = path.join(project, "cached", "main.js");
+    const written = fs.readFileSync(main, "utf8");
+    fs.rmSync(path.join(project, "cached"), { recursive: true });
+    const second = await runNode([bin, "build", "-p", name], project, env);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(fs.readFileSync(main, "utf8")).toBe(written);
+    expect(written).toContain("projectValues");
+  });
+
   it("incremental: writes a .tsbuildinfo, and a second build with nothing changed writes no output", async () => {
     const name = config("tsconfig.incremental.json", { incremental: true, outDir: "inc", tsBuildInfoFile: "inc/.tsbuildinfo" });
     expect((await node([bin, "build", "-p", name])).code).toBe(0);

@@ -15,10 +15,10 @@ export interface Outcome {
   stderr: string;
 }
 
-/** `node args...` in `cwd`, colours off; a failing exit is an outcome, not an exception. */
-export async function runNode(args: string[], cwd: string): Promise<Outcome> {
+/** `node args...` in `cwd`, colours off, `env` added; a failing exit is an outcome, not an exception. */
+export async function runNode(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 16 * 2 ** 20 });
+    const { stdout, stderr } = await run(process.execPath, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, maxBuffer: 16 * 2 ** 20 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string };
