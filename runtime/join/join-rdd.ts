@@ -187,9 +187,8 @@ export function tableFromBlocks(codec: Codec, blocks: readonly Uint8Array[]): Ha
   let rowCount = 0;
   if (columnar) for (const block of blocks) rowCount += columnarRowCount(block) ?? 0;
   const table = new HashTable(rowCount);
-  const addPair = (key: unknown, value: unknown) => table.addPair(key, value);
   for (const block of blocks) {
-    if (columnar && readColumnarPairs(block, addPair)) continue;
+    if (columnar && readColumnarPairs(block, table)) continue; // the table itself, not a callback (PairSink says why)
     const rows = codec.decode(block);
     for (let i = 0; i < rows.length; i++) table.add(rows[i]);
   }

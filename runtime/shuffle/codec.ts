@@ -298,14 +298,24 @@ const TAG_PRESENT = 0;
 const TAG_UNDEFINED = 1;
 const TAG_NULL = 2;
 
-/** Calls f(key, value) for each of n [key, value] rows of the columns, with no row array built. */
+/**
+ * Where a pair reader puts the pairs. An object with a method, not a callback: the reader is one compiled
+ * function per shape, shared by every job, and V8 inlines what it calls. A callback made per job is embedded
+ * in that optimised code as a weak constant, so the code is thrown away ("weak objects") each time a job's
+ * callback dies, and recompiled in the next job; a method of one class (HashTable's addPair) stays.
+ */
+export interface PairSink {
+  addPair(key: unknown, value: unknown): void;
+}
+
+/** Calls sink.addPair(key, value) for each of n [key, value] rows of the columns, with no row array built. */
 type PairReader = (
   n: number,
   nums: ArrayLike<number>[],
   strs: ((row: number) => string)[],
   bools: Uint8Array[],
   tags: Uint8Array[],
-  f: (key: unknown, value: unknown) => void,
+  sink: PairSink,
 ) => void;
 
 interface CompiledShape {
@@ -524,9 +534,9 @@ return rows;
     const key = reader(shape.items[0]!);
     const value = reader(shape.items[1]!);
     readPairs = new Function(
-      `return function readPairs(n, nums, strs, bools, tags, f) {
+      `return function readPairs(n, nums, strs, bools, tags, sink) {
 ${unpackColumns()}
-for (let i = 0; i < n; i++) f(${key}, ${value});
+for (let i = 0; i < n; i++) sink.addPair(${key}, ${value});
 };`,
     )() as PairReader;
   }
@@ -821,12 +831,12 @@ function decodeColumnar(bytes: Uint8Array): unknown[] {
 }
 
 /**
- * For a block a built-in codec ({@link tagsItsBlocks}) wrote: calls f(key, value) for each of its rows when the
- * block is columnar and its rows are all pairs, without building the row arrays, and returns true; else reads
- * nothing and returns false (the caller decodes the rows and checks them itself).
+ * For a block a built-in codec ({@link tagsItsBlocks}) wrote: calls sink.addPair(key, value) for each of its
+ * rows when the block is columnar and its rows are all pairs, without building the row arrays, and returns
+ * true; else reads nothing and returns false (the caller decodes the rows and checks them itself).
  */
-export function readColumnarPairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): boolean {
-  return bytes.byteLength > 0 && bytes[0] === TAG_COLUMNAR && decodeColumnarPairs(bytes, f);
+export function readColumnarPairs(bytes: Uint8Array, sink: PairSink): boolean {
+  return bytes.byteLength > 0 && bytes[0] === TAG_COLUMNAR && decodeColumnarPairs(bytes, sink);
 }
 
 /** The row count of a columnar block a built-in codec wrote, read from its header (undefined for any other block). */
@@ -836,11 +846,11 @@ export function columnarRowCount(bytes: Uint8Array): number | undefined {
 }
 
 /** decodePairs of a columnar block: false (nothing read) when its rows are not pairs. */
-function decodeColumnarPairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): boolean {
+function decodeColumnarPairs(bytes: Uint8Array, sink: PairSink): boolean {
   const block = columnarBlock(bytes);
   const readPairs = compiled(block.shape).readPairs;
   if (!readPairs) return false;
-  readPairs(block.n, block.nums, block.strs, block.bools, block.tags, f);
+  readPairs(block.n, block.nums, block.strs, block.bools, block.tags, sink);
   return true;
 }
 
@@ -1343,7 +1353,7 @@ export class AdaptiveCodec implements Codec {
   }
 
   decodePairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): void {
-    if (readColumnarPairs(bytes, f)) return;
+    if (readColumnarPairs(bytes, { addPair: f })) return;
     const rows = decodeAny(bytes) as [unknown, unknown][];
     for (let i = 0; i < rows.length; i++) f(rows[i]![0], rows[i]![1]);
   }
