@@ -10,11 +10,9 @@ import { CliError } from "./errors.js";
 import { captureOptions, lineageOption, pluginOptions } from "./options.js";
 import { loadProject, resolveConfigPath } from "./project.js";
 import { displayPath, fileReport, summarize, type Report } from "./report.js";
-import { renderHtml } from "./render-html.js";
 import { renderText } from "./render-text.js";
 import { loadTypeScript, type LoadedTypeScript } from "./typescript.js";
 import { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } from "./rewrite.js";
-import { showRun } from "./ui.js";
 import { buildOnce, buildWatch, type BuildOverrides } from "./build.js";
 import { lineageJson, lineageReport, renderLineageText } from "./lineage.js";
 
@@ -130,6 +128,7 @@ async function report(files: string[], flags: ReportFlags, command: Command): Pr
     files: fileReports,
   };
   if (flags.html) {
+    const { renderHtml } = await import("./render-html.js"); // loaded only when asked for: every other command starts faster
     fs.writeFileSync(flags.html, renderHtml(result));
     process.stderr.write(`rddopt: wrote ${flags.html}\n`);
   }
@@ -278,6 +277,7 @@ export function buildProgram(): Command {
       ["", "Examples:", "  rddopt ui run.json               then open the address it prints", "  rddopt ui run.json --port 0", "", "Serves until interrupted (Ctrl-C). Exit status: 0 done, 2 error."].join("\n"),
     )
     .action(async (file: string, flags: { port?: string }) => {
+      const { showRun } = await import("./ui.js");
       process.exitCode = await showRun(file, flags.port);
     });
   program

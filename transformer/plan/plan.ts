@@ -401,13 +401,21 @@ function dynamicScopeUse(fc: FileContext): string | undefined {
  */
 class PartitionSensitivity {
   private readonly reasons = new Map<ts.Node, string | undefined>();
+  private readonly downstreams = new Map<ts.Node, ReturnType<typeof downstreamCalls>>();
 
   constructor(private readonly fc: FileContext) {}
+
+  /** downstreamCalls, once per expression: both questions below walk the same pipelines. */
+  private downstream(expression: ts.Expression): ReturnType<typeof downstreamCalls> {
+    let found = this.downstreams.get(expression);
+    if (!found) this.downstreams.set(expression, (found = downstreamCalls(this.fc, expression)));
+    return found;
+  }
 
   /** Why the rows of `expression` must keep their partitioning, or undefined. */
   reason(expression: ts.Expression): string | undefined {
     if (this.reasons.has(expression)) return this.reasons.get(expression);
-    const { calls, escapes } = downstreamCalls(this.fc, expression);
+    const { calls, escapes } = this.downstream(expression);
     const sensitive = calls.find((c) => operatorOf(c.method)?.partitionSensitive);
     const reason = sensitive
       ? `its rows reach \`${sensitive.method}\`, whose result depends on partitioning`
@@ -420,7 +428,7 @@ class PartitionSensitivity {
 
   /** Why pruning before `shuffle` could change a size-decided join's partitioning that matters, or undefined. */
   sizeDecidedJoinFeedingSensitive(shuffle: RddCall): string | undefined {
-    const joins = [shuffle, ...downstreamCalls(this.fc, shuffle.call).calls].filter(canBroadcast);
+    const joins = [shuffle, ...this.downstream(shuffle.call).calls].filter(canBroadcast);
     for (const join of joins) {
       if (!decidesBySize(this.fc, join)) continue;
       const why = this.reason(join.call);

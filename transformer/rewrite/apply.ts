@@ -11,7 +11,9 @@ import { closureAnnotation } from "./closure.js";
 
 export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile: ts.SourceFile, edits: Edits): ts.SourceFile {
   if (edits.size === 0) return sourceFile;
+  const onPath = editedSubtrees(sourceFile, edits);
   const visit = (node: ts.Node): ts.Node => {
+    if (!onPath.has(node)) return node; // nothing below is edited: the same node, unvisited
     const visited = ts.visitEachChild(node, visit, context);
     const list = edits.byNode.get(node);
     if (!list) return visited;
@@ -24,6 +26,23 @@ export function applyEdits(ts: TS, context: ts.TransformationContext, sourceFile
     return result;
   };
   return ts.visitEachChild(sourceFile, visit, context);
+}
+
+/**
+ * The edited nodes and their ancestors: the only nodes the visit must enter (a file's few pipelines are a small
+ * part of it). A node outside the file's parent chain (none is expected) makes the visit enter everything.
+ */
+function editedSubtrees(sourceFile: ts.SourceFile, edits: Edits): { has(node: ts.Node): boolean } {
+  const nodes = new Set<ts.Node>();
+  for (const edited of edits.byNode.keys()) {
+    let node: ts.Node | undefined = edited;
+    while (node && node !== sourceFile && !nodes.has(node)) {
+      nodes.add(node);
+      node = node.parent;
+    }
+    if (!node) return { has: () => true };
+  }
+  return nodes;
 }
 
 function apply(ts: TS, edit: Edit, visited: ts.Node): ts.Node {
