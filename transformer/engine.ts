@@ -141,6 +141,17 @@ function hasTypeInformation(ts: TS, program: ts.Program, sourceFile: ts.SourceFi
 
 export function siteOf(program: ts.Program, sourceFile: ts.SourceFile, node: ts.Node): SiteInfo {
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
-  const file = path.relative(program.getCurrentDirectory(), sourceFile.fileName).split(path.sep).join("/");
+  const file = siteFileOf(program, sourceFile);
   return { site: `${file}:${line + 1}:${character + 1}`, file, line: line + 1, column: character + 1 };
+}
+
+/** The file part of a site, once per source file (path.relative is a measurable part of a plan otherwise). */
+const siteFiles = new WeakMap<ts.SourceFile, { directory: string; file: string }>();
+function siteFileOf(program: ts.Program, sourceFile: ts.SourceFile): string {
+  const directory = program.getCurrentDirectory();
+  const known = siteFiles.get(sourceFile);
+  if (known && known.directory === directory) return known.file;
+  const file = path.relative(directory, sourceFile.fileName).split(path.sep).join("/");
+  siteFiles.set(sourceFile, { directory, file });
+  return file;
 }
