@@ -316,7 +316,7 @@ JavaScript; "tspc" is ts-patch without any plugin (the cost of patching TypeScri
 adds \`{ "transform": "rddopt/transformer", "prune": true, "broadcast": true }\`; "tsc installed+plugin" is plain
 \`tsc\` of a copy of the same TypeScript that \`ts-patch install\` patched on disk (README, Setup: the same plugin,
 without patching TypeScript in memory on every run); "rddopt build" is \`rddopt build -p\` (the CLI: the TypeScript API
-and the transformer, no ts-patch). The generated project has
+and the transformer, no ts-patch; it keeps V8's code cache of TypeScript, which the warm-up run writes). The generated project has
 one helper and modules with one join pipeline each (tuples and records alternating), so every file is work for the plugin.
 CPU time is the compiler process's user + system time (all threads), read at its exit.
 
