@@ -5,16 +5,14 @@ import module from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, type CommanderError } from "commander";
-import { analyze } from "./analyze.js";
 import { CliError } from "./errors.js";
 import { captureOptions, lineageOption, pluginOptions } from "./options.js";
 import { loadProject, resolveConfigPath } from "./project.js";
-import { displayPath, fileReport, summarize, type Report } from "./report.js";
-import { renderText } from "./render-text.js";
+import type { Report } from "./report.js";
 import { loadTypeScript, type LoadedTypeScript } from "./typescript.js";
-import { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } from "./rewrite.js";
-import { buildOnce, buildWatch, type BuildOverrides } from "./build.js";
-import { lineageJson, lineageReport, renderLineageText } from "./lineage.js";
+import type { BuildOverrides } from "./build.js";
+// Each command imports its own modules when it runs (below): `rddopt build` starts without the report's,
+// the rewrite's and the lineage's code, as every command starts without the others'.
 
 interface RewriteFlags {
   project: string;
@@ -70,6 +68,8 @@ async function compilerFor(configPath: string, typescript: string | undefined): 
 }
 
 async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
+  const { checkOutput, outputPath, projectBase, rewriteProgram, writeOutput } = await import("./rewrite.js");
+  const { displayPath } = await import("./report.js");
   const configPath = resolveConfigPath(flags.project);
   checkOutput(path.dirname(configPath), flags.out); // early, before the compiler loads; again below with the exact base
   const { ts } = await compilerFor(configPath, flags.typescript);
@@ -115,6 +115,9 @@ async function rewrite(flags: RewriteFlags, command: Command): Promise<number> {
 }
 
 async function report(files: string[], flags: ReportFlags, command: Command): Promise<number> {
+  const { analyze } = await import("./analyze.js");
+  const { displayPath, fileReport, summarize } = await import("./report.js");
+  const { renderText } = await import("./render-text.js");
   const configPath = resolveConfigPath(flags.project);
   const { ts, from } = await compilerFor(configPath, flags.typescript);
   const project = loadProject(ts, configPath, files);
@@ -145,6 +148,7 @@ interface BuildFlags {
 }
 
 async function build(flags: BuildFlags, command: Command): Promise<number> {
+  const { buildOnce, buildWatch } = await import("./build.js");
   const configPath = resolveConfigPath(flags.project);
   const { ts } = await compilerFor(configPath, flags.typescript);
   const overrides: BuildOverrides = {};
@@ -162,6 +166,8 @@ interface LineageFlags {
 }
 
 async function lineage(files: string[], flags: LineageFlags): Promise<number> {
+  const { lineageJson, lineageReport, renderLineageText } = await import("./lineage.js");
+  const { displayPath } = await import("./report.js");
   const configPath = resolveConfigPath(flags.project);
   const { ts } = await compilerFor(configPath, flags.typescript);
   const project = loadProject(ts, configPath, files);
