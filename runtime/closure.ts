@@ -229,7 +229,7 @@ function isFreshArrayFunction(fn: AstNode): boolean {
   return result?.type === "ArrayExpression" && (result.elements as unknown[]).every((e) => e !== null);
 }
 
-const fieldwiseSums = new WeakMap<Function, number | undefined>();
+const fieldwiseSums = new WeakMap<Function, { fields: number; firstOperandFirst: boolean } | undefined>();
 
 /**
  * How `fn` adds its two arguments, read from its source (once per function): 0 for `(a, b) => a + b`, n for
@@ -239,27 +239,40 @@ const fieldwiseSums = new WeakMap<Function, number | undefined>();
  * running sums in typed arrays (combine.ts SumMerger). Other arguments (strings, bigints) it is not used for.
  */
 export function fieldwiseSum(fn: Function): number | undefined {
-  if (fieldwiseSums.has(fn)) return fieldwiseSums.get(fn);
-  const source = functionSource(fn);
-  const fields = source.ok ? sumFields(source.node) : undefined;
-  fieldwiseSums.set(fn, fields);
-  return fields;
+  return fieldwiseSumOf(fn)?.fields;
 }
 
-function sumFields(fn: AstNode): number | undefined {
+/**
+ * fieldwiseSum, and whether every field reads its first argument's element before its second's
+ * (`a[i] + b[i]`, not `b[i] + a[i]`): what lets the map side (combine.ts SumCombiner) read the values' fields
+ * in the very order the function would, for values whose reads could be seen (getters, proxies).
+ */
+export function fieldwiseSumOf(fn: Function): { fields: number; firstOperandFirst: boolean } | undefined {
+  if (fieldwiseSums.has(fn)) return fieldwiseSums.get(fn);
+  const source = functionSource(fn);
+  const found = source.ok ? sumFields(source.node) : undefined;
+  fieldwiseSums.set(fn, found);
+  return found;
+}
+
+function sumFields(fn: AstNode): { fields: number; firstOperandFirst: boolean } | undefined {
   const params = fn.params as AstNode[];
   if (fn.async || fn.generator || params.length !== 2 || params.some((p) => p.type !== "Identifier")) return undefined;
   const [a, b] = params.map((p) => p.name as string) as [string, string];
   if (a === b) return undefined;
   const result = returnedExpression(fn);
   const isName = (node: AstNode, name: string) => node.type === "Identifier" && node.name === name;
+  let firstOperandFirst = true;
   // `node` is `x + y` where x and y are `operand` of a and of b, either way round
-  const isSum = (node: AstNode, operand: (n: AstNode, name: string) => boolean) =>
-    node.type === "BinaryExpression" &&
-    node.operator === "+" &&
-    ((operand(node.left as AstNode, a) && operand(node.right as AstNode, b)) || (operand(node.left as AstNode, b) && operand(node.right as AstNode, a)));
+  const isSum = (node: AstNode, operand: (n: AstNode, name: string) => boolean) => {
+    if (node.type !== "BinaryExpression" || node.operator !== "+") return false;
+    if (operand(node.left as AstNode, a) && operand(node.right as AstNode, b)) return true;
+    if (!(operand(node.left as AstNode, b) && operand(node.right as AstNode, a))) return false;
+    firstOperandFirst = false;
+    return true;
+  };
   if (!result) return undefined;
-  if (isSum(result, isName)) return 0;
+  if (isSum(result, isName)) return { fields: 0, firstOperandFirst };
   if (result.type !== "ArrayExpression") return undefined;
   const elements = result.elements as (AstNode | null)[];
   const ok = elements.every((e, i) => {
@@ -272,7 +285,7 @@ function sumFields(fn: AstNode): number | undefined {
       (node.property as AstNode).value === i;
     return e !== null && isSum(e, isElement);
   });
-  return ok && elements.length > 0 ? elements.length : undefined;
+  return ok && elements.length > 0 ? { fields: elements.length, firstOperandFirst } : undefined;
 }
 
 /** What a function returns when its body is one expression, or one `return` of an expression. */

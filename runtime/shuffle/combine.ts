@@ -12,6 +12,7 @@ import { KeyIndex } from "./keys.js";
 import { numericColumns, type NumericColumns } from "./codec.js";
 import { borrow, giveBack } from "./table-pool.js";
 import { keepShapeOf } from "../shapes.js";
+import { UserCodeError } from "../errors.js";
 
 export class KeyedCombiner<V, C> {
   protected index = new KeyIndex();
@@ -52,6 +53,156 @@ export class KeyedCombiner<V, C> {
 }
 
 const isTupleKey = (key: unknown): boolean => typeof key === "object" && key !== null;
+
+/** What a map task combines its rows in: a KeyedCombiner, or a SumCombiner where the function adds field-wise. */
+export interface MapCombiner {
+  readonly size: number;
+  add(key: unknown, value: unknown): void;
+  forEach(f: (key: unknown, combined: unknown) => void): void;
+}
+
+/** A key whose values are summed already (its first value is read). */
+const SUMMED = Symbol("summed");
+
+/**
+ * The map side's combiner for a reduceByKey whose function adds its arguments field-wise with the first
+ * argument's element first (closure.ts fieldwiseSumOf): KeyedCombiner's results, without calling the function
+ * or building an array per row. It reads the values' fields as the function would, and in its order: a key's
+ * first value when its second arrives (element 0 of each, then element 1, ...), then each later value's; it adds
+ * them with `+` as the function does, and keeps a key's sums in Float64Arrays while they are numbers. A sum
+ * that is not a number (a string field, say) hands every key's state to a KeyedCombiner with that key's value as
+ * the function would have returned it, and a value that is not an array is handed to the function itself, after
+ * the same hand-over. A user function's exception (a getter's, say) is reported as the function's own would be.
+ */
+export class SumCombiner implements MapCombiner {
+  private readonly index = new KeyIndex();
+  private readonly keys: unknown[] = [];
+  /** Per key: its only value so far, or SUMMED once `sums` hold its fields. */
+  private readonly firsts: unknown[] = [];
+  private sums: Float64Array[];
+  private readonly results: unknown[];
+  private generic: KeyedCombiner<unknown, unknown> | undefined;
+
+  constructor(
+    private readonly create: (value: unknown) => unknown,
+    private readonly merge: (combined: unknown, value: unknown) => unknown,
+    private readonly fields: number,
+    private readonly op: string,
+  ) {
+    this.sums = Array.from({ length: Math.max(1, fields) }, () => new Float64Array(1024));
+    this.results = new Array<unknown>(Math.max(1, fields));
+  }
+
+  get size(): number {
+    return this.generic ? this.generic.size : this.keys.length;
+  }
+
+  add(key: unknown, value: unknown): void {
+    if (this.generic) return this.generic.add(key, value);
+    const id = this.index.intern(key); // rejects keys that cannot be hashed, as KeyedCombiner does
+    if (id === this.keys.length) {
+      this.keys.push(key);
+      this.firsts.push(value);
+      if (id === this.sums[0]!.length) this.sums = this.sums.map((c) => grownTo(c, 2 * c.length));
+      return;
+    }
+    const summed = this.fields === 0 ? this.addNumber(id, value) : this.addFields(id, value);
+    if (!summed) this.handOver().add(key, value);
+  }
+
+  forEach(f: (key: unknown, combined: unknown) => void): void {
+    if (this.generic) return this.generic.forEach(f);
+    const { keys } = this;
+    const tupleKeys = keys.some(isTupleKey);
+    for (let id = 0; id < keys.length; id++) if (!tupleKeys || !isTupleKey(keys[id])) f(keys[id], this.combinedOf(id));
+    if (tupleKeys) for (let id = 0; id < keys.length; id++) if (isTupleKey(keys[id])) f(keys[id], this.combinedOf(id));
+  }
+
+  /** `(a, b) => a + b` on two numbers (nothing read, no side effect); false for anything else (the function's call). */
+  private addNumber(id: number, value: unknown): boolean {
+    if (typeof value !== "number") return false;
+    const first = this.firsts[id];
+    if (first === SUMMED) {
+      this.sums[0]![id] += value;
+      return true;
+    }
+    if (typeof first !== "number") return false;
+    this.sums[0]![id] = first + value;
+    this.firsts[id] = SUMMED;
+    return true;
+  }
+
+  /**
+   * `(a, b) => [a[0] + b[0], ...]`: reads and adds as the function does. False when a value is not an array
+   * (nothing read: the function's call follows); a sum that is not a number ends the fast path with that key's
+   * results as the function's value.
+   */
+  private addFields(id: number, value: unknown): boolean {
+    const first = this.firsts[id];
+    if (!isArraySafely(value) || (first !== SUMMED && !isArraySafely(first))) return false;
+    const { sums, results } = this;
+    const n = this.fields;
+    let numbers = true;
+    try {
+      if (first === SUMMED) {
+        for (let f = 0; f < n; f++) {
+          const r = sums[f]![id]! + ((value as unknown[])[f] as number); // `+` as the function applies it, whatever the field holds
+          results[f] = r;
+          if (typeof r !== "number") numbers = false;
+        }
+      } else {
+        for (let f = 0; f < n; f++) {
+          const r = ((first as unknown[])[f] as number) + ((value as unknown[])[f] as number);
+          results[f] = r;
+          if (typeof r !== "number") numbers = false;
+        }
+      }
+    } catch (e) {
+      throw e instanceof UserCodeError ? e : new UserCodeError(this.op, e);
+    }
+    if (numbers) {
+      for (let f = 0; f < n; f++) sums[f]![id] = results[f] as number;
+      this.firsts[id] = SUMMED;
+      return true;
+    }
+    this.firsts[id] = results.slice(0, n); // what the function returned: the fast path ends here
+    this.handOver();
+    return true;
+  }
+
+  /** A key's value as KeyedCombiner holds it: its only value, or its sums as the function returns them. */
+  private combinedOf(id: number): unknown {
+    const first = this.firsts[id];
+    if (first !== SUMMED) return first;
+    if (this.fields === 0) return this.sums[0]![id];
+    const out: number[] = [];
+    for (let f = 0; f < this.fields; f++) out.push(this.sums[f]![id]!);
+    return out;
+  }
+
+  /** The KeyedCombiner that goes on from here (every key's value as it would hold it, in the same id order). */
+  private handOver(): KeyedCombiner<unknown, unknown> {
+    const generic = new KeyedCombiner<unknown, unknown>(this.create, this.merge);
+    for (let id = 0; id < this.keys.length; id++) generic.add(this.keys[id], this.combinedOf(id));
+    this.generic = generic;
+    return generic;
+  }
+}
+
+/** Array.isArray, false where it throws (a revoked proxy): the user's function then meets the value itself. */
+function isArraySafely(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+function grownTo(old: Float64Array, capacity: number): Float64Array {
+  const bigger = new Float64Array(capacity);
+  bigger.set(old);
+  return bigger;
+}
 
 /** The functions of a by-key aggregation (the shape of rdd/dependency.ts's Aggregator). */
 export interface CombineFunctions<V, C> {
@@ -380,3 +531,4 @@ const specimenFunctions: CombineFunctions<unknown, unknown> = { createCombiner: 
 keepShapeOf(new KeyedCombiner(specimenFunctions.createCombiner, specimenFunctions.mergeValue));
 keepShapeOf(new MapOutputMerger(specimenFunctions));
 keepShapeOf(new SumMerger(specimenFunctions, 1));
+keepShapeOf(new SumCombiner(specimenFunctions.createCombiner, specimenFunctions.mergeValue, 1, "reduceByKey"));

@@ -8,10 +8,10 @@
 import type { ShuffleDependency } from "../rdd/dependency.js";
 import { isPair, notAPair, type RDD } from "../rdd/rdd.js";
 import { PipelinedRDD, PrematerializedRDD, ProjectedRDD } from "../rdd/narrow.js";
-import { returnsFreshArray } from "../closure.js";
+import { fieldwiseSumOf, returnsFreshArray } from "../closure.js";
 import { StorageLevel } from "../storage/level.js";
 import type { TaskContext } from "../scheduler/task.js";
-import { COMBINED, KeyedCombiner, PREFIX, RAW, SumMerger, type RowRole, type ShuffleMerger } from "./combine.js";
+import { COMBINED, KeyedCombiner, PREFIX, RAW, SumCombiner, SumMerger, type MapCombiner, type RowRole, type ShuffleMerger } from "./combine.js";
 import { encodeEachPartition, joinSegments, splitSegments, tagsItsBlocks, type Codec, type EncodeHints, type FusedPick } from "./codec.js";
 import { HashPartitioner } from "./partitioner.js";
 import { flatPick } from "../rdd/projection.js";
@@ -37,7 +37,7 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
     blocks = codec.encodePartitionedPicked!(rows, partitionIds, n, fused.pick, fused.view);
     if (!blocks) for (let i = 0; i < rows.length; i++) rows[i] = fused.view(rows[i]);
   } else if (agg && dep.mapSideCombine) {
-    const combined = new KeyedCombiner<unknown, unknown>(agg.createCombiner, agg.mergeValue);
+    const combined = mapCombiner(agg);
     const probeRows = mayStopCombining(dep) ? adaptiveCombine.probeRows : -1;
     let probed = 0;
     let raw: RawRows | undefined;
@@ -77,6 +77,17 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
   tc.metrics.shuffleBytesWritten += bytes;
   tc.metrics.shuffleRecordsWritten += rows.length;
   tc.metrics.spillBytes += tc.ctx.shuffleStore.putMapOutput(dep.shuffleId, split, blocks);
+}
+
+/**
+ * A map task's combiner: a SumCombiner for a reduceByKey whose function adds field-wise reading its first
+ * argument first (it reads and adds as the function does, without an array per row), else a KeyedCombiner.
+ */
+function mapCombiner(agg: NonNullable<ShuffleDependency["aggregator"]>): MapCombiner {
+  const recipe = agg.recipe;
+  const sum = recipe?.op === "reduceByKey" ? fieldwiseSumOf(recipe.fns[0]!) : undefined;
+  if (sum && (sum.fields === 0 || sum.firstOperandFirst)) return new SumCombiner(agg.createCombiner, agg.mergeValue, sum.fields, recipe!.op);
+  return new KeyedCombiner<unknown, unknown>(agg.createCombiner, agg.mergeValue);
 }
 
 /**
@@ -135,7 +146,7 @@ class RawRows {
    * Adds every raw row to `combined`, in row order per reduce partition (all a key's rows go to one partition,
    * so each key's values reach it in the order the rows came): the encoded chunks decoded, then the rows kept.
    */
-  combineInto(combined: KeyedCombiner<unknown, unknown>): void {
+  combineInto(combined: MapCombiner): void {
     const add = (key: unknown, value: unknown) => combined.add(key, value);
     const n = this.dep.partitioner.numPartitions;
     for (let r = 0; r < n; r++) for (const blocks of this.chunks) decodePairsOf(this.dep.codec, blocks[r]!, add);
