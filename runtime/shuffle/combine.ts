@@ -40,6 +40,9 @@ export class KeyedCombiner<V, C> {
     }
   }
 
+  /** Nothing is pooled here (MapCombiner). */
+  release(): void {}
+
   /** Every key with its combined value, in KeyMap's order (see above). */
   forEach(f: (key: unknown, combined: C) => void): void {
     const { keys, combined } = this;
@@ -59,6 +62,8 @@ export interface MapCombiner {
   readonly size: number;
   add(key: unknown, value: unknown): void;
   forEach(f: (key: unknown, combined: unknown) => void): void;
+  /** Gives pooled tables back (table-pool.ts): call once, after the last forEach. */
+  release(): void;
 }
 
 /** A key whose values are summed already (its first value is read). */
@@ -82,6 +87,7 @@ export class SumCombiner implements MapCombiner {
   private sums: Float64Array[];
   private readonly results: unknown[];
   private generic: KeyedCombiner<unknown, unknown> | undefined;
+  private released = false;
 
   constructor(
     private readonly create: (value: unknown) => unknown,
@@ -89,7 +95,8 @@ export class SumCombiner implements MapCombiner {
     private readonly fields: number,
     private readonly op: string,
   ) {
-    this.sums = Array.from({ length: Math.max(1, fields) }, () => new Float64Array(1024));
+    // borrowed, as SumMerger's (table-pool.ts says why); every sum is written before it is read
+    this.sums = Array.from({ length: Math.max(1, fields) }, () => borrow(Float64Array, 1024));
     this.results = new Array<unknown>(Math.max(1, fields));
   }
 
@@ -108,6 +115,12 @@ export class SumCombiner implements MapCombiner {
     }
     const summed = this.fields === 0 ? this.addNumber(id, value) : this.addFields(id, value);
     if (!summed) this.handOver().add(key, value);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const column of this.sums) giveBack(column);
   }
 
   forEach(f: (key: unknown, combined: unknown) => void): void {
@@ -185,6 +198,7 @@ export class SumCombiner implements MapCombiner {
     const generic = new KeyedCombiner<unknown, unknown>(this.create, this.merge);
     for (let id = 0; id < this.keys.length; id++) generic.add(this.keys[id], this.combinedOf(id));
     this.generic = generic;
+    this.release(); // its state is the KeyedCombiner's now
     return generic;
   }
 }
@@ -199,8 +213,9 @@ function isArraySafely(value: unknown): boolean {
 }
 
 function grownTo(old: Float64Array, capacity: number): Float64Array {
-  const bigger = new Float64Array(capacity);
+  const bigger = borrow(Float64Array, capacity);
   bigger.set(old);
+  giveBack(old);
   return bigger;
 }
 

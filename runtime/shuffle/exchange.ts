@@ -55,6 +55,7 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
       rows.push([key, value]);
       partitionIds.push(partitioner.getPartition(key));
     });
+    combined.release();
     if (raw && later) {
       blocks = splitBlocks(dep, rows, partitionIds, later);
       tc.metrics.shuffleRecordsWritten += raw.count;
