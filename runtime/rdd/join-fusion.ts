@@ -24,6 +24,8 @@ export interface JoinFusion<U> {
   joinedPairs?: (sink: PairSink) => JoinedSink;
   /** values/keys: its output from a parent row taken apart, (key, value). */
   pairs?: (emit: Emit<U>) => PairSink;
+  /** A mapValues: its output rows taken apart, (key, new value), from each whole parent row (see computePairs). */
+  valuePairs?: (sink: PairSink) => Emit<unknown>;
 }
 
 /** A fused consumer's parent as far as fusion cares (a PipelinedRDD; structural, to keep narrow.ts free of a cycle). */
@@ -75,4 +77,20 @@ export function fusedJoin<U>(
   const through = parent as unknown as FusableParent;
   const inner = through.fusion?.joinedPairs ? asJoin(through.parent) : undefined;
   return inner ? { join: inner, sink: through.fusion!.joinedPairs!(fusion.pairs(emit)) } : undefined;
+}
+
+/**
+ * Computes partition `split` of `rdd` as (key, value) pairs handed to `sink`, when `rdd` is a mapValues computed
+ * in place: its pairs are never built (over a join, from the join's rows taken apart as well). Returns false, having
+ * done nothing, for any other RDD: the caller iterates its rows. For consumers that take rows apart at once (a
+ * shuffle's map-side combine).
+ */
+export function computePairs(rdd: RDD<unknown>, split: number, tc: TaskContext, sink: PairSink): boolean {
+  if (!(rdd instanceof kinds.PipelinedRDD) || !computedInPlace(rdd)) return false;
+  const { parent, fusion } = rdd as unknown as FusableParent;
+  if (!fusion?.valuePairs) return false;
+  const join = fusion.joinedPairs ? asJoin(parent) : undefined;
+  if (join) join.computeJoined(split, tc, fusion.joinedPairs!(sink));
+  else parent.iterator(split, tc, fusion.valuePairs(sink));
+  return true;
 }

@@ -751,7 +751,13 @@ export abstract class RDD<T> {
       },
       true,
       f,
-      { joinedPairs: joinedMapValues(f as (value: unknown) => unknown) },
+      {
+        joinedPairs: joinedMapValues(f as (value: unknown) => unknown),
+        valuePairs: (sink) => (row) => {
+          if (!isPair(row)) throw notAPair("mapValues", row);
+          sink(row[0], g(row[1] as V));
+        },
+      },
     );
   }
 

@@ -15,6 +15,7 @@ import { COMBINED, KeyedCombiner, PREFIX, RAW, SumCombiner, SumMerger, type MapC
 import { encodeEachPartition, joinSegments, splitSegments, tagsItsBlocks, type Codec, type EncodeHints, type FusedPick } from "./codec.js";
 import { HashPartitioner } from "./partitioner.js";
 import { flatPick } from "../rdd/projection.js";
+import { computePairs } from "../rdd/join-fusion.js";
 
 export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskContext): void {
   const partitioner = dep.partitioner;
@@ -41,14 +42,20 @@ export function writeShuffle(dep: ShuffleDependency, split: number, tc: TaskCont
     const probeRows = mayStopCombining(dep) ? adaptiveCombine.probeRows : -1;
     let probed = 0;
     let raw: RawRows | undefined;
-    dep.rdd.iterator(split, tc, (row) => {
-      if (!isPair(row)) throw notAPair("a shuffle", row);
-      if (raw) return raw.add(row, partitioner.getPartition(row[0]));
-      combined.add(row[0], row[1]);
+    const add = (key: unknown, value: unknown, row?: readonly [unknown, unknown]) => {
+      if (raw) return raw.add(row ?? [key, value], partitioner.getPartition(key));
+      combined.add(key, value);
       if (++probed === probeRows && combined.size > probeRows * adaptiveCombine.rawAboveDistinctShare) {
         raw = new RawRows(dep); // almost every key is new: combining here would save the reduce side nothing
       }
-    });
+    };
+    // a mapValues right before: its rows taken apart as it makes them (no pair built per row)
+    if (!computePairs(dep.rdd, split, tc, add)) {
+      dep.rdd.iterator(split, tc, (row) => {
+        if (!isPair(row)) throw notAPair("a shuffle", row);
+        add(row[0], row[1], row);
+      });
+    }
     const later = raw?.finish();
     if (raw && !later) raw.combineInto(combined); // combined as before
     combined.forEach((key, value) => {
