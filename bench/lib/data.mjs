@@ -91,6 +91,24 @@ export function broadcastData({ n, m, columns }) {
   return { args: [sides.left, sides.right], expected: referenceSum(sides, { usedLeft: columns, usedRight: columns }) };
 }
 
+/**
+ * Data for the peers' aggregation: n rows [key, [c0..c(C-1)]], key = perm[i] % k (every key n/k times, in random
+ * order). Query: per key sum(c0) and count(*); the answer is "total of the sums/total of the counts/groups", exact.
+ */
+export function aggregateData({ n, k, columns }) {
+  const { left } = joinSides({ n, m: k, leftColumns: columns, rightColumns: 0, shape: "tuple", seed: 5 });
+  const groups = new Set();
+  let sum = 0;
+  for (const [key, v] of left) {
+    groups.add(key);
+    sum += v[0];
+  }
+  return { args: [left], expected: aggregateAnswer(sum, n, groups.size) };
+}
+
+/** How every engine reports the aggregation: the three totals, compared as one string. */
+export const aggregateAnswer = (sum, count, groups) => `${sum}/${count}/${groups}`;
+
 /** Builds the data a worker spec asks for. */
 export function buildData(spec) {
   switch (spec.kind) {
@@ -98,6 +116,8 @@ export function buildData(spec) {
       return gridData(spec);
     case "broadcast":
       return broadcastData(spec);
+    case "aggregate":
+      return aggregateData(spec);
     default:
       throw new Error(`unknown data kind ${spec.kind}`);
   }

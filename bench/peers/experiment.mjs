@@ -9,13 +9,17 @@ import { runWorker } from "../lib/child.mjs";
 import { summarize, median } from "../lib/stats.mjs";
 import { gridRightRows } from "../lib/config.mjs";
 import { ENGINES } from "./engines.mjs";
+import { AGGREGATE_ENGINES } from "./aggregate-engines.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PEER_CELL = { columns: 22, used: 1, shape: "tuple" };
 /** The grid's program for that cell, which prepareSources also compiles with the plugin's default options. */
 export const PEER_PROGRAM = "tup-c22-u1";
 
-export const peersTaskCount = () => Object.keys(ENGINES).length + 1;
+export const peersTaskCount = () => Object.keys(ENGINES).length + 1 + Object.keys(AGGREGATE_ENGINES).length;
+
+/** The aggregation workload (the reference benchmark's "aggregate, K=1,000, C=5"): 2M rows in the full profile. */
+export const aggregateSpec = (config) => ({ kind: "aggregate", n: config.gridRows * 20, k: 1_000, columns: 5 });
 
 function installPeers() {
   const installed = ["arquero", "nodejs-polars", "nodejs-polars-linux-x64-gnu", "@duckdb/node-api"].every((p) => fs.existsSync(path.join(here, "node_modules", p, "package.json")));
@@ -72,5 +76,21 @@ export async function runPeers({ config, ws, progress }) {
     });
     progress.tick();
   }
-  return { data, versions: peerVersions(), engines };
+  const aggregateData = aggregateSpec(config);
+  const aggregate = [];
+  for (const [name, engine] of Object.entries(AGGREGATE_ENGINES)) {
+    progress.label(`peers aggregate ${name}`);
+    const r = await runWorker(path.join(here, "worker.mjs"), { engine: name, runtime: ws.runtime, data: aggregateData, warmups: config.warmups, runs: config.runs });
+    aggregate.push({
+      name,
+      title: engine.title,
+      ok: r.ok,
+      error: r.error,
+      time: r.ok ? summarize(r.times) : undefined,
+      loadMs: r.loadMs ? median(r.loadMs) : undefined,
+      peakRss: r.peakRss,
+    });
+    progress.tick();
+  }
+  return { data, versions: peerVersions(), engines, aggregate: { data: aggregateData, engines: aggregate } };
 }

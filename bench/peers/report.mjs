@@ -35,5 +35,32 @@ setup untimed (building columns / tables). ${cell ? "The first three rddopt rows
 is checked against the same reference sum. DuckDB's load (CREATE TABLE + appender, both sides) is timed separately.
 Peers: ${versions}. polars and DuckDB use their own thread pools (2 cores); rddopt uses worker threads where its cost model says they pay (default options); arquero runs on one thread.
 
+${table(["engine", "median ms (min–max)", "load ms (median)", "peak RSS MiB", "vs polars-lazy", "vs DuckDB"], rows)}${sectionAggregate(peers.aggregate)}`;
+}
+
+function sectionAggregate(aggregate) {
+  if (!aggregate?.engines?.length) return "";
+  const medianOf = (name) => aggregate.engines.find((e) => e.name === name && e.ok)?.time.median;
+  const polars = medianOf("polars-lazy");
+  const duck = medianOf("duckdb");
+  const rows = aggregate.engines.map((e) => [
+    e.title,
+    e.ok ? timeRange(e.time) : `failed: ${e.error}`,
+    e.loadMs !== undefined ? num(e.loadMs) : "",
+    e.ok ? mib(e.peakRss) : "",
+    polars && e.ok ? `${(e.time.median / polars).toFixed(2)}x` : "",
+    duck && e.ok ? `${(e.time.median / duck).toFixed(1)}x` : "",
+  ]);
+  const { n, k, columns } = aggregate.data;
+  return `
+
+### Aggregation
+
+The reference benchmark's aggregation (\`../shared/reference/peer-join-benchmark.md\`, "aggregate, K=1,000, C=5"): ${num(n)} rows
+[key, [c0..c${columns - 1}]] with ${num(k)} keys in random order; per key sum(c0) and count(*), then the totals of both and the number of
+groups, checked exactly against a plain loop. rddopt runs the program a user writes
+(\`mapValues(v => [v[0], 1]).reduceByKey((a, b) => [a[0] + b[0], a[1] + b[1]])\`, nothing left to prune) with a default Context;
+the others read only the key and c0 columns (setup untimed). DuckDB's load is timed separately.
+
 ${table(["engine", "median ms (min–max)", "load ms (median)", "peak RSS MiB", "vs polars-lazy", "vs DuckDB"], rows)}`;
 }

@@ -1,15 +1,17 @@
 // One peer engine in a fresh process: data (the grid cell's, same seed) and engine setup untimed,
 // then warm-up + timed runs; engines with a `load` step time it separately. Prints one RESULT line.
-import { gridData } from "../lib/data.mjs";
+import { buildData } from "../lib/data.mjs";
 import { ENGINES } from "./engines.mjs";
+import { AGGREGATE_ENGINES } from "./aggregate-engines.mjs";
 import { collectGarbage } from "../lib/settle.mjs";
 
 const spec = JSON.parse(process.argv[2]);
 
 async function main() {
-  const engine = ENGINES[spec.engine];
-  const { args, expected } = gridData(spec.data);
-  const state = await engine.setup({ left: args[0], right: args[1], columns: spec.data.columns });
+  const aggregate = spec.data.kind === "aggregate";
+  const engine = (aggregate ? AGGREGATE_ENGINES : ENGINES)[spec.engine];
+  const { args, expected } = buildData(spec.data);
+  const state = await engine.setup(aggregate ? { rows: args[0], runtime: spec.runtime } : { left: args[0], right: args[1], columns: spec.data.columns });
   const times = [];
   const loads = [];
   let wrong;
@@ -25,6 +27,7 @@ async function main() {
     const result = await engine.run(state);
     const ms = performance.now() - t0;
     if (result !== expected) wrong = `result ${result} != reference ${expected}`;
+    await engine.cleanup?.(state);
     if (i >= spec.warmups) {
       times.push(ms);
       loads.push(loadMs);
