@@ -142,33 +142,28 @@ function compileOverhead(projects) {
   return { met: met && !errors.length, cpuMet: worstCpu.cpuOverhead <= 0.1 && !errors.length, measured: parts.join("; "), reason };
 }
 
-/** The peers' cell: rddopt as a user builds it (default plugin options) against polars-lazy, DuckDB beside it. */
-function withinPolars(peers) {
-  const of = (name) => peers.engines.find((e) => e.name === name && e.ok);
-  const [rddopt, polars, duck] = [of("rddopt-default"), of("polars-lazy"), of("duckdb")];
-  if (!rddopt || !polars) return { met: false, measured: "–", reason: `${rddopt ? "polars-lazy" : "rddopt (default plugin options)"} did not run` };
+/** rddopt's engine `rddoptName` of `engines` against polars-lazy, DuckDB beside it: within 3x, or `why` not. */
+function againstPolars(engines, rddoptName, rddoptTitle, withStrategy, why) {
+  const of = (name) => engines.find((e) => e.name === name && e.ok);
+  const [rddopt, polars, duck] = [of(rddoptName), of("polars-lazy"), of("duckdb")];
+  if (!rddopt || !polars) return { met: false, measured: "–", reason: `${rddopt ? "polars-lazy" : rddoptTitle} did not run` };
   const ratio = rddopt.time.median / polars.time.median;
   const vsDuck = duck ? `; ${(rddopt.time.median / duck.time.median).toFixed(1)}x DuckDB (${num(duck.time.median)} ms)` : "";
+  const strategy = withStrategy ? ` (${rddopt.strategy ?? "?"})` : "";
   return {
     met: ratio <= 3,
-    measured: `rddopt ${num(rddopt.time.median)} ms (${rddopt.strategy ?? "?"}), polars-lazy ${num(polars.time.median)} ms: ${ratio.toFixed(2)}x${vsDuck}`,
-    reason: ratio <= 3 ? "within 3x" : "per-row work in JS (rows as arrays, the hash table, GC) against polars' columnar kernels on 2 threads",
+    measured: `rddopt ${num(rddopt.time.median)} ms${strategy}, polars-lazy ${num(polars.time.median)} ms: ${ratio.toFixed(2)}x${vsDuck}`,
+    reason: ratio <= 3 ? "within 3x" : why,
   };
 }
 
-/** The peers' aggregation: rddopt with a default Context against polars-lazy, DuckDB beside it. */
-function aggregateWithinPolars(aggregate) {
-  const of = (name) => aggregate.engines.find((e) => e.name === name && e.ok);
-  const [rddopt, polars, duck] = [of("rddopt"), of("polars-lazy"), of("duckdb")];
-  if (!rddopt || !polars) return { met: false, measured: "–", reason: `${rddopt ? "polars-lazy" : "rddopt"} did not run` };
-  const ratio = rddopt.time.median / polars.time.median;
-  const vsDuck = duck ? `; ${(rddopt.time.median / duck.time.median).toFixed(1)}x DuckDB (${num(duck.time.median)} ms)` : "";
-  return {
-    met: ratio <= 3,
-    measured: `rddopt ${num(rddopt.time.median)} ms, polars-lazy ${num(polars.time.median)} ms: ${ratio.toFixed(2)}x${vsDuck}`,
-    reason: ratio <= 3 ? "within 3x" : "a value array per row and a hash lookup per row in JS, against polars' columnar group-by on 2 threads",
-  };
-}
+/** The peers' cell: rddopt as a user builds it (default plugin options). */
+const withinPolars = (peers) =>
+  againstPolars(peers.engines, "rddopt-default", "rddopt (default plugin options)", true, "per-row work in JS (rows as arrays, the hash table, GC) against polars' columnar kernels on 2 threads");
+
+/** The peers' aggregation: rddopt with a default Context. */
+const aggregateWithinPolars = (aggregate) =>
+  againstPolars(aggregate.engines, "rddopt", "rddopt", false, "a value array per row and a hash lookup per row in JS, against polars' columnar group-by on 2 threads");
 
 function status(r) {
   if (r.met) return "met";

@@ -62,35 +62,26 @@ export async function runPeers({ config, ws, progress }) {
     engines.push({ name: "rddopt-default", title: 'rddopt, with the transformer\'s default options (pruned, "auto" broadcast)', ok: r.ok, error: r.error, time: r.ok ? summarize(r.times) : undefined, peakRss: r.peakRss, strategy: r.ok ? r.last?.joins?.[0]?.strategy : undefined });
   }
   progress.tick();
-  for (const [name, engine] of Object.entries(ENGINES)) {
-    progress.label(`peers ${name}`);
-    const r = await runWorker(path.join(here, "worker.mjs"), { engine: name, data, warmups: config.warmups, runs: config.runs });
-    engines.push({
-      name,
-      title: engine.title,
-      ok: r.ok,
-      error: r.error,
-      time: r.ok ? summarize(r.times) : undefined,
-      loadMs: r.loadMs ? median(r.loadMs) : undefined,
-      peakRss: r.peakRss,
-    });
-    progress.tick();
-  }
+  /** Each engine of `list` on `workload` in a fresh process (worker.mjs), its summary added to `into`. */
+  const runEngines = async (list, workload, label, into) => {
+    for (const [name, engine] of Object.entries(list)) {
+      progress.label(`${label} ${name}`);
+      const r = await runWorker(path.join(here, "worker.mjs"), { engine: name, runtime: ws.runtime, data: workload, warmups: config.warmups, runs: config.runs });
+      into.push({
+        name,
+        title: engine.title,
+        ok: r.ok,
+        error: r.error,
+        time: r.ok ? summarize(r.times) : undefined,
+        loadMs: r.loadMs ? median(r.loadMs) : undefined,
+        peakRss: r.peakRss,
+      });
+      progress.tick();
+    }
+  };
+  await runEngines(ENGINES, data, "peers", engines);
   const aggregateData = aggregateSpec(config);
   const aggregate = [];
-  for (const [name, engine] of Object.entries(AGGREGATE_ENGINES)) {
-    progress.label(`peers aggregate ${name}`);
-    const r = await runWorker(path.join(here, "worker.mjs"), { engine: name, runtime: ws.runtime, data: aggregateData, warmups: config.warmups, runs: config.runs });
-    aggregate.push({
-      name,
-      title: engine.title,
-      ok: r.ok,
-      error: r.error,
-      time: r.ok ? summarize(r.times) : undefined,
-      loadMs: r.loadMs ? median(r.loadMs) : undefined,
-      peakRss: r.peakRss,
-    });
-    progress.tick();
-  }
+  await runEngines(AGGREGATE_ENGINES, aggregateData, "peers aggregate", aggregate);
   return { data, versions: peerVersions(), engines, aggregate: { data: aggregateData, engines: aggregate } };
 }
