@@ -1095,21 +1095,26 @@ export function assertSerializable(row: unknown): void {
  * projection is applied first.
  */
 export function serializableChecker(projected?: { pick: FusedPick | undefined; view: (row: unknown) => unknown }): (row: unknown) => void {
-  let check: ((row: unknown) => boolean) | undefined;
-  let tried = false;
   const view = projected?.view;
   const pick = projected?.pick;
   if (view && !pick) {
     const checkProjected = serializableChecker();
     return (row) => checkProjected(view(row));
   }
+  // The per-row closure stays a few bytes: it runs inside the probe of a join under "auto", and V8 counts every
+  // byte it inlines there against one budget, which the first row's shape inference (once per task) used to
+  // spend, leaving the code after the join un-inlined (big x small: 180 ms against 130 as an explicit broadcast).
+  const full = (row: unknown): boolean => {
+    assertSerializable(view ? view(row) : row);
+    return true;
+  };
+  let test = (row: unknown): boolean => {
+    const shape = inferShape(view ? view(row) : row);
+    test = shape && (!pick || pickable(shape, pick)) ? compileCheck(shape, pick) : full;
+    return test(row);
+  };
   return (row) => {
-    if (!tried) {
-      tried = true;
-      const shape = inferShape(view ? view(row) : row);
-      if (shape && (!pick || pickable(shape, pick))) check = compileCheck(shape, pick);
-    }
-    if (!check || !check(row)) assertSerializable(view ? view(row) : row);
+    if (!test(row)) full(row);
   };
 }
 
