@@ -47,6 +47,11 @@ export class UserCodeError extends Error {
   }
 }
 
+/** An exception from user code as operation `op` reports it: a UserCodeError as it is, anything else wrapped. */
+export function asUserCodeError(op: string, e: unknown): UserCodeError {
+  return e instanceof UserCodeError ? e : new UserCodeError(op, e);
+}
+
 export function requirePositiveInt(name: string, value: number | undefined): void {
   if (value === undefined) return;
   if (!Number.isInteger(value) || value <= 0) {

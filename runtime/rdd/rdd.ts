@@ -16,7 +16,7 @@ import { KeyMap, compareKeys, hashKey, keysEqual, type Key } from "../shuffle/ke
 import type { Dependency, Aggregator } from "./dependency.js";
 import type { TaskContext } from "../scheduler/task.js";
 import { StorageLevel } from "../storage/level.js";
-import { InvalidArgumentError, JobFailedError, RddError, UserCodeError, requirePositiveInt } from "../errors.js";
+import { InvalidArgumentError, JobFailedError, RddError, UserCodeError, asUserCodeError, requirePositiveInt } from "../errors.js";
 import { kinds } from "./registry.js";
 import { explain } from "../explain.js";
 import { compileProjection, type ValueProjection } from "./projection.js";
@@ -122,7 +122,7 @@ export function guard<A, B, R>(op: string, f: (a: A, b: B) => R): (a: A, b: B) =
     try {
       return f(a, b);
     } catch (e) {
-      throw e instanceof UserCodeError ? e : new UserCodeError(op, e);
+      throw asUserCodeError(op, e);
     }
   };
 }
@@ -163,7 +163,7 @@ function userStep<R>(op: string, f: () => R): R {
   try {
     return f();
   } catch (e) {
-    throw e instanceof UserCodeError ? e : new UserCodeError(op, e);
+    throw asUserCodeError(op, e);
   }
 }
 

@@ -25,6 +25,13 @@ function combiners(f: Function, fields: number): { sum: MapCombiner; generic: Ma
   return { sum: new SumCombiner(identity, merge, fields, "reduceByKey"), generic: new KeyedCombiner<unknown, unknown>(identity, merge) };
 }
 
+/** The SumCombiner holds (or throws) what KeyedCombiner does after calling the function on the same rows. */
+function expectAsFunction(f: Function, fields: number, rows: readonly [unknown, unknown][]): void {
+  const { sum, generic } = combiners(f, fields);
+  const expected = catching(() => contents(generic, rows));
+  expect(catching(() => contents(sum, rows))).toEqual(expected);
+}
+
 function contents(combiner: MapCombiner, rows: readonly [unknown, unknown][]): [unknown, unknown][] {
   for (const [k, v] of rows) combiner.add(k, v);
   const out: [unknown, unknown][] = [];
@@ -51,9 +58,7 @@ describe("SumCombiner against KeyedCombiner with the user's function", () => {
     const value = fc.oneof({ weight: 6, arbitrary: num }, { weight: 1, arbitrary: oddity });
     fc.assert(
       fc.property(fc.array(fc.tuple(keyArb, value), { maxLength: 60 }), (rows) => {
-        const { sum, generic } = combiners(sum0, 0);
-        const expected = catching(() => contents(generic, rows));
-        expect(catching(() => contents(sum, rows))).toEqual(expected);
+        expectAsFunction(sum0, 0, rows);
       }),
       { numRuns: 300 },
     );
@@ -70,9 +75,7 @@ describe("SumCombiner against KeyedCombiner with the user's function", () => {
     );
     fc.assert(
       fc.property(fc.array(fc.tuple(keyArb, value), { maxLength: 60 }), (rows) => {
-        const { sum, generic } = combiners(sum2, 2);
-        const expected = catching(() => contents(generic, rows));
-        expect(catching(() => contents(sum, rows))).toEqual(expected);
+        expectAsFunction(sum2, 2, rows);
       }),
       { numRuns: 300 },
     );
@@ -82,9 +85,7 @@ describe("SumCombiner against KeyedCombiner with the user's function", () => {
     const field = fc.oneof({ weight: 12, arbitrary: num }, { weight: 1, arbitrary: fc.constantFrom<unknown>("s", "", null, undefined, true, 7n) });
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.tuple(field, field)), { maxLength: 60 }), (rows) => {
-        const { sum, generic } = combiners(sum2, 2);
-        const expected = catching(() => contents(generic, rows));
-        expect(catching(() => contents(sum, rows))).toEqual(expected);
+        expectAsFunction(sum2, 2, rows);
       }),
       { numRuns: 300 },
     );
