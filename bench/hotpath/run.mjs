@@ -12,6 +12,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { generate, mulberry32 } from "../runtime/data.mjs";
 import { collectGarbage } from "../lib/settle.mjs";
+import { mapAggregate } from "../lib/hand.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -170,21 +171,7 @@ function aggregateCase(k) {
         .fold(0, (a, b) => a + b);
     },
     hand: (left) => {
-      const ids = new Map();
-      const sums = [];
-      const counts = [];
-      for (let i = 0; i < left.length; i++) {
-        const row = left[i];
-        let id = ids.get(row[0]);
-        if (id === undefined) {
-          id = sums.length;
-          ids.set(row[0], id);
-          sums.push(0);
-          counts.push(0);
-        }
-        sums[id] += row[1][0];
-        counts[id]++;
-      }
+      const { sums, counts } = mapAggregate(left);
       let t = 0;
       for (let id = 0; id < sums.length; id++) t += sums[id] + counts[id];
       return t;

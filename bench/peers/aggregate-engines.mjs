@@ -4,6 +4,7 @@
 // run(state) timed, cleanup(state) after the timing; `load` engines time their data loading separately.
 import { pathToFileURL } from "node:url";
 import { aggregateAnswer } from "../lib/data.mjs";
+import { mapAggregate } from "../lib/hand.mjs";
 
 const columnsOf = (rows) => {
   const key = new Int32Array(rows.length);
@@ -35,21 +36,7 @@ const plainJsMap = {
   title: "plain JS Map aggregation (hand-written, over the same rows)",
   setup: ({ rows }) => ({ rows }),
   run: ({ rows }) => {
-    const ids = new Map();
-    const sums = [];
-    const counts = [];
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      let id = ids.get(row[0]);
-      if (id === undefined) {
-        id = sums.length;
-        ids.set(row[0], id);
-        sums.push(0);
-        counts.push(0);
-      }
-      sums[id] += row[1][0];
-      counts[id]++;
-    }
+    const { sums, counts } = mapAggregate(rows);
     let sum = 0;
     let count = 0;
     for (let id = 0; id < sums.length; id++) {
