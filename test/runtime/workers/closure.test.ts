@@ -177,4 +177,17 @@ describe("annotated functions: the transformer's ClosureInfo", () => {
     const fn = withClosure((x: number) => x, { v: 1, imports: { nope: { from: "node:path", name: "noSuchExport" } } });
     await expect(rebuilt(fn)).rejects.toThrow(/no export noSuchExport/);
   });
+
+  it("parses each source once: functions built anew with the same text share one verdict, others keep their own", async () => {
+    const shipped = (text: string) => shipFunction(withClosure(new Function(`return (${text});`)() as Function, { v: 1 }));
+    // a job that builds its lambdas on every run: the same text, new function objects
+    for (let run = 0; run < 3; run++) {
+      expect(shipped("(v) => v * 2")).toMatchObject({ ok: true });
+      expect(shipped("({ m(x) { return x; } }).m")).toMatchObject({ ok: false, reason: /not an arrow function/ });
+    }
+    // more distinct sources than the cache holds: each still gets its own verdict, the evicted ones again
+    for (let i = 0; i < 600; i++) expect(shipped(`(v) => v + ${i}`), String(i)).toMatchObject({ ok: true, fn: { body: expect.stringContaining(`v + ${i})`) } });
+    expect(shipped("(v) => v * 2")).toMatchObject({ ok: true, fn: { body: expect.stringContaining("v * 2") } });
+    expect((await rebuilt(withClosure(new Function("return (v) => v + 599;")() as Function, { v: 1 })))(1)).toBe(600);
+  });
 });
