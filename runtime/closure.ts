@@ -13,6 +13,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "acorn";
+import { cachedOnce } from "./bounded-cache.js";
 
 /** The property (a global symbol, so any copy of the runtime and the transformer's output agree) holding a function's ClosureInfo. */
 export const CLOSURE: unique symbol = Symbol.for("rddopt.closure") as never;
@@ -314,26 +315,14 @@ function functionSource(fn: Function): { ok: true; text: string; node: AstNode }
 }
 
 /**
- * Parsed function sources by text (most recent last), so a job that builds its lambdas anew each run parses each
- * source once, not once per job (acorn took about 0.7 ms a job on the peers' join cell). The verdict depends
- * on the text alone, and the nodes are only read. Bounded, like the projection cache.
+ * Parsed function sources by text, so a job that builds its lambdas anew each run parses each source once, not
+ * once per job (acorn took about 0.7 ms a job on the peers' join cell). The verdict depends on the text alone,
+ * and the nodes are only read. Bounded (cachedOnce).
  */
 const parsedSources = new Map<string, AstNode | string>();
-const PARSED_SOURCES_MAX = 512;
 
 /** The function expression `text` parses to, or why it is not one. */
-function parsedFunctionSource(text: string): AstNode | string {
-  const cached = parsedSources.get(text);
-  if (cached !== undefined) {
-    parsedSources.delete(text); // most recently used last: the oldest goes first
-    parsedSources.set(text, cached);
-    return cached;
-  }
-  const parsed = parseFunctionSource(text);
-  if (parsedSources.size >= PARSED_SOURCES_MAX) parsedSources.delete(parsedSources.keys().next().value!);
-  parsedSources.set(text, parsed);
-  return parsed;
-}
+const parsedFunctionSource = (text: string): AstNode | string => cachedOnce(parsedSources, text, () => parseFunctionSource(text));
 
 function parseFunctionSource(text: string): AstNode | string {
   let program: AstNode;

@@ -12,6 +12,7 @@
  * are plain data: they are projected (the result has the ordinary prototype, which no modelled read sees).
  */
 import { InvalidArgumentError } from "../errors.js";
+import { cachedOnce } from "../bounded-cache.js";
 import type { FusedPick } from "../shuffle/codec.js";
 
 export type ValueProjection =
@@ -23,11 +24,9 @@ const compiled = new WeakMap<object, (value: unknown) => unknown>();
  * Compiled functions by their source, for the life of the thread. The transformer writes a projection as a
  * literal in the job's code, so every run of the job passes a new object; compiling each anew would give every
  * job a new function (parsed, compiled and optimised again), and optimised code that inlined the old one is
- * thrown away at the next full collection ("weak objects"). Bounded: a program that makes projections at run
- * time cannot grow it without limit.
+ * thrown away at the next full collection ("weak objects"). Bounded (cachedOnce).
  */
 const bySource = new Map<string, (value: unknown) => unknown>();
-const maxCachedSources = 512;
 
 /** The function applying `projection` to one value (compiled once per distinct projection). */
 export function compileProjection(projection: ValueProjection): (value: unknown) => unknown {
@@ -63,15 +62,12 @@ export function compileProjection(projection: ValueProjection): (value: unknown)
   const body = gen(projection, "v", 0);
   for (let i = 1; i <= depth; i++) temps.push(`t${i}`);
   const source = `${temps.length ? `let ${temps.join(", ")};\n` : ""}return ${body};`;
-  let fn = bySource.get(source);
-  if (fn === undefined) {
+  const fn = cachedOnce(bySource, source, () => {
     const make = new Function("isPlainObject", `return function projectValue(v) {\n${source}\n};`) as (
       isPlainObject: (o: object) => boolean,
     ) => (value: unknown) => unknown;
-    fn = make(isPlainObject);
-    if (bySource.size >= maxCachedSources) bySource.clear();
-    bySource.set(source, fn);
-  }
+    return make(isPlainObject);
+  });
   compiled.set(projection, fn);
   return fn;
 }

@@ -25,6 +25,7 @@
 import v8 from "node:v8";
 import { Packr } from "msgpackr";
 import { SerializationError } from "../errors.js";
+import { cachedOnce } from "../bounded-cache.js";
 
 export interface Codec {
   readonly name: string;
@@ -327,22 +328,9 @@ interface CompiledShape {
   readPairs?: PairReader;
 }
 
+// The codec's caches of generated functions (compiledShapes, compiledChecks, compiledCopies) hold one per shape
+// for the process (cachedOnce): a task's rows are too few for a fresh function to be optimised.
 const compiledShapes = new Map<string, CompiledShape>();
-const MAX_COMPILED_SHAPES = 512;
-
-/**
- * `cache`'s entry for `key`, compiled by `make` the first time: one generated function per shape for the
- * process, since a task's rows are too few for a fresh function to be optimised. Bounded: cleared when full.
- */
-function compiledOnce<V>(cache: Map<string, V>, key: string, make: () => V): V {
-  let value = cache.get(key);
-  if (value === undefined) {
-    if (cache.size >= MAX_COMPILED_SHAPES) cache.clear();
-    value = make();
-    cache.set(key, value);
-  }
-  return value;
-}
 
 /**
  * How a writer reads row values: `fresh` skips the exactness check of value arrays a projection just built;
@@ -367,7 +355,7 @@ function pickId(pick: FusedPick): string {
 
 function compiled(shape: Shape, mode: ValueMode = {}): CompiledShape {
   const key = `${mode.fresh ? "fresh:" : ""}${mode.engineRows ? "engine:" : ""}${mode.pick ? pickId(mode.pick) : ""}${JSON.stringify(shape)}`;
-  return compiledOnce(compiledShapes, key, () => compileShape(shape, mode));
+  return cachedOnce(compiledShapes, key, () => compileShape(shape, mode));
 }
 
 /**
@@ -1140,7 +1128,7 @@ function leafTest(k: "num" | "str" | "bool" | "undef" | "null", v: string): stri
  * an array or plain object is handed on whole by the projection, and goes to the full check here.
  */
 function compileCheck(shape: Shape, pick?: FusedPick): (row: unknown) => boolean {
-  return compiledOnce(compiledChecks, `${pick ? pickId(pick) : ""}${JSON.stringify(shape)}`, () => compileCheckOnce(shape, pick));
+  return cachedOnce(compiledChecks, `${pick ? pickId(pick) : ""}${JSON.stringify(shape)}`, () => compileCheckOnce(shape, pick));
 }
 
 const compiledChecks = new Map<string, (row: unknown) => boolean>();
@@ -1425,11 +1413,11 @@ const NOT_COPIED = Symbol("not copied");
 /** Shapes with more containers than this are copied by the round trip (the distinctness check grows as n²). */
 const MAX_COPY_CONTAINERS = 8;
 
-/** The copy function of a shape (compiledOnce), or null where the round trip copies. */
+/** The copy function of a shape (cachedOnce), or null where the round trip copies. */
 const compiledCopies = new Map<string, ((value: unknown) => unknown) | null>();
 
 function compileCopy(shape: Shape): ((value: unknown) => unknown) | undefined {
-  return compiledOnce(compiledCopies, JSON.stringify(shape), () => compileCopyOnce(shape) ?? null) ?? undefined;
+  return cachedOnce(compiledCopies, JSON.stringify(shape), () => compileCopyOnce(shape) ?? null) ?? undefined;
 }
 
 function compileCopyOnce(shape: Shape): ((value: unknown) => unknown) | undefined {
