@@ -10,7 +10,7 @@
  * Methods without a demand rule observe whole rows; methods without a forward rule stop a pruned shape
  * (the plan then keeps positions). `test/transformer/operators.test.ts` checks the keys equal RDD's methods.
  */
-import { ELEMENT, PRESENT, all, elementDemand, fields, part, union, type Demand } from "./analyse/demand.js";
+import { ELEMENT, PRESENT, SLOT, all, elementDemand, fields, part, union, type Demand } from "./analyse/demand.js";
 import { Unsupported } from "./context.js";
 import { KEEP, keepsPositions, type Shape } from "./plan/shape.js";
 
@@ -60,8 +60,8 @@ export interface Operator {
 
 const KEY = all("keys are never pruned");
 /** `[key, value]` rows whose value must stay: a pair method needs both halves. */
-const PAIR_ROWS = fields([["0", KEY], ["1", PRESENT]]);
-const pair = (value: Demand): Demand => fields([["0", KEY], ["1", union(PRESENT, value)]]);
+const PAIR_ROWS = fields([["0", KEY], ["1", SLOT]]);
+const pair = (value: Demand): Demand => fields([["0", KEY], ["1", union(SLOT, value)]]);
 /** What a flatMap callback returns is iterated: each element of it is observed, at least as present. */
 const iterated = (element: Demand): Demand => fields([[ELEMENT, union(PRESENT, element)]]);
 

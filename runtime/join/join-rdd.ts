@@ -223,7 +223,7 @@ export interface StreamPlan {
  * projection). An explicit "broadcast" streams rows as they are (as Spark does).
  */
 export function streamPartition(plan: StreamPlan, stream: RDD<unknown>, split: number, tc: TaskContext, sink: JoinedSink): void {
-  const check = plan.checkStream ? serializableChecker(plan.checkProjection && checkedAs(plan.checkProjection)) : undefined;
+  const check = plan.checkStream ? serializableChecker(plan.checkProjection !== undefined ? checkedAs(plan.checkProjection) : undefined) : undefined;
   const { copy, project: fusedProject } = plan;
   const project = copy ? (fusedProject ? (v: unknown) => copy(fusedProject(v)) : copy) : fusedProject;
   // an object key reaches the output too (the stream row's own key): copied as its value is

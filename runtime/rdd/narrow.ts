@@ -76,6 +76,10 @@ export class ProjectedRDD<K, V, U> extends PipelinedRDD<[K, V], [K, U]> {
   override describe(): string {
     return `projectValues ${JSON.stringify(this.projection)}`;
   }
+
+  override get reportedAs(): RDD<unknown> {
+    return (this.parent as RDD<unknown>).reportedAs;
+  }
 }
 
 /** A row as projectValues emits it: a pair's value projected, any other row unchanged. */

@@ -273,6 +273,14 @@ export abstract class RDD<T> {
     return `${this.name ?? this.opName} [${this.id}] at ${this.callSite}`;
   }
 
+  /**
+   * The RDD a failed task names: itself, or for a pruning projection (ProjectedRDD) the RDD it projects, so
+   * a job fails with the message it gives without the plugin.
+   */
+  get reportedAs(): RDD<unknown> {
+    return this as RDD<unknown>;
+  }
+
   /** The physical plan: stages, exchanges with their partitioners, broadcasts and cached scans. */
   explain(): string {
     return explain(this as RDD<unknown>);

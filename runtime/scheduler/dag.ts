@@ -257,8 +257,9 @@ export class DAGScheduler {
   }
 
   /** Names the operation, stage and partition of a failed task; the user's error stays as `cause`. */
-  private taskFailure<R>(e: unknown, stageId: number, rdd: RDD<unknown>, failed: Task<R> | undefined): unknown {
+  private taskFailure<R>(e: unknown, stageId: number, computed: RDD<unknown>, failed: Task<R> | undefined): unknown {
     if (e instanceof JobFailedError) return e;
+    const rdd = computed.reportedAs;
     const partition = failed?.partition ?? -1;
     if (e instanceof UserCodeError) {
       const cause = e.original;

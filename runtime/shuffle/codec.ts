@@ -62,7 +62,7 @@ export interface Codec {
  * elements 2 and 0, in that order), or the property names of an object projection whose every entry is
  * `true`, in the order the projected object lists them (`Object.keys` of the projection).
  */
-export type FusedPick = readonly number[] | { readonly keys: readonly string[] };
+export type FusedPick = readonly number[] | { readonly keys: readonly string[] } | "none";
 
 /** What the writer of a batch knows about its rows, so the codec can skip checks that cannot fail. */
 export interface EncodeHints {
@@ -350,7 +350,13 @@ interface ValueMode {
 }
 
 function pickId(pick: FusedPick): string {
+  if (pick === "none") return "pickNone:";
   return Array.isArray(pick) ? `pick${pick.join(",")}:` : `pickKeys${JSON.stringify((pick as { keys: readonly string[] }).keys)}:`;
+}
+
+/** The compiled test that `v` is a value `projectValues(null)` drops (projection.ts isDroppable), in a writer or checker. */
+function droppableTest(v: string): string {
+  return `(typeof ${v} !== "object" ? typeof ${v} !== "function" && typeof ${v} !== "symbol" : ${v} === null || (getPrototypeOf(${v}) === ArrayPrototype ? Array.isArray(${v}) : getPrototypeOf(${v}) === ObjectPrototype || getPrototypeOf(${v}) === null))`;
 }
 
 function compiled(shape: Shape, mode: ValueMode = {}): CompiledShape {
@@ -388,6 +394,8 @@ function compileShape(shape: Shape, mode: ValueMode): CompiledShape {
         return { code: `if (typeof ${v} !== "boolean") ${fail} ${c}[d] = ${v} ? 1 : 0;`, fill: "" };
       }
       case "undef":
+        // A fused `projectValues(null)`: the value is dropped unless the projection would hand it on whole.
+        if (mode.pick === "none" && v === VALUE) return { code: `if (!${droppableTest(v)}) ${fail}`, fill: "" };
         return { code: `if (${v} !== undefined) ${fail}`, fill: "" };
       case "null":
         return { code: `if (${v} !== null) ${fail}`, fill: "" };
@@ -427,7 +435,7 @@ function compileShape(shape: Shape, mode: ValueMode): CompiledShape {
         const a = `v${vars++}`;
         const names = s.keys.map((k) => JSON.stringify(k));
         const parts = s.items.map((item, j) => writer(item, `${a}_${j}`));
-        if (mode.pick && !Array.isArray(mode.pick) && v === VALUE) {
+        if (mode.pick && mode.pick !== "none" && !Array.isArray(mode.pick) && v === VALUE) {
           // A fused object projection: the projected value is a fresh object of the listed properties of a plain
           // (or null-prototype) object, in the projection's order; projectValues hands anything else (arrays, class
           // instances, null, undefined) on whole, which this writer leaves to the general path. pickable() has
@@ -751,6 +759,7 @@ function pairWithNullishValue(shape: Shape): boolean {
 function pickable(shape: Shape, pick: FusedPick): boolean {
   if (shape.k !== "tuple" || shape.items.length !== 2) return false;
   const value = shape.items[1]!;
+  if (pick === "none") return value.k === "undef";
   const inner = value.k === "opt" ? value.inner : value;
   if (Array.isArray(pick)) return inner.k === "tuple" && inner.items.length === pick.length;
   const keys = (pick as { keys: readonly string[] }).keys;
@@ -1136,6 +1145,10 @@ const compiledChecks = new Map<string, (row: unknown) => boolean>();
 function compileCheckOnce(shape: Shape, pick?: FusedPick): (row: unknown) => boolean {
   let vars = 0;
   const pickedValue = (s: Shape, v: string): string => {
+    if (pick === "none") {
+      const a = `a${vars++}`;
+      return `((${a} = ${v}), ${droppableTest(a)})`;
+    }
     const inner = s.k === "opt" ? s.inner : s;
     if (inner.k !== "tuple" && inner.k !== "obj") throw new Error("unreachable: pickable() admits tuples and objects only");
     const a = `a${vars++}`;

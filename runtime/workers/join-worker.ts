@@ -138,7 +138,7 @@ export function probeOver(parent: RDD<unknown>, op: Extract<WireOp, { op: "probe
     table: tableOf(op.table, codec),
     buildIsRight: op.buildIsRight,
     keepStream: op.keepStream,
-    project: op.projection ? compileProjection(op.projection) : undefined,
+    project: op.projection !== undefined ? compileProjection(op.projection) : undefined,
     checkStream: op.checkStream,
     checkProjection: op.checkProjection,
     copy: undefined, // a worker's streamed rows are decoded copies already: no main-thread object reaches its consumers

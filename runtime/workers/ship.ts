@@ -309,8 +309,8 @@ function describeJoin(rdd: JoinRDD<unknown>, b: StageBuilder): ChainOf | string 
       buildIsRight: plan.buildIsRight,
       keepStream: plan.keepStream,
       checkStream: plan.checkStream,
-      ...(plan.checkProjection ? { checkProjection: plan.checkProjection } : {}),
-      ...(plan.projection ? { projection: plan.projection } : {}),
+      ...(plan.checkProjection !== undefined ? { checkProjection: plan.checkProjection } : {}),
+      ...(plan.projection !== undefined ? { projection: plan.projection } : {}),
     };
     return after(stream, op);
   }

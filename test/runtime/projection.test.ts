@@ -1,7 +1,7 @@
 /** projectValues: the transformer's projections as data, compiled once, guarded at every level. */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { Context, InvalidArgumentError } from "../../runtime/index.js";
+import { Context, InvalidArgumentError, type JobFailedError } from "../../runtime/index.js";
 import { compileProjection, type ValueProjection } from "../../runtime/rdd/projection.js";
 
 class Point {
@@ -184,6 +184,70 @@ describe("a projected side streamed by a broadcast join", () => {
       expect(await read("broadcast", [0])).toEqual(await read("shuffle", [0]));
       expect(await read("broadcast", [2, 0])).toEqual(await read("shuffle", [2, 0]));
       expect(ctx.lastJob!.joins[0]!.strategy).toBe("shuffle");
+    } finally {
+      await ctx.stop();
+    }
+  });
+});
+
+describe("projectValues(null): a value nothing reads, dropped", () => {
+  const odd: unknown[] = [0, -0, NaN, "", "s", true, null, undefined, 10n, [1, [2]], { a: 1 }, Object.create(null), []];
+  const notData: unknown[] = [new Point(1, 2), () => 1, Symbol("s"), new Map([[1, 2]]), new Date(0), new (class Sub extends Array {})()];
+
+  test("data becomes undefined; functions, symbols, class instances and Array subclasses pass whole", () => {
+    const drop = compileProjection(null);
+    for (const v of odd) expect(drop(v)).toBeUndefined();
+    for (const v of notData) expect(drop(v)).toBe(v);
+    // nested: an element or property projected to null is dropped with the same guard
+    expect(compileProjection([0, [1, null]])([7, [1, 2]])).toEqual([7, undefined]);
+    expect(compileProjection({ a: true, b: null })({ a: 1, b: { c: 2 } })).toEqual({ a: 1, b: undefined });
+    const point = new Point(0, 0);
+    expect(compileProjection([[0, null]])([point])).toEqual([point]);
+  });
+
+  for (const strategy of ["shuffle", "broadcast", "auto"] as const) {
+    test(`${strategy} join: the same keys and counts as the unprojected values, fewer bytes`, async () => {
+      const ctx = new Context({ defaultParallelism: 3, progress: false });
+      try {
+        const left = Array.from({ length: 3000 }, (_, i): [number, unknown] => [i % 97, odd[i % odd.length]]);
+        const right = Array.from({ length: 200 }, (_, i): [number, unknown] => [i % 120, `r${i}`.repeat(i % 5)]);
+        const keys = async (l: boolean) => {
+          const a = ctx.parallelize(left);
+          const b = ctx.parallelize(right);
+          const joined = l ? a.projectValues(null).join(b.projectValues(null), { strategy }) : a.join(b, { strategy });
+          const out = (await joined.keys().collect()).sort((x, y) => x - y);
+          return { out, bytes: ctx.lastJob!.shuffleBytesWritten, values: l ? await a.projectValues(null).join(b.projectValues(null), { strategy }).values().collect() : [] };
+        };
+        const whole = await keys(false);
+        const dropped = await keys(true);
+        expect(dropped.out).toEqual(whole.out);
+        // (a broadcast streams its big side unprojected: nothing reads the values, so the whole ones serve)
+        if (strategy === "shuffle") {
+          expect(dropped.values.every(([x, y]) => x === undefined && y === undefined)).toBe(true);
+          expect(dropped.bytes).toBeLessThan(whole.bytes);
+        }
+      } finally {
+        await ctx.stop();
+      }
+    });
+  }
+
+  test("a value the codec cannot carry still fails the shuffle, as without the projection", async () => {
+    const ctx = new Context({ defaultParallelism: 2, progress: false });
+    try {
+      const rows: [number, unknown][] = [[1, 1], [2, new Point(1, 2)], [3, 3]];
+      const plain = ctx.parallelize(rows).partitionBy(new (await import("../../runtime/index.js")).HashPartitioner(2)).count();
+      const dropped = ctx.parallelize(rows).projectValues(null).partitionBy(new (await import("../../runtime/index.js")).HashPartitioner(2)).count();
+      // the failure names the operation it names without the projection, with the same cause
+      const failure = (job: Promise<number>) =>
+        job.then(
+          () => ({ operation: "none", cause: "" }),
+          (e: JobFailedError) => ({ operation: e.operation, cause: e.message.slice(e.message.indexOf("): ") + 3) }),
+        );
+      const expected = await failure(plain);
+      expect(expected.operation).toBe("parallelize");
+      expect(expected.cause).toMatch(/Point/);
+      expect(await failure(dropped)).toEqual(expected);
     } finally {
       await ctx.stop();
     }

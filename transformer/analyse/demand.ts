@@ -2,6 +2,9 @@
  * The demand lattice: what a consumer can observe of a value.
  * `null` (nothing) < Fields (a map from tuple index / property name / "[]" for array elements to the demand on
  * that part; an empty map means "the value is needed, none of its parts") < All (the whole value, with why).
+ * SLOT, one particular empty map, is what a pair method asks of a row's value: the row must stay a
+ * [key, value] pair, but nothing observes the value itself (not even whether it is undefined), so a value
+ * demanded as SLOT (or not at all) may be dropped to `undefined` (plan/shape.ts NONE).
  */
 export class All {
   constructor(readonly reason: string) {}
@@ -11,6 +14,10 @@ export type Demand = All | Fields | null;
 
 export const ELEMENT = "[]";
 export const PRESENT: Fields = new Map();
+export const SLOT: Fields = new Map();
+
+/** Whether nothing observes the value itself: it may be replaced by `undefined`. */
+export const isUnobserved = (demand: Demand): boolean => demand === null || demand === SLOT;
 
 export const all = (reason: string): All => new All(reason);
 export const isAll = (demand: Demand): demand is All => demand instanceof All;
@@ -28,7 +35,7 @@ export function field(key: string, demand: Demand): Fields {
 
 export function union(a: Demand, b: Demand): Demand {
   if (a === null) return b;
-  if (b === null) return a;
+  if (b === null || (a === SLOT && b === SLOT)) return a;
   if (a instanceof All) return a;
   if (b instanceof All) return b;
   const map = new Map(a);
@@ -77,7 +84,7 @@ export function firstReason(demand: Demand): string | undefined {
 }
 
 export function describe(demand: Demand): string {
-  if (demand === null) return "nothing";
+  if (demand === null || demand === SLOT) return "nothing";
   if (demand instanceof All) return "everything";
   if (demand.size === 0) return "presence only";
   return `{${[...demand].map(([k, d]) => (d instanceof All || d.size === 0 ? k : `${k}: ${describe(d)}`)).join(", ")}}`;

@@ -36,6 +36,7 @@ const MAX_DEPTH = 6;
 /** The estimated encoded size of a value of `type` (the part `shape` keeps of it). */
 export function estimateSize(fc: FileContext, type: ts.Type, shape: Shape = { kind: "keep" }, depth = 0): SizeEstimate {
   const { ts, checker } = fc;
+  if (shape.kind === "none") return exact(1); // undefined
   if (depth > MAX_DEPTH) return atLeast(1);
   const f = type.flags;
   if (type.isStringLiteral()) return exact(keySize(type.value));
@@ -94,6 +95,10 @@ export function estimateProjection(fc: FileContext, type: ts.Type, shape: Shape,
 function droppedSize(fc: FileContext, type: ts.Type, shape: Shape, depth: number): SizeEstimate {
   const { checker } = fc;
   if (shape.kind === "keep" || depth > MAX_DEPTH) return exact(0);
+  if (shape.kind === "none") {
+    const whole = estimateSize(fc, type, { kind: "keep" }, depth);
+    return { bytes: Math.max(0, whole.bytes - 1), atLeast: whole.atLeast };
+  }
   const elements = tupleElements(fc, type);
   if (elements && shape.kind === "tuple") {
     return sum(

@@ -13,6 +13,7 @@ import type { Shape } from "./shape.js";
 export function canPruneLiteral(ts: TS, literal: ts.Expression, shape: Shape): boolean {
   const node = innerExpression(ts, literal);
   if (shape.kind === "keep") return true;
+  if (shape.kind === "none") return isPure(ts, node); // replaced by undefined: it must not have had an effect
   if (shape.kind === "tuple") {
     if (!ts.isArrayLiteralExpression(node) || node.elements.some((e) => ts.isSpreadElement(e) || ts.isOmittedExpression(e))) return false;
     if (node.elements.length !== shape.length) return false;

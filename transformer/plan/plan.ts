@@ -9,13 +9,13 @@ import { operatorOf, type Role } from "../operators.js";
 import { NO_TARGETS, downstreamCalls } from "../find/graph.js";
 import { functionOf } from "../find/functions.js";
 import { PipelineAnalysis } from "../analyse/rdd-demand.js";
-import { describe, firstReason, isAll, part, type Demand } from "../analyse/demand.js";
+import { describe, firstReason, isAll, isUnobserved, part, type Demand } from "../analyse/demand.js";
 import { DIAGNOSTIC_CODES } from "../diagnostics.js";
 import type { Optimization, TransformerWarning } from "../report/types.js";
 import { Forward } from "./forward.js";
 import { Edits } from "./edits.js";
-import { KEEP, composeShapes, describeShape, isKeep, projectionShape, type Mode, type Shape } from "./shape.js";
-import { plainObjectProperties, tupleElements } from "../analyse/types.js";
+import { KEEP, composeShapes, describeShape, isKeep, valueShape, type Mode, type Shape } from "./shape.js";
+import { isDataType, plainObjectProperties, tupleElements } from "../analyse/types.js";
 import { canPruneLiteral } from "./fusion.js";
 import { broadcastEdit } from "./broadcast.js";
 import { IdentityAnalysis } from "../analyse/identity.js";
@@ -229,13 +229,20 @@ function evaluate(fc: FileContext, analysis: PipelineAnalysis, rdd: RddCall, rol
   const pair = tupleElements(fc, row);
   if (!pair || pair.length !== 2) return "rows are not [key, value] pairs: only values are pruned";
   const valueType = pair[1];
-  if (!tupleElements(fc, valueType) && !plainObjectProperties(fc, valueType)) {
-    return `nothing to prune: the values are ${fc.checker.typeToString(valueType)}, not fixed tuples or plain objects`;
+  const typeText = (): string => fc.checker.typeToString(valueType);
+  const hasParts = !!(tupleElements(fc, valueType) || plainObjectProperties(fc, valueType));
+  if (!hasParts && !isDataType(fc, valueType)) {
+    return `nothing to prune: the values are ${typeText()}, not fixed tuples or plain objects`;
   }
   const rowDemand = analysis.useDemand({ kind: "call", rdd, role, via: expression, returnTo: NO_TARGETS });
   const demand = part(rowDemand, "1");
+  // a value without parts can still be dropped whole, when nothing observes it (`join(...).count()`)
+  if (!hasParts && !isUnobserved(demand)) return `nothing to prune: the values are ${typeText()}, not fixed tuples or plain objects`;
   if (isAll(demand)) return `the ${label} value is observed whole: ${demand.reason}`;
-  const compact = projectionShape(fc, valueType, demand, "compact");
+  const compact = valueShape(fc, valueType, demand, "compact");
+  if (isUnobserved(demand) && isKeep(compact)) {
+    return `nothing downstream reads the ${label} value, but values of type ${typeText()} may not be data the shuffle carries: dropping them could make a job succeed that fails without the plugin`;
+  }
   if (isKeep(compact)) {
     const why = firstReason(demand);
     return why ? `nothing can be removed (${why})` : `nothing can be removed: downstream reads ${describe(demand)} of a ${fc.checker.typeToString(valueType)}`;
@@ -296,7 +303,7 @@ function settleShapes(fc: FileContext, candidates: Candidate[]): { arriving: Map
 function shapeOf(fc: FileContext, c: Candidate): Shape {
   if (c.mode === "compact") return c.compact;
   if (c.mode === "off") return KEEP;
-  return (c.stable ??= projectionShape(fc, c.valueType, c.demand, "stable"));
+  return (c.stable ??= valueShape(fc, c.valueType, c.demand, "stable"));
 }
 
 /** compact -> stable (positions kept) -> off (not pruned). */

@@ -1,11 +1,12 @@
 /**
  * Shapes: what a pruned value looks like relative to the original. A tuple lists the original index of
- * each element it keeps (in order), an object the properties it keeps; "keep" is the value unchanged.
- * "array" only describes values downstream (grouped values), never a projection.
+ * each element it keeps (in order), an object the properties it keeps; "keep" is the value unchanged, "none"
+ * the value dropped (`undefined`: nothing downstream observes it). "array" only describes values downstream
+ * (grouped values), never a projection.
  */
 import type * as ts from "typescript";
 import { Unsupported, type FileContext } from "../context.js";
-import { isAll, type All, type Demand, type Fields } from "../analyse/demand.js";
+import { isAll, isUnobserved, type All, type Demand, type Fields } from "../analyse/demand.js";
 import { isDataType, plainObjectProperties, tupleElements } from "../analyse/types.js";
 
 export { tupleElements } from "../analyse/types.js";
@@ -14,10 +15,22 @@ export type Shape =
   | { kind: "keep" }
   | { kind: "tuple"; length: number; elements: { from: number; shape: Shape }[] }
   | { kind: "object"; properties: { name: string; shape: Shape }[]; total: number }
-  | { kind: "array"; element: Shape };
+  | { kind: "array"; element: Shape }
+  | { kind: "none" };
 
 export const KEEP: Shape = { kind: "keep" };
+export const NONE: Shape = { kind: "none" };
 export type Mode = "compact" | "stable";
+
+/**
+ * The shape of a shuffle input's value of `type` demanded as `demand`: NONE when nothing observes the value
+ * and it is data (dropping anything else would make a job succeed that fails at the shuffle without the
+ * plugin), else projectionShape.
+ */
+export function valueShape(fc: FileContext, type: ts.Type, demand: Demand, mode: Mode): Shape {
+  if (isUnobserved(demand)) return isDataType(fc, type) ? NONE : KEEP;
+  return projectionShape(fc, type, demand, mode);
+}
 
 /**
  * The smallest shape that still holds everything `demand` reads of a value of `type`, or KEEP. "compact"
@@ -81,8 +94,9 @@ function objectShape(fc: FileContext, properties: readonly ts.Symbol[], demand: 
  * position: upstream demand covers everything downstream reads, so the hole is never read).
  */
 export function composeShapes(shape: Shape, arriving: Shape): Shape {
-  if (arriving.kind === "keep") return shape;
+  if (arriving.kind === "keep" || shape.kind === "none") return shape;
   if (shape.kind === "keep") return arriving;
+  if (arriving.kind === "none") throw new Unsupported("upstream pruning dropped the value, which is read");
   if (shape.kind === "tuple" && arriving.kind === "tuple") {
     return {
       ...shape,
@@ -118,6 +132,8 @@ export function isKeep(shape: Shape): boolean {
       return shape.properties.length === shape.total && shape.properties.every((p) => isKeep(p.shape));
     case "array":
       return isKeep(shape.element);
+    case "none":
+      return false;
   }
 }
 
@@ -132,6 +148,8 @@ export function keepsPositions(shape: Shape): boolean {
       return shape.properties.every((p) => keepsPositions(p.shape));
     case "array":
       return keepsPositions(shape.element);
+    case "none":
+      return true; // nothing reads it
   }
 }
 
@@ -146,5 +164,7 @@ export function describeShape(shape: Shape): string {
       return `{${shape.properties.map((p) => (p.shape.kind === "keep" ? p.name : `${p.name}: ${describeShape(p.shape)}`)).join(", ")}} of ${shape.total}`;
     case "array":
       return `${describeShape(shape.element)}[]`;
+    case "none":
+      return "nothing";
   }
 }

@@ -5,7 +5,8 @@ import { KEEP, isKeep, type Shape } from "../plan/shape.js";
 
 /**
  * The runtime's projection (`rdd.projectValues(<this>)`, see runtime/rdd/projection.ts) of a value to
- * `shape`, reading it as it arrives (`arriving` says where upstream pruning moved things): `[0, [3, { a: true }]]`.
+ * `shape`, reading it as it arrives (`arriving` says where upstream pruning moved things): `[0, [3, { a: true }]]`,
+ * or `null` for a value dropped whole.
  * The runtime guards every level, so a value whose static type lies is handed on as it is.
  */
 export function projectionSpec(ts: TS, shape: Shape, arriving: Shape): ts.Expression {
@@ -14,6 +15,8 @@ export function projectionSpec(ts: TS, shape: Shape, arriving: Shape): ts.Expres
     case "keep":
     case "array":
       throw new Unsupported("a whole value needs no projection");
+    case "none":
+      return factory.createNull();
     case "tuple":
       return factory.createArrayLiteralExpression(
         shape.elements.map((element) => {
@@ -50,10 +53,11 @@ function propertyName(ts: TS, name: string): ts.PropertyName {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? ts.factory.createIdentifier(name) : ts.factory.createStringLiteral(name);
 }
 
-/** Prunes the (visited) literal according to `shape`; `canPruneLiteral` was true for its original. */
+/** Prunes the (visited) literal according to `shape` (NONE: to `void 0`); `canPruneLiteral` was true for its original. */
 export function pruneLiteral(ts: TS, literal: ts.Expression, shape: Shape): ts.Expression {
   const { factory } = ts;
   const node = innerExpression(ts, literal);
+  if (shape.kind === "none") return ts.setTextRange(factory.createVoidZero(), node);
   if (shape.kind === "tuple" && ts.isArrayLiteralExpression(node)) {
     const elements = shape.elements.map((e) => pruneInside(ts, node.elements[e.from], e.shape));
     return ts.setTextRange(factory.createArrayLiteralExpression(elements, false), node);

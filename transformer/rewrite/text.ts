@@ -279,6 +279,10 @@ class TextEditor {
     const { ts } = this;
     if (shape.kind === "keep") return;
     const node = this.stripWrappers(expression);
+    if (shape.kind === "none") {
+      this.magic.overwrite(this.start(node), node.end, "void 0"); // (canPruneLiteral: it has no effect)
+      return;
+    }
     if (shape.kind === "tuple" && ts.isArrayLiteralExpression(node)) {
       const kept = shape.elements.map((e) => e.from);
       ascending(kept);

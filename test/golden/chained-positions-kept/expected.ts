@@ -34,8 +34,8 @@ function probe(row: {
     return row.whole[0]?.[1]?.f0 === undefined;
 }
 export const out = source.projectValues([[1, { f0: [] }]])
-    .leftOuterJoin(flags).projectValues([[0, [null, [0, { f0: [] }]]]])
-    .fullOuterJoin(flags)
+    .leftOuterJoin(flags.projectValues(null)).projectValues([[0, [null, [0, { f0: [] }]]]])
+    .fullOuterJoin(flags.projectValues(null))
     .map(function (v): [
     string,
     {

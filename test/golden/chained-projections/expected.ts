@@ -30,9 +30,9 @@ const other = ctx.parallelize<[
     number,
     boolean
 ]>([]);
-export const filtered = left.projectValues([])
+export const filtered = left.projectValues(null)
     .leftOuterJoin(left.projectValues([1])).projectValues([1])
-    .subtractByKey(other)
+    .subtractByKey(other.projectValues(null))
     .filter((v) => v[1][0]?.[0]?.[1] !== undefined)
     .mapValues((rec) => rec[0]?.[0][0]);
 export const combined = left.projectValues([])

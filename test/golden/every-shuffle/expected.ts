@@ -24,8 +24,8 @@ export const repartitioned = a.projectValues([3]).repartition(3).map(([k, v]) =>
 export const distinct = a.distinct().mapValues((v) => v[0]);
 export const sorted = a.projectValues([2]).sortByKey().values().map((v) => v[0]);
 export const sortedBy = a.projectValues([1, 3]).sortBy(([, v]) => v[1]).mapValues((v) => v[0]);
-export const subtracted = a.projectValues([3]).subtractByKey(b.projectValues([])).mapValues((v) => v[0]);
-export const cogrouped = a.projectValues([]).cogroup(b.projectValues([2])).mapValues(([xs, ys]) => xs.length + ys.reduce((s, y) => s + y[0], 0));
+export const subtracted = a.projectValues([3]).subtractByKey(b.projectValues(null)).mapValues((v) => v[0]);
+export const cogrouped = a.projectValues(null).cogroup(b.projectValues([2])).mapValues(([xs, ys]) => xs.length + ys.reduce((s, y) => s + y[0], 0));
 export const rightOuter = a.projectValues([1]).rightOuterJoin(b.projectValues([1]), { strategy: "shuffle" }).mapValues(([x, y]) => (x ? x[0] : "") + y[0]);
 export const fullOuter = a.projectValues([0]).fullOuterJoin(b.projectValues([2])).mapValues(([x, y]) => (x?.[0] ?? 0) + (y?.[0] ?? 0));
 export const firstOfGroup = a.projectValues([1]).groupByKey().mapValues((vs) => vs[0][0] + vs.length);

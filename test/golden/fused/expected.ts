@@ -24,7 +24,7 @@ export const units = byStore.mapValues((v) => [v[1], v[2], v[3]] as [
     number,
     string
 ]).projectValues([0]).groupByKey().mapValues((vs) => vs.map((v) => v[0]));
-export const grouped = byStore.projectValues([]).groupByKey().mapValues((vs) => vs.length);
+export const grouped = byStore.projectValues(null).groupByKey().mapValues((vs) => vs.length);
 export const perItem = ctx
     .parallelize(sales)
     .map((s): [

@@ -24,7 +24,7 @@ export const mutated = await big.join(small, { strategy: "auto", site: "test/gol
 export const objects = await big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:15:34" }).values().collect();
 // copies: identity against an object the program holds
 const probe = rows[0]![1];
-export const same = await big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:18:31" }).filter(([, [l]]) => l === probe).count();
+export const same = await big.join(small.projectValues(null), { strategy: "auto", site: "test/golden/in-place/input.ts:18:31" }).filter(([, [l]]) => l === probe).count();
 // left as written (shuffle): a helper with several callers (the analysis cannot follow the rows into it)
 function total(r: RDD<[
     number,
@@ -33,11 +33,11 @@ function total(r: RDD<[
         number[]
     ]
 ]>) { return r.mapValues(([l]) => l.length).count(); }
-export const once = await total(big.join(small));
-export const twice = await total(small.join(big));
+export const once = await total(big.join(small.projectValues(null)));
+export const twice = await total(small.join(big.projectValues(null)));
 // copies: kept for later jobs
-const kept = big.join(small, { strategy: "auto", site: "test/golden/in-place/input.ts:24:18" }).cache();
+const kept = big.projectValues(null).join(small.projectValues(null), { strategy: "auto", site: "test/golden/in-place/input.ts:24:18" }).cache();
 export const keptCount = await kept.count();
 // left as written: an explicit strategy, and a written inPlace
-export const explicit = await big.join(small, { strategy: "auto" }).count();
-export const written = await big.join(small, { inPlace: false, strategy: "auto", site: "test/golden/in-place/input.ts:28:34" }).count();
+export const explicit = await big.projectValues(null).join(small.projectValues(null), { strategy: "auto" }).count();
+export const written = await big.projectValues(null).join(small.projectValues(null), { inPlace: false, strategy: "auto", site: "test/golden/in-place/input.ts:28:34" }).count();

@@ -17,6 +17,6 @@ const b = ctx.parallelize<[
     number
 ]>([]);
 export const out = a.projectValues([1, 3])
-    .join(b)
+    .join(b.projectValues(null))
     .mapValues(([wide]) => wide)
     .mapValues((wide) => wide[0] + wide[1]);

@@ -24,5 +24,5 @@ const c = ctx.parallelize<[
         number
     ]
 ]>([]);
-const joined = a.join(b.projectValues([])).join(c);
+const joined = a.join(b.projectValues(null)).join(c);
 export const out = joined.union(joined).mapValues((v) => v[0][0][2] + v[1][1]);

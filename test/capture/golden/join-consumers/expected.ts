@@ -18,9 +18,9 @@ export function onJoins(a: RDD<[
     const joined = a.join(b);
     return [
         a.projectValues([2]).join(b).mapValues(Object.defineProperty(([l, r]) => l[0] * r + scale, Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ scale }) }, configurable: true })),
-        a.projectValues([]).leftOuterJoin(b).mapValues(Object.defineProperty(([, r]) => r ?? 0, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })).values(),
+        a.projectValues(null).leftOuterJoin(b).mapValues(Object.defineProperty(([, r]) => r ?? 0, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })).values(),
         a.projectValues([0]).rightOuterJoin(b).map(Object.defineProperty(([k, [l, r]]) => `${k}:${l?.[0] ?? 0}:${r}`, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
-        a.fullOuterJoin(b).map(Object.defineProperty(([, [l]]) => l, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
+        a.fullOuterJoin(b.projectValues(null)).map(Object.defineProperty(([, [l]]) => l, Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
         joined.mapValues(Object.defineProperty(([l, r]) => [l, r], Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true })),
     ];
 }

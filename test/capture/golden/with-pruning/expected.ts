@@ -35,6 +35,6 @@ export function fused(a: RDD<[
         number,
         string
     ] => [v[0] * bonus], Symbol.for("rddopt.closure"), { value: { v: 1, values: () => ({ bonus }) }, configurable: true }))
-        .join(b)
+        .join(b.projectValues(null))
         .mapValues(Object.defineProperty(([left]) => left[0], Symbol.for("rddopt.closure"), { value: { v: 1 }, configurable: true }));
 }

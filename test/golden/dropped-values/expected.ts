@@ -1,0 +1,51 @@
+import { Context } from "rddopt";
+declare const ctx: Context;
+interface Order {
+    id: number;
+    total: number;
+    note: string;
+}
+class Account {
+    constructor(readonly id: number) { }
+}
+const orders = ctx.parallelize<[
+    number,
+    Order
+]>([]);
+const amounts = ctx.parallelize<[
+    number,
+    number
+]>([]);
+const names = ctx.parallelize<[
+    number,
+    string
+]>([]);
+const loose = ctx.parallelize<[
+    number,
+    any
+]>([]);
+const accounts = ctx.parallelize<[
+    number,
+    Account
+]>([]);
+// dropped: no value of either side is read (primitives too: the shuffle carries undefined)
+export const matched = await amounts.projectValues(null).join(names.projectValues(null)).count();
+export const matchedKeys = await orders.projectValues(null).leftOuterJoin(names.projectValues(null)).keys().collect();
+export const perKey = await orders.projectValues(null).join(amounts.projectValues(null)).countByKey();
+// dropped: the literal a lambda returns right before the shuffle becomes undefined (it has no effect)
+export const tagged = await amounts.map(([k]) => [k, void 0] as [
+    number,
+    number
+]).join(names.projectValues(null)).count();
+// dropped: a combiner that never looks at the values
+export const counted = await orders.projectValues(null).combineByKey(() => 1, (c: number) => c + 1, (a: number, b: number) => a + b).collect();
+export const grouped = await orders.projectValues(null).groupByKey().mapValues((vs) => vs.length).collect();
+// kept: the value's presence is observed (undefined would change the answer)
+export const present = await amounts.join(names.projectValues(null)).filter(([, [a]]) => a !== undefined).count();
+export const truthy = await names.join(amounts.projectValues(null)).filter(([, [n]]) => !!n).count();
+// kept: `any` and class instances may not be data (dropping them would make a failing job succeed)
+export const anything = await loose.join(names.map(([k, n]) => [k, n.length] as [
+    number,
+    number
+]).projectValues(null)).count();
+export const instances = await accounts.join(amounts.projectValues(null)).count();
