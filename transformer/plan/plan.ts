@@ -230,14 +230,13 @@ function evaluate(fc: FileContext, analysis: PipelineAnalysis, rdd: RddCall, rol
   if (!pair || pair.length !== 2) return "rows are not [key, value] pairs: only values are pruned";
   const valueType = pair[1];
   const typeText = (): string => fc.checker.typeToString(valueType);
+  const noParts = (): string => `nothing to prune: the values are ${typeText()}, not fixed tuples or plain objects`;
   const hasParts = !!(tupleElements(fc, valueType) || plainObjectProperties(fc, valueType));
-  if (!hasParts && !isDataType(fc, valueType)) {
-    return `nothing to prune: the values are ${typeText()}, not fixed tuples or plain objects`;
-  }
+  if (!hasParts && !isDataType(fc, valueType)) return noParts();
   const rowDemand = analysis.useDemand({ kind: "call", rdd, role, via: expression, returnTo: NO_TARGETS });
   const demand = part(rowDemand, "1");
   // a value without parts can still be dropped whole, when nothing observes it (`join(...).count()`)
-  if (!hasParts && !isUnobserved(demand)) return `nothing to prune: the values are ${typeText()}, not fixed tuples or plain objects`;
+  if (!hasParts && !isUnobserved(demand)) return noParts();
   if (isAll(demand)) return `the ${label} value is observed whole: ${demand.reason}`;
   const compact = valueShape(fc, valueType, demand, "compact");
   if (isUnobserved(demand) && isKeep(compact)) {
@@ -245,7 +244,7 @@ function evaluate(fc: FileContext, analysis: PipelineAnalysis, rdd: RddCall, rol
   }
   if (isKeep(compact)) {
     const why = firstReason(demand);
-    return why ? `nothing can be removed (${why})` : `nothing can be removed: downstream reads ${describe(demand)} of a ${fc.checker.typeToString(valueType)}`;
+    return why ? `nothing can be removed (${why})` : `nothing can be removed: downstream reads ${describe(demand)} of a ${typeText()}`;
   }
   return { rdd, role, label, expression, valueType, demand, compact, mode: "compact" };
 }
