@@ -10,6 +10,7 @@ import { functionOf, type FunctionLike } from "../find/functions.js";
 import { literalKey } from "./values.js";
 import { all, fields, isAll, type Demand } from "./demand.js";
 import { plainObjectProperties, tupleElements } from "./types.js";
+import { isEffectFree } from "./purity.js";
 
 export interface FieldwiseCombiner {
   fn: FunctionLike;
@@ -47,29 +48,16 @@ export function fieldwiseCombiner(fc: FileContext, fnExpression: ts.Expression):
 }
 
 /**
- * Whether dropping `expression` (a field's computation) changes nothing: literals, the combiner's own
- * parameters' field reads, pure operators and `Math.*` calls of those.
+ * Whether dropping `expression` (a field's computation) changes nothing (analyse/purity.ts): besides
+ * what is free of effects anywhere, the combiner's own parameters' field reads.
  */
 export function isDroppable(fc: FileContext, expression: ts.Expression, params: readonly ts.Symbol[]): boolean {
   const { ts } = fc;
-  const e = innerExpression(ts, expression);
-  // (no BigInt literals: `undefined + 1n` throws, and a dropped field may be computed from removed parts)
-  if (ts.isNumericLiteral(e) || ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return true;
-  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
-  if (ts.isIdentifier(e)) return true;
-  if (ts.isElementAccessExpression(e) || ts.isPropertyAccessExpression(e)) {
-    const root = innerExpression(ts, e.expression);
-    return ts.isIdentifier(root) && params.includes(fc.symbolOf(root)!);
-  }
-  if (ts.isPrefixUnaryExpression(e)) return e.operator !== ts.SyntaxKind.PlusPlusToken && e.operator !== ts.SyntaxKind.MinusMinusToken && isDroppable(fc, e.operand, params);
-  if (ts.isBinaryExpression(e)) {
-    const op = e.operatorToken.kind;
-    if ((op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) || op === ts.SyntaxKind.InKeyword || op === ts.SyntaxKind.InstanceOfKeyword) return false;
-    return isDroppable(fc, e.left, params) && isDroppable(fc, e.right, params);
-  }
-  if (ts.isConditionalExpression(e)) return [e.condition, e.whenTrue, e.whenFalse].every((x) => isDroppable(fc, x, params));
-  if (ts.isCallExpression(e) && isMathCall(fc, e)) return e.arguments.every((a) => !ts.isSpreadElement(a) && isDroppable(fc, a, params));
-  return false;
+  return isEffectFree(fc, expression, (access) => {
+    const root = innerExpression(ts, (access as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
+    const argument = ts.isElementAccessExpression(access) ? access.argumentExpression : undefined;
+    return ts.isIdentifier(root) && params.includes(fc.symbolOf(root)!) && (!argument || isEffectFree(fc, argument));
+  });
 }
 
 function singleReturn(fc: FileContext, block: ts.Block): ts.Expression | undefined {
@@ -135,14 +123,6 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
 }
 
 /** `Math.max(...)` and friends, where `Math` is the standard library's. */
-function isMathCall(fc: FileContext, call: ts.CallExpression): boolean {
-  const { ts } = fc;
-  const callee = call.expression;
-  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== "Math") return false;
-  const declarations = fc.checker.getSymbolAtLocation(callee.expression)?.declarations ?? [];
-  return declarations.length > 0 && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()));
-}
-
 /**
  * The demand of a field-wise combiner on its input values when its output values are observed as `out`:
  * each field read downstream is needed whole (it is combined), the others are dropped with their

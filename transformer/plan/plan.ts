@@ -355,7 +355,7 @@ function fusableLiterals(fc: FileContext, expression: ts.Expression, shape: Shap
       if (!ts.isArrayLiteralExpression(value) || value.elements.length !== 2 || value.elements.some((e) => ts.isSpreadElement(e))) return undefined;
       value = innerExpression(ts, value.elements[1]);
     }
-    if (!canPruneLiteral(ts, value, shape)) return undefined;
+    if (!canPruneLiteral(fc, value, shape)) return undefined;
     literals.push(value);
   }
   return literals;
