@@ -8,6 +8,7 @@ import type * as ts from "typescript";
 import { innerExpression, simplePropertyName, type FileContext } from "../context.js";
 import { functionOf, type FunctionLike } from "../find/functions.js";
 import { literalKey } from "./values.js";
+import { rddCallOf } from "../find/rdd-calls.js";
 import { all, fields, isAll, type Demand } from "./demand.js";
 import { plainObjectProperties, tupleElements } from "./types.js";
 import { isEffectFree } from "./purity.js";
@@ -122,13 +123,16 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
   return inner.pos >= outer.pos && inner.end <= outer.end && inner.getSourceFile() === outer.getSourceFile();
 }
 
-/** `Math.max(...)` and friends, where `Math` is the standard library's. */
 /**
  * The demand of a field-wise combiner on its input values when its output values are observed as `out`:
  * each field read downstream is needed whole (it is combined), the others are dropped with their
- * computation. `zero` is foldByKey's zero value, which must be a literal of the same fields.
+ * computation. `zero` is foldByKey's zero value, which must be a literal of the same fields. A dropped
+ * field that reads the parameters' fields is only dropped when `input` (the RDD combined) is built by
+ * literals: map-side, the combiner sees its input's values themselves, and a class instance behind a plain
+ * type may read a counting getter there (values from the shuffle and the combiner's own results are plain).
+ * Tuple values need no such proof: only an array (a cast aside) has a tuple type, and its elements are data.
  */
-export function fieldwiseDemand(fc: FileContext, fnExpression: ts.Expression | undefined, out: Demand, method: string, zero?: ts.Expression): Demand {
+export function fieldwiseDemand(fc: FileContext, fnExpression: ts.Expression | undefined, out: Demand, method: string, zero?: ts.Expression, input?: ts.Expression): Demand {
   const combiner = fnExpression ? fieldwiseCombiner(fc, fnExpression) : "missing function";
   const whole = (why: string): Demand => all(`the function of ${method} combines whole values (${why})`);
   if (typeof combiner === "string") return whole(combiner);
@@ -136,11 +140,36 @@ export function fieldwiseDemand(fc: FileContext, fnExpression: ts.Expression | u
   if (isAll(out)) return out;
   const read = new Set(out ? [...out.keys()] : []);
   if ([...read].some((key) => !combiner.fields.some((f) => f.key === key))) return whole("a part of the result that is not a field is read");
-  const params = combiner.fn.parameters.map((p) => fc.checker.getSymbolAtLocation(p.name as ts.Identifier)!);
+  const plainValues = isTupleValue(fc, combiner) || (input !== undefined && isBuiltByLiterals(fc, input));
+  const params = plainValues ? combiner.fn.parameters.map((p) => fc.checker.getSymbolAtLocation(p.name as ts.Identifier)!) : [];
   for (const field of combiner.fields) {
     if (!read.has(field.key) && !isDroppable(fc, field.expression, params)) return whole(`field ${field.key} is computed with effects`);
   }
   return fields([...read].map((key) => [key, all(`field ${key} is combined by ${method}`)]));
+}
+
+function isTupleValue(fc: FileContext, combiner: FieldwiseCombiner): boolean {
+  const parameter = combiner.fn.parameters[0];
+  return parameter !== undefined && fc.checker.isTupleType(fc.checker.getNonNullableType(fc.checker.getTypeAtLocation(parameter)));
+}
+
+/**
+ * Whether every value of the pair RDD `input` is a fresh array or object literal with data members only:
+ * `map((...) => [key, {...}])` or `mapValues((...) => ({...}))` with an expression body.
+ */
+function isBuiltByLiterals(fc: FileContext, input: ts.Expression): boolean {
+  const { ts } = fc;
+  const previous = rddCallOf(fc, innerExpression(ts, input));
+  if (!previous || (previous.method !== "map" && previous.method !== "mapValues") || previous.call.arguments.length !== 1) return false;
+  const fn = innerExpression(ts, previous.call.arguments[0]);
+  if (!ts.isArrowFunction(fn) || ts.isBlock(fn.body)) return false;
+  let value = innerExpression(ts, fn.body);
+  if (previous.method === "map") {
+    if (!ts.isArrayLiteralExpression(value) || value.elements.length !== 2 || value.elements.some((e) => ts.isSpreadElement(e))) return false;
+    value = innerExpression(ts, value.elements[1]);
+  }
+  if (ts.isArrayLiteralExpression(value)) return value.elements.every((e) => !ts.isSpreadElement(e));
+  return ts.isObjectLiteralExpression(value) && value.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p));
 }
 
 /** The zero value's fields, when it is a literal listing the combiner's fields (dropped ones pure), or why not. */

@@ -45,7 +45,7 @@ export class PipelineAnalysis {
       arity: args.length,
       out: () => this.rowDemand(rdd.call, use.returnTo),
       fn: (arg, returned, parameter = 0) => (args[arg] ? this.values.parameterDemand(args[arg], parameter, returned) : all("missing function argument")),
-      combiner: (arg, out, zeroArg) => fieldwiseDemand(this.fc, args[arg], out, rdd.method, zeroArg === undefined ? undefined : args[zeroArg]),
+      combiner: (arg, out, zeroArg) => fieldwiseDemand(this.fc, args[arg], out, rdd.method, zeroArg === undefined ? undefined : args[zeroArg], rdd.receiver),
     });
   }
 }

@@ -263,7 +263,7 @@ export class PipelineTracer {
       site,
       fn: (arg, returned, parameter = 0) => (args[arg] ? this.values.parameterDemand(args[arg], parameter, returned) : all("missing function argument")),
       isRdd: (role) => !!args[role] && rowTypeOf(this.fc, args[role]) !== undefined,
-      combiner: (arg, out, zeroArg) => fieldwiseDemand(this.fc, args[arg], out, rdd.method, zeroArg === undefined ? undefined : args[zeroArg]),
+      combiner: (arg, out, zeroArg) => fieldwiseDemand(this.fc, args[arg], out, rdd.method, zeroArg === undefined ? undefined : args[zeroArg], rdd.receiver),
       flow: (role, next, effect) => {
         const target = role === "receiver" ? rdd.receiver : args[role];
         if (target) this.trace(target, next, compose(mode, effect), found, pass, depth + 1, bound);
