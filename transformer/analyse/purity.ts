@@ -51,7 +51,7 @@ const NON_CONVERTING = new Set(["EqualsEqualsEqualsToken", "ExclamationEqualsEqu
 
 /**
  * An identifier whose read cannot throw: a parameter, a function, or a variable declared earlier in user
- * code (a later `let`/`const` may still be in its temporal dead zone; a library global such as `document`
+ * code (a later `let`/`const` may still be in its temporal dead zone; a `declare`d or library global such as `document`
  * may be missing at run time; an import may be uninitialised in a cycle). `undefined`, `NaN` and `Infinity`
  * are always there.
  */
@@ -59,12 +59,14 @@ function isSafeIdentifier(fc: FileContext, id: ts.Identifier): boolean {
   const { ts } = fc;
   const symbol = fc.symbolOf(id);
   const declarations = symbol?.declarations ?? [];
-  if (declarations.length === 0) return false;
-  if (declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()))) return ALWAYS_DEFINED.has(id.text);
+  if (!symbol) return false;
+  // (the checker's own `undefined` has no declarations; `NaN` and `Infinity` are declared by the library)
+  if (declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()))) return ALWAYS_DEFINED.has(id.text) && symbol.name === id.text;
   return declarations.every((d) => {
     if (ts.isParameter(d) || ts.isFunctionDeclaration(d)) return true;
     if (ts.isBindingElement(d) && ts.isParameter(ts.walkUpBindingElementsAndPatterns(d))) return true;
     if (!(ts.isVariableDeclaration(d) || ts.isBindingElement(d))) return false;
+    if (d.flags & ts.NodeFlags.Ambient) return false; // `declare const x`: someone else must define it
     return d.getSourceFile() === id.getSourceFile() && d.end <= id.getStart();
   });
 }
