@@ -30,7 +30,7 @@ export function isEffectFree(fc: FileContext, node: ts.Expression, readable: (ac
     const op = inner.operatorToken.kind;
     if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) return false;
     if (op === ts.SyntaxKind.InKeyword || op === ts.SyntaxKind.InstanceOfKeyword) return false;
-    if (NON_CONVERTING.has(ts.SyntaxKind[op])) return free(inner.left) && free(inner.right);
+    if (isNonConverting(ts, op)) return free(inner.left) && free(inner.right);
     return converted(inner.left) && converted(inner.right);
   }
   if (ts.isConditionalExpression(inner)) return free(inner.condition) && free(inner.whenTrue) && free(inner.whenFalse);
@@ -47,7 +47,10 @@ export function isEffectFree(fc: FileContext, node: ts.Expression, readable: (ac
 }
 
 /** Operators that only compare identities or pick an operand: no conversion, no user code, no throw. */
-const NON_CONVERTING = new Set(["EqualsEqualsEqualsToken", "ExclamationEqualsEqualsToken", "AmpersandAmpersandToken", "BarBarToken", "QuestionQuestionToken", "CommaToken"]);
+function isNonConverting(ts: FileContext["ts"], op: ts.SyntaxKind): boolean {
+  const S = ts.SyntaxKind;
+  return [S.EqualsEqualsEqualsToken, S.ExclamationEqualsEqualsToken, S.AmpersandAmpersandToken, S.BarBarToken, S.QuestionQuestionToken, S.CommaToken].includes(op);
+}
 
 /**
  * An identifier whose read cannot throw: a parameter, a function, or a variable declared earlier in user
@@ -66,12 +69,22 @@ function isSafeIdentifier(fc: FileContext, id: ts.Identifier): boolean {
     if (ts.isParameter(d) || ts.isFunctionDeclaration(d)) return true;
     if (ts.isBindingElement(d) && ts.isParameter(ts.walkUpBindingElementsAndPatterns(d))) return true;
     if (!(ts.isVariableDeclaration(d) || ts.isBindingElement(d))) return false;
-    if (d.flags & ts.NodeFlags.Ambient) return false; // `declare const x`: someone else must define it
+    if (isAmbient(fc, d)) return false; // `declare const x`: someone else must define it
     return d.getSourceFile() === id.getSourceFile() && d.end <= id.getStart();
   });
 }
 
 const ALWAYS_DEFINED = new Set(["undefined", "NaN", "Infinity"]);
+
+/** A declaration under `declare` (itself, its statement or an enclosing `declare module`/`global`) or in a .d.ts. */
+function isAmbient(fc: FileContext, declaration: ts.Node): boolean {
+  const { ts } = fc;
+  if (declaration.getSourceFile().isDeclarationFile) return true;
+  for (let node: ts.Node | undefined = declaration; node; node = node.parent) {
+    if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return true;
+  }
+  return false;
+}
 
 /**
  * Whether the checker proves `e` a string, number or boolean (or null/undefined), so conversions run no
@@ -90,7 +103,7 @@ function isPlainPrimitive(fc: FileContext, e: ts.Expression): boolean {
 }
 
 /** A call of `Math.*` that resolves to the standard library (not a local named `Math`). */
-export function isMathCall(fc: FileContext, call: ts.CallExpression): boolean {
+function isMathCall(fc: FileContext, call: ts.CallExpression): boolean {
   const { ts } = fc;
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== "Math") return false;
