@@ -2,6 +2,7 @@
 import { KeyIndex } from "../shuffle/keys.js";
 import { isPair, notAPair, type Emit } from "../rdd/rdd.js";
 import { keepShapeOf } from "../shapes.js";
+import type { PairColumns } from "../shuffle/codec.js";
 
 export type JoinType = "inner" | "leftOuter" | "rightOuter" | "fullOuter";
 export type Pair = [unknown, unknown];
@@ -26,6 +27,9 @@ export type JoinedSink = (key: unknown, left: unknown, right: unknown) => void;
  * carries never depends on which side was the table or which row came first:
  * a joined row carries the left row's key, an unmatched row its own key
  * (exactly what a shuffle join and a broadcast join of either side emit).
+ *
+ * A table made by {@link HashTable.ofColumns} holds no value objects: each valueOf builds its row's value
+ * afresh from the columns (for consumers that only read, JoinOptions.readOnly).
  */
 export class HashTable {
   rows = 0;
@@ -37,6 +41,7 @@ export class HashTable {
   private readonly values: unknown[] = []; // per row
   private readonly rowKeys: unknown[] = []; // per row: its own key
   private next: Int32Array; // per row: the key's next row, or -1
+  private columns: PairColumns | undefined = undefined; // the rows' values, when they are not in `values`
 
   constructor(expectedRows = 0) {
     const n = Math.max(16, expectedRows);
@@ -52,11 +57,24 @@ export class HashTable {
     this.addPair(row[0], row[1]);
   }
 
+  /** The table of pair columns' rows: their keys read once, their values built at each valueOf. */
+  static ofColumns(columns: PairColumns): HashTable {
+    const table = new HashTable(columns.n);
+    table.columns = columns;
+    columns.readKeys(table);
+    return table;
+  }
+
   /** add() of the row [key, value], taken apart already (a decoded shuffle block). */
   addPair(key: unknown, value: unknown): void {
+    this.values.push(value);
+    this.addKey(key);
+  }
+
+  /** A row whose value the table's columns hold (ofColumns), or whose value addPair has pushed. */
+  addKey(key: unknown): void {
     const r = this.rows++;
     if (r === this.next.length) this.next = grow(this.next);
-    this.values.push(value);
     this.rowKeys.push(key);
     this.next[r] = -1;
     const id = this.index.intern(key);
@@ -85,7 +103,8 @@ export class HashTable {
   }
 
   valueOf(r: number): unknown {
-    return this.values[r];
+    const columns = this.columns;
+    return columns === undefined ? this.values[r] : columns.valueAt(r);
   }
 
   /** The key of build row r, as that row held it. */
@@ -101,7 +120,7 @@ export class HashTable {
   forEachUnmatched(f: (key: unknown, value: unknown) => void): void {
     for (let id = 0; id < this.keyIds; id++) {
       if (this.matchedIds[id] === 1) continue;
-      for (let r = this.head[id]!; r !== -1; r = this.next[r]!) f(this.rowKeys[r], this.values[r]);
+      for (let r = this.head[id]!; r !== -1; r = this.next[r]!) f(this.rowKeys[r], this.valueOf(r));
     }
   }
 

@@ -14,7 +14,7 @@ import { KeyedInput } from "../rdd/shuffled.js";
 import { encodeMapOutputBlock } from "../shuffle/exchange.js";
 import { PrematerializedRDD, ProjectedRDD, projectRow } from "../rdd/narrow.js";
 import { StorageLevel } from "../storage/level.js";
-import { columnarRowCount, readColumnarPairs, serializableChecker, shuffleCopier, tagsItsBlocks, type Codec, type FusedPick } from "../shuffle/codec.js";
+import { columnarRowCount, PairColumns, readColumnarPairs, serializableChecker, shuffleCopier, tagsItsBlocks, type Codec, type FusedPick } from "../shuffle/codec.js";
 import { HashPartitioner, type Partitioner } from "../shuffle/partitioner.js";
 import type { TaskContext } from "../scheduler/task.js";
 import type { JoinDecision, JoinSideEstimate } from "../metrics.js";
@@ -179,11 +179,17 @@ function shippedTable(blocks: readonly Uint8Array[], buildMs: number): ShippedTa
   return { id: nextTableId++, buffer, offsets, buildMs };
 }
 
-/** The hash table of a broadcast side from its encoded blocks, rows in block order (in process and in a worker alike). */
-export function tableFromBlocks(codec: Codec, blocks: readonly Uint8Array[]): HashTable {
+/**
+ * The hash table of a broadcast side from its encoded blocks, rows in block order (in process and in a worker
+ * alike). `freshValues` (the consumers only read: JoinOptions.readOnly): columnar blocks of one shape are kept
+ * as columns, each match getting its own copy of the value (HashTable.ofColumns).
+ */
+export function tableFromBlocks(codec: Codec, blocks: readonly Uint8Array[], freshValues = false): HashTable {
   // A built-in codec's columnar blocks of pairs are read straight into the table (no row arrays); any other
   // block is decoded, and each row checked to be a pair as it is added.
   const columnar = tagsItsBlocks(codec);
+  const columns = freshValues && columnar ? PairColumns.of(blocks) : undefined;
+  if (columns) return HashTable.ofColumns(columns);
   let rowCount = 0;
   if (columnar) for (const block of blocks) rowCount += columnarRowCount(block) ?? 0;
   const table = new HashTable(rowCount);
@@ -757,7 +763,7 @@ export class JoinRDD<K> extends RDD<Joined> {
     const blocks: Uint8Array[] = [];
     for (let p = 0; p < side.rdd.numPartitions; p++) if (side.computed.get(p)!.length > 0) blocks.push(side.blocks.get(p)!);
     const start = performance.now();
-    const table = tableFromBlocks(this.ctx.codec, blocks);
+    const table = tableFromBlocks(this.ctx.codec, blocks, this.options.readOnly === true);
     const shipped = forWorkers ? shippedTable(blocks, performance.now() - start) : undefined;
     side.computed.clear(); // the build side is not read again: its rows live in the table
     return { table, bytes: side.bytes, shipped };

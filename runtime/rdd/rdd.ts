@@ -48,6 +48,13 @@ export interface JoinOptions {
    * in place (as Spark does).
    */
   inPlace?: boolean;
+  /**
+   * The join's consumers only read what it hands them: they write no key or value, keep none past the job,
+   * and compare none by identity. A broadcast table may then hand each joined row its own copy of a build
+   * row's value (built from the table's columns, which a probe reads faster than one object per build row)
+   * where otherwise the rows of one build row share one copy. The transformer writes it where it proves it.
+   */
+  readOnly?: boolean;
 }
 
 export type PartitionSpec = number | Partitioner | undefined;

@@ -485,31 +485,7 @@ return n;
 
   // The reader: one expression per shape, evaluated per row.
   const at: ColumnCounts = { nums: 0, strs: 0, bools: 0, tags: 0 };
-  const reader = (s: Shape): string => {
-    switch (s.k) {
-      case "num":
-        return `n${at.nums++}[i]`;
-      case "str":
-        return `s${at.strs++}(i)`;
-      case "bool":
-        return `(b${at.bools++}[i] === 1)`;
-      case "undef":
-        return "undefined";
-      case "null":
-        return "null";
-      case "opt": {
-        const t = `t${at.tags++}`;
-        return `(${t}[i] === ${TAG_PRESENT} ? ${reader(s.inner)} : ${t}[i] === ${TAG_NULL} ? null : undefined)`;
-      }
-      case "tuple":
-        return `[${s.items.map(reader).join(", ")}]`;
-      case "obj":
-        // A computed key always defines an own property (a literal "__proto__": would set the prototype).
-        return `{ ${s.keys.map((k, j) => `${k === "__proto__" ? `[${JSON.stringify(k)}]` : JSON.stringify(k)}: ${reader(s.items[j]!)}`).join(", ")} }`;
-      default:
-        throw new SerializationError(`Corrupt block: unknown column shape ${JSON.stringify(s)}.`);
-    }
-  };
+  const reader = (s: Shape): string => readExpression(s, at, blockColumn);
   const expr = reader(shape);
   const unpackColumns = () => `${Array.from({ length: at.nums }, (_, j) => `const n${j} = nums[${j}];`).join("\n")}
 ${Array.from({ length: at.strs }, (_, j) => `const s${j} = strs[${j}];`).join("\n")}
@@ -537,6 +513,51 @@ for (let i = 0; i < n; i++) sink.addPair(${key}, ${value});
     )() as PairReader;
   }
   return { counts: writeCounts, write, writeScattered, read, readPairs };
+}
+
+/** Row i of column j of a kind, as the compiled readers of one block name it (strings are decoded on demand). */
+function blockColumn(kind: keyof ColumnCounts, j: number): string {
+  switch (kind) {
+    case "nums":
+      return `n${j}[i]`;
+    case "strs":
+      return `s${j}(i)`;
+    case "bools":
+      return `b${j}[i]`;
+    case "tags":
+      return `t${j}[i]`;
+  }
+}
+
+/**
+ * The expression that builds the value of shape `s` from row i of the columns, `at` counting the columns of
+ * each kind used so far (depth-first, the writers' order); `column` names row i of a column.
+ */
+function readExpression(s: Shape, at: ColumnCounts, column: (kind: keyof ColumnCounts, j: number) => string): string {
+  const read = (t: Shape): string => readExpression(t, at, column);
+  switch (s.k) {
+    case "num":
+      return column("nums", at.nums++);
+    case "str":
+      return column("strs", at.strs++);
+    case "bool":
+      return `(${column("bools", at.bools++)} === 1)`;
+    case "undef":
+      return "undefined";
+    case "null":
+      return "null";
+    case "opt": {
+      const t = column("tags", at.tags++);
+      return `(${t} === ${TAG_PRESENT} ? ${read(s.inner)} : ${t} === ${TAG_NULL} ? null : undefined)`;
+    }
+    case "tuple":
+      return `[${s.items.map(read).join(", ")}]`;
+    case "obj":
+      // A computed key always defines an own property (a literal "__proto__": would set the prototype).
+      return `{ ${s.keys.map((k, j) => `${k === "__proto__" ? `[${JSON.stringify(k)}]` : JSON.stringify(k)}: ${read(s.items[j]!)}`).join(", ")} }`;
+    default:
+      throw new SerializationError(`Corrupt block: unknown column shape ${JSON.stringify(s)}.`);
+  }
 }
 
 /**
@@ -849,6 +870,105 @@ function decodeColumnarPairs(bytes: Uint8Array, sink: PairSink): boolean {
   if (!readPairs) return false;
   readPairs(block.n, block.nums, block.strs, block.bools, block.tags, sink);
   return true;
+}
+
+/** Where pair columns put their keys, in row order (HashTable.addKey: a method, for the reason PairSink gives). */
+export interface KeySink {
+  addKey(key: unknown): void;
+}
+
+type KeyReader = (n: number, nums: readonly Float64Array[], strs: readonly (readonly string[])[], bools: readonly Uint8Array[], tags: readonly Uint8Array[], sink: KeySink) => void;
+type ValueReader = (i: number, nums: readonly Float64Array[], strs: readonly (readonly string[])[], bools: readonly Uint8Array[], tags: readonly Uint8Array[]) => unknown;
+
+/** Row i of column j of a kind, as the readers of pair columns name it (strings decoded already). */
+function joinedColumn(kind: keyof ColumnCounts, j: number): string {
+  return `${kind}[${j}][i]`;
+}
+
+const compiledColumnReaders = new Map<string, { readKeys: KeyReader; valueAt: ValueReader }>();
+
+/** The key and value readers of pair columns of `shape` (a tuple of two), one pair of functions per shape for the process. */
+function columnReaders(shape: Extract<Shape, { k: "tuple" }>): { readKeys: KeyReader; valueAt: ValueReader } {
+  return cachedOnce(compiledColumnReaders, JSON.stringify(shape), () => {
+    const at: ColumnCounts = { nums: 0, strs: 0, bools: 0, tags: 0 };
+    const key = readExpression(shape.items[0]!, at, joinedColumn);
+    const value = readExpression(shape.items[1]!, at, joinedColumn);
+    const readKeys = new Function(`return function readKeys(n, nums, strs, bools, tags, sink) { for (let i = 0; i < n; i++) sink.addKey(${key}); };`)() as KeyReader;
+    const valueAt = new Function(`return function valueAt(i, nums, strs, bools, tags) { return ${value}; };`)() as ValueReader;
+    return { readKeys, valueAt };
+  });
+}
+
+/**
+ * The rows of columnar blocks of [key, value] pairs, all of one shape, as one set of columns joined end to end
+ * (numbers as float64, which hold an int32 column's numbers exactly; strings decoded once). Keys are read once,
+ * in row order (readKeys); a value is built at each valueAt, a new object at every call, from a few contiguous
+ * columns. A broadcast table whose consumers only read (JoinOptions.readOnly) keeps its values so: a probe then
+ * reads a few cached columns instead of one object per build row spread over the heap.
+ */
+export class PairColumns {
+  private readonly read: ValueReader;
+
+  private constructor(
+    readonly n: number,
+    private readonly shape: Extract<Shape, { k: "tuple" }>,
+    private readonly nums: Float64Array[],
+    private readonly strs: string[][],
+    private readonly bools: Uint8Array[],
+    private readonly tags: Uint8Array[],
+  ) {
+    this.read = columnReaders(shape).valueAt;
+  }
+
+  /** The columns of `blocks` (a built-in codec's), or undefined unless every one is columnar with pair rows of one shape. */
+  static of(blocks: readonly Uint8Array[]): PairColumns | undefined {
+    const parsed: ColumnarBlock[] = [];
+    for (const bytes of blocks) {
+      if (bytes.byteLength === 0 || bytes[0] !== TAG_COLUMNAR) return undefined;
+      parsed.push(columnarBlock(bytes));
+    }
+    const shape = parsed[0]?.shape;
+    if (!shape || shape.k !== "tuple" || shape.items.length !== 2) return undefined;
+    const id = JSON.stringify(shape);
+    if (parsed.some((b) => JSON.stringify(b.shape) !== id)) return undefined;
+    const n = parsed.reduce((sum, b) => sum + b.n, 0);
+    const first = parsed[0]!;
+    const nums = first.nums.map((_, j) => {
+      const column = new Float64Array(n);
+      let at = 0;
+      for (const b of parsed) {
+        column.set(b.nums[j]!, at);
+        at += b.n;
+      }
+      return column;
+    });
+    const strs = first.strs.map((_, j) => {
+      const column = new Array<string>(n);
+      let at = 0;
+      for (const b of parsed) for (let i = 0; i < b.n; i++) column[at++] = b.strs[j]!(i);
+      return column;
+    });
+    const flags = (of: (b: ColumnarBlock) => Uint8Array[]) =>
+      of(first).map((_, j) => {
+        const column = new Uint8Array(n);
+        let at = 0;
+        for (const b of parsed) {
+          column.set(of(b)[j]!, at);
+          at += b.n;
+        }
+        return column;
+      });
+    return new PairColumns(n, shape, nums, strs, flags((b) => b.bools), flags((b) => b.tags));
+  }
+
+  readKeys(sink: KeySink): void {
+    columnReaders(this.shape).readKeys(this.n, this.nums, this.strs, this.bools, this.tags, sink);
+  }
+
+  /** Row i's value, built afresh. */
+  valueAt(i: number): unknown {
+    return this.read(i, this.nums, this.strs, this.bools, this.tags);
+  }
 }
 
 interface ColumnarBlock {

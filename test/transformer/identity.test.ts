@@ -183,7 +183,7 @@ export const literal = await big.join(small, { numPartitions: 2 }).count();
     expect(after).toContain(`big.join(small, { strategy: "auto" }).count()`);
   });
   test("ours go before a spread (its values win) and after written literals", () => {
-    expect(after).toMatch(/big\.join\(small, \{ strategy: "auto", site: "[^"]+", inPlace: true, \.\.\.opts \}\)/);
-    expect(after).toMatch(/big\.join\(small, \{ numPartitions: 2, strategy: "auto", site: "[^"]+", inPlace: true \}\)/);
+    expect(after).toMatch(/big\.join\(small, \{ strategy: "auto", site: "[^"]+", inPlace: true, readOnly: true, \.\.\.opts \}\)/);
+    expect(after).toMatch(/big\.join\(small, \{ numPartitions: 2, strategy: "auto", site: "[^"]+", inPlace: true, readOnly: true \}\)/);
   });
 });

@@ -21,6 +21,11 @@ import { isPrimitiveType, plainObjectProperties } from "./types.js";
 
 export interface IdentityVerdict {
   inPlace: boolean;
+  /**
+   * The consumers only read every value the join hands them (both sides'): no write, nothing kept, no identity.
+   * The runtime may then give each joined row its own copy of a broadcast table's value (`readOnly: true`).
+   */
+  readOnly: boolean;
   /** "in place: ..." or "copies: ...", for the report. */
   reason: string;
 }
@@ -69,11 +74,15 @@ export class IdentityAnalysis {
   /** The verdict for a join the plugin gives `strategy: "auto"`. */
   joinVerdict(join: RddCall): IdentityVerdict {
     const primitive = this.primitiveStreamedSides(join);
-    if (primitive) return { inPlace: true, reason: `in place: the streamed ${primitive}` };
+    if (primitive) {
+      // an inner join streams either side, so both hold primitives, which have no identity to tell apart
+      const readOnly = operatorOf(join.method)?.join === "inner" || !this.consumersProblem(join.call, NO_TARGETS, new Map());
+      return { inPlace: true, readOnly, reason: `in place: the streamed ${primitive}${readOnly ? "; consumers only read" : ""}` };
+    }
     const inexact = this.inexactStreamedSide(join);
-    if (inexact) return { inPlace: false, reason: `copies: ${inexact}` };
+    if (inexact) return { inPlace: false, readOnly: false, reason: `copies: ${inexact}` };
     const why = this.consumersProblem(join.call, NO_TARGETS, new Map());
-    return why ? { inPlace: false, reason: `copies: ${why}` } : { inPlace: true, reason: IN_PLACE_READ };
+    return why ? { inPlace: false, readOnly: false, reason: `copies: ${why}` } : { inPlace: true, readOnly: true, reason: IN_PLACE_READ };
   }
 
   /** "side's keys and values are primitives (...)" when every side the join may stream has primitive rows. */

@@ -1,7 +1,7 @@
 /**
  * Joins written without a strategy get `strategy: "auto"` and a site id; explicit strategies stay as written.
  * `inPlace: true` goes beside "auto" where analyse/identity.ts proves the consumers cannot tell the streamed
- * values from copies (`inPlace` is asked only when an edit is made: `inPlace()` runs the analysis). A join whose
+ * values from copies, and `readOnly: true` where it proves they only read every value (`inPlace` is asked only when an edit is made: `inPlace()` runs the analysis). A join whose
  * output more than one job may compute stays as written (analyse/jobs.ts: a broadcast would recompute its
  * streamed side where a shuffle reuses its stored output).
  */
@@ -26,7 +26,7 @@ export function broadcastEdit(fc: FileContext, rdd: RddCall, site: string, inPla
     const kept = severalJobs();
     if (kept) return kept;
     const verdict = inPlace();
-    return { edit: { kind: "joinOptions", site, withSite: true, inPlace: verdict.inPlace, placement: "only" }, reason: `no options: strategy "auto", site ${site}; ${verdict.reason}` };
+    return { edit: { kind: "joinOptions", site, withSite: true, inPlace: verdict.inPlace, readOnly: verdict.readOnly, placement: "only" }, reason: `no options: strategy "auto", site ${site}; ${verdict.reason}` };
   }
   const options = innerExpression(ts, args[1]);
   if (ts.isObjectLiteralExpression(options)) {
@@ -37,10 +37,10 @@ export function broadcastEdit(fc: FileContext, rdd: RddCall, site: string, inPla
     // spreads or computed names may hold a strategy: ours go first so the user's values win
     const dynamic = options.properties.some((p) => !ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) || names.includes(undefined);
     const hasSite = names.includes("site");
-    // a written `inPlace` is the caller's: it stays, and ours is not added
-    const verdict: IdentityVerdict = names.includes("inPlace") ? { inPlace: false, reason: "inPlace as written" } : inPlace();
+    // a written `inPlace` or `readOnly` is the caller's: it stays, and ours are not added
+    const verdict: IdentityVerdict = names.includes("inPlace") || names.includes("readOnly") ? { inPlace: false, readOnly: false, reason: "inPlace or readOnly as written" } : inPlace();
     return {
-      edit: { kind: "joinOptions", site, withSite: !hasSite, inPlace: verdict.inPlace, placement: dynamic ? "before" : "after" },
+      edit: { kind: "joinOptions", site, withSite: !hasSite, inPlace: verdict.inPlace, readOnly: verdict.readOnly, placement: dynamic ? "before" : "after" },
       reason: `options without a written strategy: added strategy "auto"${hasSite ? "" : `, site ${site}`}${dynamic ? " before the spread (its values win)" : ""}; ${verdict.reason}`,
     };
   }
@@ -48,7 +48,7 @@ export function broadcastEdit(fc: FileContext, rdd: RddCall, site: string, inPla
   if (kept) return kept;
   const verdict = inPlace();
   return {
-    edit: { kind: "joinOptions", site, withSite: true, inPlace: verdict.inPlace, placement: "spread" },
+    edit: { kind: "joinOptions", site, withSite: true, inPlace: verdict.inPlace, readOnly: verdict.readOnly, placement: "spread" },
     reason: `options given as an expression: strategy "auto" and site ${site} added before it (its own values win); ${verdict.reason}`,
   };
 }

@@ -14,9 +14,10 @@ export type Edit =
   | { kind: "pattern"; kept: readonly number[] }
   /**
    * Join options: `strategy: "auto"` (and `site` when `withSite`, `inPlace: true` when `inPlace`: the consumers
-   * cannot tell the streamed values from copies) added `after` or `before` the written ones, or as the only ones.
+   * cannot tell the streamed values from copies; `readOnly: true` when `readOnly`: they only read every value)
+   * added `after` or `before` the written ones, or as the only ones.
    */
-  | { kind: "joinOptions"; site: string; withSite: boolean; inPlace: boolean; placement: "only" | "after" | "before" | "spread" }
+  | { kind: "joinOptions"; site: string; withSite: boolean; inPlace: boolean; readOnly: boolean; placement: "only" | "after" | "before" | "spread" }
   /** A shuffle input: `<input>.projectValues(<shape read as it arrives>)`. */
   | { kind: "project"; shape: Shape; arriving: Shape }
   /** A value literal returned right before the shuffle: pruned in place to `shape`. */

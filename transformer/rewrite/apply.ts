@@ -86,6 +86,7 @@ function joinOptions(ts: TS, call: ts.CallExpression, edit: Extract<Edit, { kind
   const ours = [factory.createPropertyAssignment("strategy", factory.createStringLiteral("auto"))];
   if (edit.withSite) ours.push(factory.createPropertyAssignment("site", factory.createStringLiteral(edit.site)));
   if (edit.inPlace) ours.push(factory.createPropertyAssignment("inPlace", factory.createTrue()));
+  if (edit.readOnly) ours.push(factory.createPropertyAssignment("readOnly", factory.createTrue()));
   const written = call.arguments[1];
   let options: ts.Expression;
   if (edit.placement === "only" || !written) {

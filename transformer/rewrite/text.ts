@@ -199,6 +199,7 @@ class TextEditor {
     const ours = [`strategy: "auto"`];
     if (edit.withSite) ours.push(`site: ${JSON.stringify(edit.site)}`);
     if (edit.inPlace) ours.push("inPlace: true");
+    if (edit.readOnly) ours.push("readOnly: true");
     const written = call.arguments[1];
     if (edit.placement === "only" || !written) {
       const first = call.arguments[0];

@@ -6,7 +6,11 @@ const small = ctx.parallelize<[number, number[]]>([[1, [10, 20]], [2, [30, 40]]]
 const nums = ctx.parallelize<[number, number]>([[1, 1]]);
 // in place: the streamed sides hold primitives only (copies of primitives are the primitives)
 export const primitive = await nums.join(nums).collect();
-// in place: the consumers only read, and what leaves the job holds no object
+// in place, not read-only: the streamed left side holds primitives, but the consumer writes the table's value
+// (a broadcast table's rows of one key share one copy, as a shuffle's do)
+const counts = ctx.parallelize<[number, number]>([[1, 5], [1, 6]]);
+export const written2 = await counts.leftOuterJoin(small).mapValues(([n, r]) => (r ? (r[0] = r[0]! + n) : n)).collect();
+// in place and read-only: the consumers only read, and what leaves the job holds no object
 export const sums = await big.join(small).mapValues(([l, r]) => (l[0] ?? 0) + (r[0] ?? 0)).collect();
 export const sizes = await big.join(small, { numPartitions: 2 }).values().map(([l, r]) => l.length + r.length).reduce((a, b) => a + b);
 // copies: the consumer writes the streamed value (the program's own rows would change)
