@@ -161,6 +161,14 @@ function gridTable(cells) {
   return table(headers, rows);
 }
 
+/** Which cells were measured again (experiment.mjs CONFIRM_ROUNDS), so the table's run counts are read right. */
+function remeasuredNote(cells) {
+  const again = cells.filter((c) => c.remeasured);
+  if (!again.length) return "";
+  const list = again.map((c) => `C=${c.columns},U=${c.used} (${c.before.time.runs} runs per variant)`).join("; ");
+  return `\n\nMeasured again, because "after" looked slower beyond noise in the first processes (up to 2 more fresh processes per variant, in alternating order; the row is judged on all their runs): ${list}.`;
+}
+
 function gridHeatmaps(cells, prefix, what, benchDir) {
   const files = [];
   for (const [metric, key, label] of [
@@ -196,7 +204,7 @@ written by hand with a projection of exactly the used columns before the join.
 
 ${imgs}
 
-${gridTable(cells)}`;
+${gridTable(cells)}${remeasuredNote(cells)}`;
 }
 
 // ---------------------------------------------------------------- broadcast

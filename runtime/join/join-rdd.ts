@@ -165,18 +165,20 @@ export interface ShippedTable {
   offsets: number[];
   /** Main-thread milliseconds decoding the blocks and building the table took: what each worker pays once. */
   buildMs: number;
+  /** Built as the main thread's table is (tableFromBlocks' `freshValues`). */
+  freshValues: boolean;
 }
 
 let nextTableId = 1;
 
 /** The one copy of the build side's blocks kept for workers. */
-function shippedTable(blocks: readonly Uint8Array[], buildMs: number): ShippedTable {
+function shippedTable(blocks: readonly Uint8Array[], buildMs: number, freshValues: boolean): ShippedTable {
   const offsets = [0];
   for (const b of blocks) offsets.push(offsets[offsets.length - 1]! + b.byteLength);
   const buffer = new SharedArrayBuffer(offsets[offsets.length - 1]!);
   const view = new Uint8Array(buffer);
   blocks.forEach((b, i) => view.set(b, offsets[i]!));
-  return { id: nextTableId++, buffer, offsets, buildMs };
+  return { id: nextTableId++, buffer, offsets, buildMs, freshValues };
 }
 
 /**
@@ -763,8 +765,9 @@ export class JoinRDD<K> extends RDD<Joined> {
     const blocks: Uint8Array[] = [];
     for (let p = 0; p < side.rdd.numPartitions; p++) if (side.computed.get(p)!.length > 0) blocks.push(side.blocks.get(p)!);
     const start = performance.now();
-    const table = tableFromBlocks(this.ctx.codec, blocks, this.options.readOnly === true);
-    const shipped = forWorkers ? shippedTable(blocks, performance.now() - start) : undefined;
+    const freshValues = this.options.readOnly === true;
+    const table = tableFromBlocks(this.ctx.codec, blocks, freshValues);
+    const shipped = forWorkers ? shippedTable(blocks, performance.now() - start, freshValues) : undefined;
     side.computed.clear(); // the build side is not read again: its rows live in the table
     return { table, bytes: side.bytes, shipped };
   }

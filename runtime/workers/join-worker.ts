@@ -119,7 +119,7 @@ export function tableOf(wire: WireTable, codec: Codec): HashTable {
   const blocks: Uint8Array[] = [];
   // slice() copies each block out of the shared memory: a decoder is not assumed to read shared memory.
   for (let i = 0; i + 1 < wire.offsets.length; i++) blocks.push(view.slice(wire.offsets[i]!, wire.offsets[i + 1]!));
-  const table = tableFromBlocks(codec, blocks);
+  const table = tableFromBlocks(codec, blocks, wire.freshValues);
   const bytes = wire.buffer.byteLength;
   tables.set(wire.id, { table, bytes });
   let total = 0;

@@ -49,6 +49,8 @@ export interface WireTable {
   id: number;
   buffer: SharedArrayBuffer;
   offsets: number[];
+  /** The join's consumers only read (JoinOptions.readOnly): the table may build each match's value afresh. */
+  freshValues: boolean;
 }
 
 /** One narrow operation, applied through the same public RDD method as in process. `fn` indexes WorkerTask.fns. */

@@ -305,7 +305,7 @@ function describeJoin(rdd: JoinRDD<unknown>, b: StageBuilder): ChainOf | string 
     b.notes.push(`${name} streamed through its broadcast table, built once per worker`);
     const op: WireOp = {
       op: "probe",
-      table: { id: table.id, buffer: table.buffer, offsets: table.offsets },
+      table: { id: table.id, buffer: table.buffer, offsets: table.offsets, freshValues: table.freshValues },
       buildIsRight: plan.buildIsRight,
       keepStream: plan.keepStream,
       checkStream: plan.checkStream,

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { HashPartitioner, JobFailedError, type Context, type ContextOptions, type RDD } from "../../../runtime/index.js";
 import { workerEntry } from "../../../runtime/workers/pool.js";
 import { tableOf } from "../../../runtime/workers/join-worker.js";
-import { MsgpackCodec } from "../../../runtime/shuffle/codec.js";
+import { AdaptiveCodec, MsgpackCodec } from "../../../runtime/shuffle/codec.js";
 import { stopContexts, testContext } from "../../helpers/context.js";
 import { canon } from "../../helpers/multiset.js";
 
@@ -108,7 +108,7 @@ describe("a join stage in workers gives the in-process and the plain-array resul
       const expected = reference(FIXED, type);
       const strategies: Parameters<RDD<Pair>["join"]>[1][] = [{ strategy: "shuffle", numPartitions: 3 }];
       // explicit broadcast builds the smaller side: swap sizes to broadcast each side in turn
-      if (type !== "fullOuter") strategies.push({ strategy: "broadcast" });
+      if (type !== "fullOuter") strategies.push({ strategy: "broadcast" }, { strategy: "broadcast", readOnly: true });
       for (const options of strategies) {
         const sideCases: Sides[] = options!.strategy === "broadcast" ? [FIXED, { left: FIXED.right.slice(0, 4), right: FIXED.left, leftSlices: 3, rightSlices: 5 }] : [FIXED];
         for (const sides of sideCases) {
@@ -388,7 +388,7 @@ describe("a worker's broadcast table cache", () => {
     for (const e of encoded) offsets.push(offsets[offsets.length - 1]! + e.byteLength);
     const buffer = new SharedArrayBuffer(Math.max(bytes, offsets[offsets.length - 1]!));
     encoded.forEach((e, i) => new Uint8Array(buffer).set(e, offsets[i]!));
-    return { id: nextId++, buffer, offsets };
+    return { id: nextId++, buffer, offsets, freshValues: false };
   };
 
   it("builds a table once per id, from every block in order, and keeps a few, evicting the oldest", () => {
@@ -404,6 +404,21 @@ describe("a worker's broadcast table cache", () => {
     for (const o of others) tableOf(o, codec);
     expect(tableOf(others[3]!, codec)).toBe(tableOf(others[3]!, codec));
     expect(tableOf(wire, codec)).not.toBe(table); // evicted after 4 newer ones: built again
+  });
+
+  it("a read-only table builds each value afresh from its columns (a table the consumers only read)", () => {
+    const columnar = new AdaptiveCodec();
+    const blocks = [[[1, [1.5, "a"]], [2, [2.5, "b"]]], [[1, [3.5, "c"]]]].map((b) => columnar.encode(b));
+    const offsets = [0];
+    for (const e of blocks) offsets.push(offsets[offsets.length - 1]! + e.byteLength);
+    const buffer = new SharedArrayBuffer(offsets[offsets.length - 1]!);
+    blocks.forEach((e, i) => new Uint8Array(buffer).set(e, offsets[i]!));
+    const table = tableOf({ id: nextId++, buffer, offsets, freshValues: true }, columnar);
+    const id = table.find(1);
+    const first = table.firstRow(id);
+    expect(table.valueOf(first)).toEqual([1.5, "a"]);
+    expect(table.valueOf(first)).not.toBe(table.valueOf(first));
+    expect(table.valueOf(table.nextRow(first))).toEqual([3.5, "c"]);
   });
 
   it("evicts by bytes: a table past the byte bound leaves only itself", () => {
