@@ -16,7 +16,44 @@ export const PEER_CELL = { columns: 22, used: 1, shape: "tuple" };
 /** The grid's program for that cell, which prepareSources also compiles with the plugin's default options. */
 export const PEER_PROGRAM = "tup-c22-u1";
 
-export const peersTaskCount = () => Object.keys(ENGINES).length + 1 + Object.keys(AGGREGATE_ENGINES).length;
+/**
+ * Each engine runs in PEER_PROCESSES fresh processes, round by round (every engine once per round, the order
+ * reversed every other round), and is summarized over all their timed runs: one process's JIT or a load burst
+ * on a shared machine moved one engine's median by half (the default-options cell: 26.9 and 36.2 ms in two
+ * processes a minute apart).
+ */
+const PEER_PROCESSES = 3;
+
+export const peersTaskCount = () => PEER_PROCESSES * (Object.keys(ENGINES).length + 1 + Object.keys(AGGREGATE_ENGINES).length);
+
+/** Runs `tasks` PEER_PROCESSES times each, interleaved, and pools each one's runs. */
+async function runRounds(tasks, progress) {
+  const runs = tasks.map(() => []);
+  for (let round = 0; round < PEER_PROCESSES; round++) {
+    const order = tasks.map((_, i) => i);
+    for (const i of round % 2 ? order.reverse() : order) {
+      progress.label(tasks[i].label);
+      runs[i].push(await tasks[i].spawn());
+      progress.tick();
+    }
+  }
+  return tasks.map((task, i) => {
+    const failed = runs[i].find((r) => !r.ok);
+    const times = runs[i].flatMap((r) => r.times ?? []);
+    const loads = runs[i].flatMap((r) => r.loadMs ?? []);
+    return {
+      name: task.name,
+      title: task.title,
+      ok: !failed,
+      error: failed?.error,
+      time: failed ? undefined : summarize(times),
+      loadMs: loads.length ? median(loads) : undefined,
+      peakRss: Math.max(...runs[i].map((r) => r.peakRss ?? 0)),
+      processes: runs[i].length,
+      ...(task.name === "rddopt-default" && !failed ? { strategy: runs[i].at(-1).last?.joins?.[0]?.strategy } : {}),
+    };
+  });
+}
 
 /** The aggregation workload (the reference benchmark's "aggregate, K=1,000, C=5"): 2M rows in the full profile. */
 export const aggregateSpec = (config) => ({ kind: "aggregate", n: config.gridRows * 20, k: 1_000, columns: 5 });
@@ -53,35 +90,28 @@ export async function runPeers({ config, ws, progress }) {
     return { error: `could not install bench/peers: ${e.message}`, engines: [] };
   }
   const data = { kind: "grid", n: config.gridRows, m: gridRightRows(config), ...PEER_CELL };
-  const engines = [];
   const program = path.join(ws.afterDefault, `${PEER_PROGRAM}.js`);
+  const joinTasks = [];
   if (fs.existsSync(program)) {
     // What a user gets: the cell built with the plugin's default options, run as the grid runs its variants.
-    progress.label("peers rddopt (default plugin options)");
-    const r = await runWorker(ws.worker, { runtime: ws.runtime, module: program, data, warmups: config.warmups, runs: config.runs, context: {} });
-    engines.push({ name: "rddopt-default", title: 'rddopt, with the transformer\'s default options (pruned, "auto" broadcast)', ok: r.ok, error: r.error, time: r.ok ? summarize(r.times) : undefined, peakRss: r.peakRss, strategy: r.ok ? r.last?.joins?.[0]?.strategy : undefined });
+    joinTasks.push({
+      name: "rddopt-default",
+      title: 'rddopt, with the transformer\'s default options (pruned, "auto" broadcast)',
+      label: "peers rddopt (default plugin options)",
+      spawn: () => runWorker(ws.worker, { runtime: ws.runtime, module: program, data, warmups: config.warmups, runs: config.runs, context: {} }),
+    });
   }
-  progress.tick();
-  /** Each engine of `list` on `workload` in a fresh process (worker.mjs), its summary added to `into`. */
-  const runEngines = async (list, workload, label, into) => {
-    for (const [name, engine] of Object.entries(list)) {
-      progress.label(`${label} ${name}`);
-      const r = await runWorker(path.join(here, "worker.mjs"), { engine: name, runtime: ws.runtime, data: workload, warmups: config.warmups, runs: config.runs });
-      into.push({
-        name,
-        title: engine.title,
-        ok: r.ok,
-        error: r.error,
-        time: r.ok ? summarize(r.times) : undefined,
-        loadMs: r.loadMs ? median(r.loadMs) : undefined,
-        peakRss: r.peakRss,
-      });
-      progress.tick();
-    }
-  };
-  await runEngines(ENGINES, data, "peers", engines);
+  /** Each engine of `list` on `workload` in a fresh process (worker.mjs). */
+  const engineTasks = (list, workload, label) =>
+    Object.entries(list).map(([name, engine]) => ({
+      name,
+      title: engine.title,
+      label: `${label} ${name}`,
+      spawn: () => runWorker(path.join(here, "worker.mjs"), { engine: name, runtime: ws.runtime, data: workload, warmups: config.warmups, runs: config.runs }),
+    }));
+  joinTasks.push(...engineTasks(ENGINES, data, "peers"));
+  const engines = await runRounds(joinTasks, progress);
   const aggregateData = aggregateSpec(config);
-  const aggregate = [];
-  await runEngines(AGGREGATE_ENGINES, aggregateData, "peers aggregate", aggregate);
+  const aggregate = await runRounds(engineTasks(AGGREGATE_ENGINES, aggregateData, "peers aggregate"), progress);
   return { data, versions: peerVersions(), engines, aggregate: { data: aggregateData, engines: aggregate } };
 }

@@ -30,8 +30,8 @@ export function sectionPeers(peers, _config, grid) {
   return `## Experiment 5: peers
 
 The grid's cell C=${peers.data.columns}, U=${peers.data.used} (${num(peers.data.n)} left rows of ${peers.data.columns} doubles, ${num(peers.data.m)} right rows,
-inner join on key, sum of left c0 + right c0) on the same seeded data, each engine in a fresh process,
-setup untimed (building columns / tables). ${cell ? "The first three rddopt rows are experiment 1's figures for this cell in this run (its builds never broadcast); the default-options row is the same program built with the plugin's default options, run the same way. " : "Run with the grid experiment for rddopt's rows. "}Every engine's result
+inner join on key, sum of left c0 + right c0) on the same seeded data, each engine in ${peers.engines[0]?.processes ?? 1} fresh processes
+(round by round, every engine once per round; the median and range are over all their timed runs), setup untimed (building columns / tables). ${cell ? "The first three rddopt rows are experiment 1's figures for this cell in this run (its builds never broadcast; one process each, more where a cell looked slower); the default-options row is the same program built with the plugin's default options, run as the peers are. " : "Run with the grid experiment for rddopt's rows. "}Every engine's result
 is checked against the same reference sum. DuckDB's load (CREATE TABLE + appender, both sides) is timed separately.
 Peers: ${versions}. polars and DuckDB use their own thread pools (2 cores); rddopt uses worker threads where its cost model says they pay (default options); arquero runs on one thread.
 
