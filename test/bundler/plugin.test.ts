@@ -65,7 +65,7 @@ describe("rddopt/rollup", () => {
     const p = project();
     const { code, warnings } = await inProject(p, () => buildWithRollup(p, rddoptRollup() as Plugin));
     expect(warnings).toEqual([]);
-    expect(code).toContain("left.projectValues([0]).join(right.projectValues({ name: true }), { strategy: \"auto\", site: \"src/main.ts:8:25\", inPlace: true })");
+    expect(code).toContain("left.projectValues([0]).join(right.projectValues({ name: true }), { strategy: \"auto\", site: \"src/main.ts:8:25\", inPlace: true, readOnly: true })");
   });
 
   it("builds one analysis Program for the whole build, and reuses parsed files when one file changes", async () => {
