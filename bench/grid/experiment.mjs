@@ -4,7 +4,7 @@
 import path from "node:path";
 import { gridCells, programSource, idealSource, cellName } from "./source.mjs";
 import { gridRightRows } from "../lib/config.mjs";
-import { runWorker } from "../lib/child.mjs";
+import { pooledResults, runWorker } from "../lib/child.mjs";
 import { summarize, median, saved, worseBeyondNoise } from "../lib/stats.mjs";
 
 export const GRID_PLUGIN = { prune: true, broadcast: false };
@@ -28,10 +28,6 @@ function variantSummary(result) {
   if (!result.ok) return { ok: false, error: result.error };
   return {
     ok: true,
-    times: result.times,
-    cpuTimes: result.cpuTimes,
-    shuffleBytes: result.shuffleBytes,
-    gcMsRuns: result.gcMs,
     time: summarize(result.times),
     cpu: summarize(result.cpuTimes),
     bytes: median(result.shuffleBytes),
@@ -47,13 +43,6 @@ function variantSummary(result) {
  * three repeats); a real regression stays slower in every process.
  */
 const CONFIRM_ROUNDS = 2;
-
-/** The variant's summary over the runs of both results. */
-function pooled(a, b) {
-  if (!a.ok || !b.ok) return a.ok ? b : a;
-  const runs = { ok: true, times: [...a.times, ...b.times], cpuTimes: [...a.cpuTimes, ...b.cpuTimes], shuffleBytes: [...a.shuffleBytes, ...b.shuffleBytes], gcMs: [...a.gcMsRuns, ...b.gcMsRuns], peakRss: Math.max(a.peakRss, b.peakRss) };
-  return variantSummary(runs);
-}
 
 const looksWorse = (c) => c.before?.ok && c.after?.ok && worseBeyondNoise(c.before.time, c.after.time) && worseBeyondNoise(c.before.cpu, c.after.cpu);
 
@@ -71,17 +60,20 @@ export async function runGrid({ shape, config, ws, progress }) {
     const data = { kind: "grid", n: config.gridRows, m: gridRightRows(config), columns: cell.columns, used: cell.used, shape };
     const out = { ...cell, shape, changed: ws.changed.has(name) };
     // Alternate the order cell by cell so slow drift of a shared machine does not favour one variant.
-    for (const variant of i % 2 ? [...order].reverse() : order) {
-      progress.label(`${shape === "object" ? "objects" : "grid"} C=${cell.columns} U=${cell.used} ${variant}`);
-      out[variant] = variantSummary(await run(modules, data, variant));
-      progress.tick();
-    }
+    const results = { before: [], after: [], ideal: [] };
+    // the first pass counts in the progress bar's total (gridTaskCount); the confirming rounds do not
+    const measure = async (variants, note) => {
+      for (const variant of variants) {
+        progress.label(`${shape === "object" ? "objects" : "grid"} C=${cell.columns} U=${cell.used} ${variant}${note}`);
+        results[variant].push(await run(modules, data, variant));
+        out[variant] = variantSummary(pooledResults(results[variant]));
+        if (!note) progress.tick();
+      }
+    };
+    await measure(i % 2 ? [...order].reverse() : order, "");
     for (let round = 0; round < CONFIRM_ROUNDS && looksWorse(out); ) {
       out.remeasured = ++round;
-      for (const variant of round % 2 ? [...order].reverse() : order) {
-        progress.label(`${shape === "object" ? "objects" : "grid"} C=${cell.columns} U=${cell.used} ${variant} (measured again: looked slower)`);
-        out[variant] = pooled(out[variant], variantSummary(await run(modules, data, variant)));
-      }
+      await measure(round % 2 ? [...order].reverse() : order, " (measured again: looked slower)");
     }
     cells.push(withRatios(out));
   }

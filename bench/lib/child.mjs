@@ -7,6 +7,27 @@ export const NODE_FLAGS = ["--expose-gc", "--max-old-space-size=16384"];
  * Spawns `node NODE_FLAGS script JSON(spec)`; resolves with the parsed RESULT (or { ok: false, error }).
  * A worker past `timeoutMs` is killed (by its own pid) and reported as timed out.
  */
+/**
+ * Several RESULTs of one workload (fresh processes) as one: their per-run arrays end to end, the highest peak
+ * RSS, the last process's `last`; the first failure fails it.
+ */
+export function pooledResults(results) {
+  const failed = results.find((r) => !r.ok);
+  if (failed) return failed;
+  const joined = (key) => (results.some((r) => r[key]) ? results.flatMap((r) => r[key] ?? []) : undefined);
+  return {
+    ok: true,
+    times: joined("times"),
+    cpuTimes: joined("cpuTimes"),
+    shuffleBytes: joined("shuffleBytes"),
+    gcMs: joined("gcMs"),
+    loadMs: joined("loadMs"),
+    peakRss: Math.max(...results.map((r) => r.peakRss ?? 0)),
+    last: results.at(-1).last,
+    processes: results.length,
+  };
+}
+
 export function runWorker(script, spec, { timeoutMs = 600_000, cwd } = {}) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...NODE_FLAGS, script, JSON.stringify(spec)], { cwd, stdio: ["ignore", "pipe", "pipe"] });

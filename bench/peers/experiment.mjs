@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { runWorker } from "../lib/child.mjs";
+import { pooledResults, runWorker } from "../lib/child.mjs";
 import { summarize, median } from "../lib/stats.mjs";
 import { gridRightRows } from "../lib/config.mjs";
 import { ENGINES } from "./engines.mjs";
@@ -38,19 +38,17 @@ async function runRounds(tasks, progress) {
     }
   }
   return tasks.map((task, i) => {
-    const failed = runs[i].find((r) => !r.ok);
-    const times = runs[i].flatMap((r) => r.times ?? []);
-    const loads = runs[i].flatMap((r) => r.loadMs ?? []);
+    const r = pooledResults(runs[i]);
     return {
       name: task.name,
       title: task.title,
-      ok: !failed,
-      error: failed?.error,
-      time: failed ? undefined : summarize(times),
-      loadMs: loads.length ? median(loads) : undefined,
-      peakRss: Math.max(...runs[i].map((r) => r.peakRss ?? 0)),
+      ok: r.ok,
+      error: r.error,
+      time: r.ok ? summarize(r.times) : undefined,
+      loadMs: r.loadMs ? median(r.loadMs) : undefined,
+      peakRss: r.peakRss,
       processes: runs[i].length,
-      ...(task.name === "rddopt-default" && !failed ? { strategy: runs[i].at(-1).last?.joins?.[0]?.strategy } : {}),
+      ...(task.name === "rddopt-default" && r.ok ? { strategy: r.last?.joins?.[0]?.strategy } : {}),
     };
   });
 }

@@ -907,18 +907,15 @@ function columnReaders(shape: Extract<Shape, { k: "tuple" }>): { readKeys: KeyRe
  * reads a few cached columns instead of one object per build row spread over the heap.
  */
 export class PairColumns {
-  private readonly read: ValueReader;
-
   private constructor(
     readonly n: number,
-    private readonly shape: Extract<Shape, { k: "tuple" }>,
+    private readonly keys: KeyReader,
+    private readonly read: ValueReader,
     private readonly nums: Float64Array[],
     private readonly strs: string[][],
     private readonly bools: Uint8Array[],
     private readonly tags: Uint8Array[],
-  ) {
-    this.read = columnReaders(shape).valueAt;
-  }
+  ) {}
 
   /** The columns of `blocks` (a built-in codec's), or undefined unless every one is columnar with pair rows of one shape. */
   static of(blocks: readonly Uint8Array[]): PairColumns | undefined {
@@ -932,25 +929,10 @@ export class PairColumns {
     const id = JSON.stringify(shape);
     if (parsed.some((b) => JSON.stringify(b.shape) !== id)) return undefined;
     const n = parsed.reduce((sum, b) => sum + b.n, 0);
-    const first = parsed[0]!;
-    const nums = first.nums.map((_, j) => {
-      const column = new Float64Array(n);
-      let at = 0;
-      for (const b of parsed) {
-        column.set(b.nums[j]!, at);
-        at += b.n;
-      }
-      return column;
-    });
-    const strs = first.strs.map((_, j) => {
-      const column = new Array<string>(n);
-      let at = 0;
-      for (const b of parsed) for (let i = 0; i < b.n; i++) column[at++] = b.strs[j]!(i);
-      return column;
-    });
-    const flags = (of: (b: ColumnarBlock) => Uint8Array[]) =>
-      of(first).map((_, j) => {
-        const column = new Uint8Array(n);
+    /** Column j of every block, end to end, in a typed array of `n` (an int32 source converts exactly). */
+    const joined = <T extends Float64Array | Uint8Array>(make: (n: number) => T, of: (b: ColumnarBlock) => ArrayLike<number>[]): T[] =>
+      of(parsed[0]!).map((_, j) => {
+        const column = make(n);
         let at = 0;
         for (const b of parsed) {
           column.set(of(b)[j]!, at);
@@ -958,11 +940,19 @@ export class PairColumns {
         }
         return column;
       });
-    return new PairColumns(n, shape, nums, strs, flags((b) => b.bools), flags((b) => b.tags));
+    const strs = parsed[0]!.strs.map((_, j) => {
+      const column = new Array<string>(n);
+      let at = 0;
+      for (const b of parsed) for (let i = 0; i < b.n; i++) column[at++] = b.strs[j]!(i);
+      return column;
+    });
+    const bytes = (size: number) => new Uint8Array(size);
+    const { readKeys, valueAt } = columnReaders(shape);
+    return new PairColumns(n, readKeys, valueAt, joined((size) => new Float64Array(size), (b) => b.nums), strs, joined(bytes, (b) => b.bools), joined(bytes, (b) => b.tags));
   }
 
   readKeys(sink: KeySink): void {
-    columnReaders(this.shape).readKeys(this.n, this.nums, this.strs, this.bools, this.tags, sink);
+    this.keys(this.n, this.nums, this.strs, this.bools, this.tags, sink);
   }
 
   /** Row i's value, built afresh. */
