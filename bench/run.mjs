@@ -107,6 +107,8 @@ async function main() {
   if (config.reportOnly) return reportOnly(config);
   const started = new Date();
   const loadBefore = os.loadavg();
+  // read before the snapshot is taken: the run measures that snapshot, whatever the tree holds by its end
+  const machine = machineInfo(root);
   const t0 = performance.now();
   const ws = workspace(config.profile);
   process.stderr.write(`bench: ${config.profile} run of ${config.experiments.join(", ")}; compiling variants...\n`);
@@ -135,7 +137,7 @@ async function main() {
     wallSeconds: (performance.now() - t0) / 1000,
     loadBefore,
     loadAfter: os.loadavg(),
-    machine: machineInfo(root),
+    machine,
     transformerChanged: [...ws.changed],
     transformerDiagnostics: ws.transformerDiagnostics,
   };

@@ -14,7 +14,7 @@
  * The analysis never prints code: plan/capture.ts turns a Closure into an annotation.
  */
 import type * as ts from "typescript";
-import { innerExpression, position, short, type FileContext } from "../context.js";
+import { innerExpression, isStandardLibrary, position, short, type FileContext } from "../context.js";
 import { FRESH_RESULT_METHODS, MUTATING_METHODS, PURE_CONSTRUCTORS, PURE_GLOBALS, PURE_METHODS, PURE_STATICS } from "./capture-rules.js";
 import { isLibGlobal, moduleLoadProblem } from "./module-load.js";
 import { isPrimitiveType, plainObjectProperties } from "./types.js";
@@ -511,9 +511,7 @@ class Walk {
         return;
       }
     }
-    const declarations = fc.checker.getSymbolAtLocation(access.name)?.declarations ?? [];
-    const isLib = declarations.length > 0 && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()));
-    if (!isLib) fail(`it calls the method \`${method}\` of \`${short(fc, receiver)}\`, whose effects are unknown`);
+    if (!isStandardLibrary(fc, fc.checker.getSymbolAtLocation(access.name))) fail(`it calls the method \`${method}\` of \`${short(fc, receiver)}\`, whose effects are unknown`);
     if (MUTATING_METHODS.has(method)) {
       if (!this.isFresh(receiver)) fail(`it calls \`${method}\` on \`${short(fc, receiver)}\`, a value the function did not create`);
       return;
@@ -566,8 +564,7 @@ class Walk {
     if (!this.callable(fc.checker.getTypeAtLocation(access))) return;
     const receiver = innerExpression(ts, access.expression);
     if (ts.isIdentifier(receiver) && (fc.symbolOf(receiver)?.flags ?? 0) & ts.SymbolFlags.Alias) return; // a namespace import's member: judged as a reference
-    const declarations = fc.checker.getSymbolAtLocation(access.name)?.declarations ?? [];
-    if (declarations.length && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()))) return;
+    if (isStandardLibrary(fc, fc.checker.getSymbolAtLocation(access.name))) return;
     fail(`it hands on \`${short(fc, access)}\`, a function whose effects are unknown`);
   }
 

@@ -8,7 +8,7 @@ import type * as ts from "typescript";
 import { innerExpression, simplePropertyName, type FileContext } from "../context.js";
 import { functionOf, type FunctionLike } from "../find/functions.js";
 import { literalKey } from "./values.js";
-import { rddCallOf } from "../find/rdd-calls.js";
+import { mappedValues } from "../find/rdd-calls.js";
 import { all, fields, isAll, type Demand } from "./demand.js";
 import { plainObjectProperties, tupleElements } from "./types.js";
 import { isEffectFree } from "./purity.js";
@@ -153,23 +153,14 @@ function isTupleValue(fc: FileContext, combiner: FieldwiseCombiner): boolean {
   return parameter !== undefined && fc.checker.isTupleType(fc.checker.getNonNullableType(fc.checker.getTypeAtLocation(parameter)));
 }
 
-/**
- * Whether every value of the pair RDD `input` is a fresh array or object literal with data members only:
- * `map((...) => [key, {...}])` or `mapValues((...) => ({...}))` with an expression body.
- */
+/** Whether every value of the pair RDD `input` is a fresh array or object literal with data members only. */
 function isBuiltByLiterals(fc: FileContext, input: ts.Expression): boolean {
   const { ts } = fc;
-  const previous = rddCallOf(fc, innerExpression(ts, input));
-  if (!previous || (previous.method !== "map" && previous.method !== "mapValues") || previous.call.arguments.length !== 1) return false;
-  const fn = innerExpression(ts, previous.call.arguments[0]);
-  if (!ts.isArrowFunction(fn) || ts.isBlock(fn.body)) return false;
-  let value = innerExpression(ts, fn.body);
-  if (previous.method === "map") {
-    if (!ts.isArrayLiteralExpression(value) || value.elements.length !== 2 || value.elements.some((e) => ts.isSpreadElement(e))) return false;
-    value = innerExpression(ts, value.elements[1]);
-  }
-  if (ts.isArrayLiteralExpression(value)) return value.elements.every((e) => !ts.isSpreadElement(e));
-  return ts.isObjectLiteralExpression(value) && value.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p));
+  const isDataLiteral = (value: ts.Expression): boolean =>
+    ts.isArrayLiteralExpression(value)
+      ? value.elements.every((e) => !ts.isSpreadElement(e))
+      : ts.isObjectLiteralExpression(value) && value.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p));
+  return mappedValues(fc, input)?.every(isDataLiteral) ?? false;
 }
 
 /** The zero value's fields, when it is a literal listing the combiner's fields (dropped ones pure), or why not. */

@@ -5,7 +5,7 @@
  * compiler cannot see) would run again in every worker, and the output would no longer match the plain build.
  */
 import type * as ts from "typescript";
-import { innerExpression, type FileContext } from "../context.js";
+import { innerExpression, isStandardLibrary, type FileContext } from "../context.js";
 import { PURE_CONSTRUCTORS } from "./capture-rules.js";
 
 /** Verdicts per Program (a SourceFile may be shared by the Programs of a watch build). */
@@ -130,7 +130,5 @@ export function isPureInitializer(fc: FileContext, expression: ts.Expression): b
 
 /** Whether the identifier names a global of the standard library (not a local or imported binding of the same name). */
 export function isLibGlobal(fc: FileContext, identifier: ts.Identifier): boolean {
-  const symbol = fc.checker.getSymbolAtLocation(identifier);
-  const declarations = symbol?.declarations ?? [];
-  return declarations.length > 0 && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()));
+  return isStandardLibrary(fc, fc.checker.getSymbolAtLocation(identifier));
 }

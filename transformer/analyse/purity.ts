@@ -8,7 +8,7 @@
  * `valueOf`/`toString`, on a bigint mixed with a number they throw, and on a symbol they throw.
  */
 import type * as ts from "typescript";
-import { innerExpression, type FileContext } from "../context.js";
+import { innerExpression, isStandardLibrary, type FileContext } from "../context.js";
 
 /** Whether `node` may be removed; `readable` admits the property reads the caller knows to be plain data. */
 export function isEffectFree(fc: FileContext, node: ts.Expression, readable: (access: ts.Expression) => boolean = () => false): boolean {
@@ -107,6 +107,5 @@ function isMathCall(fc: FileContext, call: ts.CallExpression): boolean {
   const { ts } = fc;
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== "Math") return false;
-  const declarations = fc.checker.getSymbolAtLocation(callee.expression)?.declarations ?? [];
-  return declarations.length > 0 && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()));
+  return isStandardLibrary(fc, fc.checker.getSymbolAtLocation(callee.expression));
 }

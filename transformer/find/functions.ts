@@ -119,3 +119,23 @@ export function returningFunction(fc: FileContext, node: ts.Expression): Functio
   }
   return undefined;
 }
+
+/** Every value a function body returns, or undefined when a path may end without a return we can see. */
+export function returnedExpressions(fc: FileContext, body: ts.ConciseBody): ts.Expression[] | undefined {
+  const { ts } = fc;
+  if (!ts.isBlock(body)) return [body];
+  const found: ts.Expression[] = [];
+  let ok = true;
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node)) {
+      if (node.expression) found.push(node.expression);
+      else ok = false;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  const last = body.statements[body.statements.length - 1];
+  if (!last || !ts.isReturnStatement(last)) return undefined;
+  return ok ? found : undefined;
+}

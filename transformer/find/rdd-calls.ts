@@ -1,7 +1,8 @@
 /** Recognises calls of rddopt's RDD methods by their resolved signature, never by name alone. */
 import type * as ts from "typescript";
-import type { FileContext } from "../context.js";
+import { innerExpression, type FileContext } from "../context.js";
 import { operatorOf } from "../operators.js";
+import { returnedExpressions } from "./functions.js";
 
 const RUNTIME_RDD_FILE = /runtime[\\/]rdd[\\/]rdd\.(d\.)?ts$/;
 
@@ -29,6 +30,29 @@ export function rddCallOf(fc: FileContext, node: ts.Node): RddCall | undefined {
     : undefined;
   cache.set(node, result ?? false);
   return result;
+}
+
+/**
+ * The values of the rows made by a `map`/`mapValues` called right before `input` with a lambda written inline:
+ * every expression the lambda returns (for `map`, the value element of each returned `[key, value]` literal).
+ * Undefined when `input` is no such call, or a return is not of that form.
+ */
+export function mappedValues(fc: FileContext, input: ts.Expression): ts.Expression[] | undefined {
+  const { ts } = fc;
+  const previous = rddCallOf(fc, innerExpression(ts, input));
+  if (!previous || (previous.method !== "mapValues" && previous.method !== "map") || previous.call.arguments.length !== 1) return undefined;
+  const fn = innerExpression(ts, previous.call.arguments[0]);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const returned = returnedExpressions(fc, fn.body);
+  if (!returned?.length) return undefined;
+  const values: ts.Expression[] = [];
+  for (const expr of returned) {
+    const value = innerExpression(ts, expr);
+    if (previous.method === "mapValues") values.push(value);
+    else if (ts.isArrayLiteralExpression(value) && value.elements.length === 2 && !value.elements.some((e) => ts.isSpreadElement(e))) values.push(innerExpression(ts, value.elements[1]));
+    else return undefined;
+  }
+  return values;
 }
 
 const caches = new WeakMap<FileContext, Map<ts.Node, RddCall | false>>();

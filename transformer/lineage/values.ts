@@ -6,7 +6,7 @@
  * observe their arguments whole, because they may mutate them.
  */
 import type * as ts from "typescript";
-import { outerExpression, short, type FileContext } from "../context.js";
+import { isStandardLibrary, outerExpression, short, type FileContext } from "../context.js";
 import { all, type Demand } from "../analyse/demand.js";
 import { ValueAnalysis, isWrite } from "../analyse/values.js";
 
@@ -115,6 +115,5 @@ function isPrimitive(ts: typeof import("typescript"), checker: ts.TypeChecker, e
 function isPureGlobal(fc: FileContext, callee: ts.Expression): boolean {
   const text = callee.getText(callee.getSourceFile());
   if (!PURE_GLOBAL_CALL.test(text)) return false;
-  const symbol = fc.checker.getSymbolAtLocation(callee);
-  return !!symbol?.declarations?.length && symbol.declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()));
+  return isStandardLibrary(fc, fc.checker.getSymbolAtLocation(callee));
 }

@@ -6,7 +6,7 @@
  */
 import type * as ts from "typescript";
 import path from "node:path";
-import { innerExpression, position, short, type FileContext } from "../context.js";
+import { innerExpression, isStandardLibrary, position, short, type FileContext } from "../context.js";
 import type { RddCall } from "../find/rdd-calls.js";
 import { ClosureAnalysis, declaredFunction, inProcessReason, type CapturedImport, type Closure, type FunctionNode } from "../analyse/closures.js";
 import { Edits } from "./edits.js";
@@ -168,9 +168,7 @@ function emissionProblem(fc: FileContext, root: Closure, site: ts.Node, format: 
 }
 
 function isGlobalAt(fc: FileContext, name: string, site: ts.Node): boolean {
-  const symbol = fc.checker.resolveName(name, site, fc.ts.SymbolFlags.Value, false);
-  const declarations = symbol?.declarations ?? [];
-  return declarations.length > 0 && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()));
+  return isStandardLibrary(fc, fc.checker.resolveName(name, site, fc.ts.SymbolFlags.Value, false));
 }
 
 function reachable(root: Closure): Set<Closure> {

@@ -4,10 +4,9 @@
  */
 import type * as ts from "typescript";
 import { Unsupported, innerExpression, position, type FileContext } from "../context.js";
-import { findRddCalls, rddCallOf, type RddCall } from "../find/rdd-calls.js";
+import { findRddCalls, mappedValues, type RddCall } from "../find/rdd-calls.js";
 import { operatorOf, type Role } from "../operators.js";
 import { NO_TARGETS, downstreamCalls } from "../find/graph.js";
-import { functionOf } from "../find/functions.js";
 import { PipelineAnalysis } from "../analyse/rdd-demand.js";
 import { describe, firstReason, isAll, isUnobserved, part, type Demand } from "../analyse/demand.js";
 import { DIAGNOSTIC_CODES } from "../diagnostics.js";
@@ -338,47 +337,8 @@ function addProjection(fc: FileContext, edits: Edits, candidate: Candidate, shap
  * every one of them can be pruned in place.
  */
 function fusableLiterals(fc: FileContext, expression: ts.Expression, shape: Shape): ts.Expression[] | undefined {
-  const { ts } = fc;
-  const inner = innerExpression(ts, expression);
-  const previous = rddCallOf(fc, inner);
-  if (!previous || (previous.method !== "mapValues" && previous.method !== "map") || previous.call.arguments.length !== 1) return undefined;
-  const fnExpression = innerExpression(ts, previous.call.arguments[0]);
-  if (!ts.isArrowFunction(fnExpression) && !ts.isFunctionExpression(fnExpression)) return undefined;
-  const fn = functionOf(fc, fnExpression);
-  if (!fn?.body) return undefined;
-  const returned = returnedExpressions(fc, fn.body);
-  if (!returned?.length) return undefined;
-  const literals: ts.Expression[] = [];
-  for (const expr of returned) {
-    let value = innerExpression(ts, expr);
-    if (previous.method === "map") {
-      if (!ts.isArrayLiteralExpression(value) || value.elements.length !== 2 || value.elements.some((e) => ts.isSpreadElement(e))) return undefined;
-      value = innerExpression(ts, value.elements[1]);
-    }
-    if (!canPruneLiteral(fc, value, shape)) return undefined;
-    literals.push(value);
-  }
-  return literals;
-}
-
-/** Every value a function body returns, or undefined when a path may end without a return we can see. */
-function returnedExpressions(fc: FileContext, body: ts.ConciseBody): ts.Expression[] | undefined {
-  const { ts } = fc;
-  if (!ts.isBlock(body)) return [body];
-  const found: ts.Expression[] = [];
-  let ok = true;
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
-    if (ts.isReturnStatement(node)) {
-      if (node.expression) found.push(node.expression);
-      else ok = false;
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
-  const last = body.statements[body.statements.length - 1];
-  if (!last || !ts.isReturnStatement(last)) return undefined;
-  return ok ? found : undefined;
+  const values = mappedValues(fc, expression);
+  return values?.every((value) => canPruneLiteral(fc, value, shape)) ? values : undefined;
 }
 
 function errorText(error: unknown): string {
