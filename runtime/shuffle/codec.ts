@@ -26,6 +26,7 @@ import v8 from "node:v8";
 import { Packr } from "msgpackr";
 import { SerializationError } from "../errors.js";
 import { cachedOnce } from "../bounded-cache.js";
+import { keepShapeOf } from "../shapes.js";
 
 export interface Codec {
   readonly name: string;
@@ -308,6 +309,20 @@ const TAG_NULL = 2;
 export interface PairSink {
   addPair(key: unknown, value: unknown): void;
 }
+
+/**
+ * A callback as a PairSink, of one class kept for the thread (shapes.ts): the reader inlines this addPair (whose
+ * call of `f` V8 tracks by the closure's creation site, which outlives the job), not the callback itself. With
+ * `{ addPair: f }` the shuffle join's pair reader was thrown away after every job ("weak objects").
+ */
+class CallbackSink implements PairSink {
+  constructor(private readonly f: (key: unknown, value: unknown) => void) {}
+
+  addPair(key: unknown, value: unknown): void {
+    this.f(key, value);
+  }
+}
+keepShapeOf(new CallbackSink(() => {}));
 
 /** Calls sink.addPair(key, value) for each of n [key, value] rows of the columns, with no row array built. */
 type PairReader = (
@@ -959,6 +974,18 @@ export class PairColumns {
   valueAt(i: number): unknown {
     return this.read(i, this.nums, this.strs, this.bools, this.tags);
   }
+
+  /**
+   * An empty table of [number, number] pairs with real compiled readers, kept for the life of the thread
+   * (shapes.ts): its hidden class outlives every job, so the probe's valueAt and HashTable.valueOf keep their
+   * optimised code across jobs (both were discarded after every job's collection, "weak objects").
+   */
+  static readonly specimen: PairColumns = keepShapeOf(
+    (() => {
+      const { readKeys, valueAt } = columnReaders({ k: "tuple", items: [{ k: "num" }, { k: "num" }] });
+      return new PairColumns(0, readKeys, valueAt, [new Float64Array(0), new Float64Array(0)], [], [], []);
+    })(),
+  );
 }
 
 interface ColumnarBlock {
@@ -1469,7 +1496,7 @@ export class AdaptiveCodec implements Codec {
   }
 
   decodePairs(bytes: Uint8Array, f: (key: unknown, value: unknown) => void): void {
-    if (readColumnarPairs(bytes, { addPair: f })) return;
+    if (readColumnarPairs(bytes, new CallbackSink(f))) return;
     const rows = decodeAny(bytes) as [unknown, unknown][];
     for (let i = 0; i < rows.length; i++) f(rows[i]![0], rows[i]![1]);
   }
