@@ -25,8 +25,11 @@ export const summed = s.projectValues([1, 2]).reduceByKey((a, b): Stats => [a[0]
 // object values are only pruned when built by a literal: a class instance behind `Totals` may count its reads
 export const built = t.mapValues((v) => ({ units: v.units, revenue: v.revenue, note: v.note })).projectValues({ revenue: true }).reduceByKey((a, b) => ({ revenue: a.revenue + b.revenue })).mapValues((v) => v.revenue);
 // every return of a block body is such a literal
-export const builtInBlock = t.mapValues((v) => { if (v.units > 0)
-    return { units: v.units, revenue: v.revenue, note: v.note }; return { units: 0, revenue: -v.revenue, note: "" }; }).projectValues({ revenue: true }).reduceByKey((a, b) => ({ revenue: a.revenue + b.revenue })).mapValues((v) => v.revenue);
+export const builtInBlock = t.mapValues((v) => {
+    if (v.units > 0)
+        return { units: v.units, revenue: v.revenue, note: v.note };
+    return { units: 0, revenue: -v.revenue, note: "" };
+}).projectValues({ revenue: true }).reduceByKey((a, b) => ({ revenue: a.revenue + b.revenue })).mapValues((v) => v.revenue);
 export const objects = t.reduceByKey((a, b) => ({ units: a.units + b.units, revenue: a.revenue + b.revenue, note: a.note })).mapValues((v) => v.revenue);
 export const folded = s.projectValues([0]).foldByKey<string, Stats>([0], (a, b): Stats => [a[0] + b[0]]).mapValues(([n]) => n);
 export const keysOnly = s.projectValues([]).reduceByKey((a, b): Stats => []).keys();

@@ -10,7 +10,11 @@ export const summed = s.reduceByKey((a, b): Stats => [a[0] + b[0], a[1] + b[1], 
 // object values are only pruned when built by a literal: a class instance behind `Totals` may count its reads
 export const built = t.mapValues((v) => ({ units: v.units, revenue: v.revenue, note: v.note })).reduceByKey((a, b) => ({ units: a.units + b.units, revenue: a.revenue + b.revenue, note: a.note })).mapValues((v) => v.revenue);
 // every return of a block body is such a literal
-export const builtInBlock = t.mapValues((v) => { if (v.units > 0) return { units: v.units, revenue: v.revenue, note: v.note }; return { units: 0, revenue: -v.revenue, note: "" }; }).reduceByKey((a, b) => ({ units: a.units + b.units, revenue: a.revenue + b.revenue, note: a.note })).mapValues((v) => v.revenue);
+export const builtInBlock = t.mapValues((v) => {
+    if (v.units > 0)
+        return { units: v.units, revenue: v.revenue, note: v.note };
+    return { units: 0, revenue: -v.revenue, note: "" };
+}).reduceByKey((a, b) => ({ units: a.units + b.units, revenue: a.revenue + b.revenue, note: a.note })).mapValues((v) => v.revenue);
 export const objects = t.reduceByKey((a, b) => ({ units: a.units + b.units, revenue: a.revenue + b.revenue, note: a.note })).mapValues((v) => v.revenue);
 export const folded = s.foldByKey<string, Stats>([0, 0, -Infinity, ""], (a, b): Stats => [a[0] + b[0], a[1] + b[1], Math.max(a[2], b[2]), a[3] + b[3]]).mapValues(([n]) => n);
 export const keysOnly = s.reduceByKey((a, b): Stats => [a[0] + b[0], a[1] + b[1], a[2], a[3]]).keys();
