@@ -231,13 +231,13 @@ export function simplePropertyName(ts: TS, property: ts.ObjectLiteralElementLike
   return undefined;
 }
 
-/** A node's source text on one line, cut to 40 characters, for reasons in the report. */
 /** Whether `symbol` is declared only in the compiler's default library: a standard global, not user code of that name. */
 export function isStandardLibrary(fc: FileContext, symbol: ts.Symbol | undefined): boolean {
   const declarations = symbol?.declarations ?? [];
   return declarations.length > 0 && declarations.every((d) => fc.program.isSourceFileDefaultLibrary(d.getSourceFile()));
 }
 
+/** A node's source text on one line, cut to 40 characters, for reasons in the report. */
 export function short(fc: FileContext, node: ts.Node): string {
   const text = node.getText(node.getSourceFile()).replace(/\s+/g, " ");
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;

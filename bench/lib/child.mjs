@@ -4,10 +4,6 @@ import { spawn } from "node:child_process";
 export const NODE_FLAGS = ["--expose-gc", "--max-old-space-size=16384"];
 
 /**
- * Spawns `node NODE_FLAGS script JSON(spec)`; resolves with the parsed RESULT (or { ok: false, error }).
- * A worker past `timeoutMs` is killed (by its own pid) and reported as timed out.
- */
-/**
  * Several RESULTs of one workload (fresh processes) as one: their per-run arrays end to end, the highest peak
  * RSS, the last process's `last`; the first failure fails it.
  */
@@ -28,6 +24,10 @@ export function pooledResults(results) {
   };
 }
 
+/**
+ * Spawns `node NODE_FLAGS script JSON(spec)`; resolves with the parsed RESULT (or { ok: false, error }).
+ * A worker past `timeoutMs` is killed (by its own pid) and reported as timed out.
+ */
 export function runWorker(script, spec, { timeoutMs = 600_000, cwd } = {}) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...NODE_FLAGS, script, JSON.stringify(spec)], { cwd, stdio: ["ignore", "pipe", "pipe"] });

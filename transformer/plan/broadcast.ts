@@ -3,8 +3,8 @@
  * `inPlace: true` goes beside "auto" where analyse/identity.ts proves the consumers cannot tell the streamed
  * values from copies, and `readOnly: true` where it proves they only read every value (both are asked only
  * when an edit is made: `inPlace()` runs the analysis). A join whose output more than one job may compute
- * stays as written (analyse/jobs.ts: a broadcast would recompute its
- * streamed side where a shuffle reuses its stored output).
+ * stays as written (analyse/jobs.ts: a broadcast would recompute its streamed side where a shuffle reuses its
+ * stored output).
  */
 import { innerExpression, type FileContext } from "../context.js";
 import type { RddCall } from "../find/rdd-calls.js";
